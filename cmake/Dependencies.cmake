@@ -1,0 +1,39 @@
+# Every dependency comes from Debian. A missing one stops the configure step with the name of the
+# package that provides it (scripts/install-deps installs them all).
+find_package(PkgConfig)
+if(NOT PkgConfig_FOUND)
+  message(FATAL_ERROR "pkg-config not found: install the Debian package 'pkg-config' (or run scripts/install-deps)")
+endif()
+
+macro(gocker_require_pkg var module debpkg)
+  pkg_check_modules(${var} IMPORTED_TARGET ${module})
+  if(NOT ${var}_FOUND)
+    message(FATAL_ERROR "${module} not found: install the Debian package '${debpkg}' (or run scripts/install-deps)")
+  endif()
+endmacro()
+
+gocker_require_pkg(SECCOMP libseccomp libseccomp-dev)
+gocker_require_pkg(LIBCAP libcap libcap-dev)
+
+find_path(RAPIDJSON_INCLUDE_DIRS rapidjson/document.h)
+if(NOT RAPIDJSON_INCLUDE_DIRS)
+  message(FATAL_ERROR "rapidjson/document.h not found: install the Debian package 'rapidjson-dev' (or run scripts/install-deps)")
+endif()
+
+find_path(CXXOPTS_INCLUDE_DIRS cxxopts.hpp)
+if(NOT CXXOPTS_INCLUDE_DIRS)
+  message(FATAL_ERROR "cxxopts.hpp not found: install the Debian package 'libcxxopts-dev' (or run scripts/install-deps)")
+endif()
+
+if(GOCKER_BUILD_TESTS)
+  find_package(GTest)
+  if(NOT GTest_FOUND)
+    message(FATAL_ERROR "GoogleTest not found: install the Debian package 'libgtest-dev' (or run scripts/install-deps)")
+  endif()
+endif()
+if(GOCKER_BUILD_BENCH)
+  find_package(benchmark)
+  if(NOT benchmark_FOUND)
+    message(FATAL_ERROR "Google Benchmark not found: install the Debian package 'libbenchmark-dev' (or run scripts/install-deps)")
+  endif()
+endif()

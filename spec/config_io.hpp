@@ -1,0 +1,38 @@
+// Reading and writing config.json.
+//
+// load_config() = read file + parse_config() + validate_config(). Every error names the JSON
+// path (RFC 6901 pointer) and what was wrong, e.g.
+//   config.json: /process/args: expected an array of strings, got a string
+//   config.json: line 3, column 7: missing a comma or '}' after an object member
+// Unknown fields are accepted (config.md, extensibility).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "common/result.hpp"
+#include "spec/config.hpp"
+
+namespace gocker::spec {
+
+// Parses JSON text into a Config: types, required fields and value syntax, each error with its path.
+// `origin` prefixes messages ("config.json").
+Result<Config> parse_config(std::string_view json, std::string_view origin = "config.json");
+
+// Semantic validation (enums, absolute paths, ociVersion range, namespaces/mappings/sysctl
+// consistency, ...). Errors are "config.json: /json/path: what".
+Status validate_config(const Config& cfg, std::string_view origin = "config.json");
+
+// Reads `path`, parses and validates it.
+Result<Config> load_config(const std::string& path);
+
+// Serialises a Config as pretty-printed JSON with the spec's field names (used by `spec` and
+// for round-trip tests). Absent optionals are omitted.
+std::string config_to_json(const Config& cfg);
+
+// The default configuration that `gocker-runtime spec` writes (the same shape as `runc spec`):
+// sh in a busybox-style rootfs, all namespaces but user (and with rootless=true, a user
+// namespace mapping the caller's uid/gid to root and no network namespace).
+Config default_config(bool rootless = false, uint32_t host_uid = 0, uint32_t host_gid = 0);
+
+}  // namespace gocker::spec
