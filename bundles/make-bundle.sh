@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# Generates an OCI bundle: DIR/config.json (from `gocker-runtime spec`, edited with jq) and
+# DIR/rootfs (a copy of a root filesystem, by default the busybox one from rootfs/build-rootfs.sh).
+#
+# Each option turns into one jq edit of config.json (see add_edit); a new option is one more
+# case arm plus one add_edit call.
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+usage() {
+    cat <<USAGE
+usage: $0 [options] DIR [-- CMD ARGS...]
+Writes DIR/config.json and DIR/rootfs. Without CMD the container runs the spec's default (sh).
+  --rootfs SRC        root filesystem to copy (default: rootfs/out/busybox; 'make rootfs' builds it)
+  --copy              copy the rootfs with 'cp -a' (default; the bundle owns its files)
+  --link              hard-link the rootfs with 'cp -al' (fast, same file system only; files are
+                      shared with SRC, so use it only with --readonly)
+  --from-config FILE  start from FILE instead of 'gocker-runtime spec'
+  --terminal          process.terminal = true (needs a --console-socket when created)
+  --no-terminal       process.terminal = false (default: scripts have no tty)
+  --hostname H        hostname
+  --env K=V           add or replace an environment variable (repeatable)
+  --cwd DIR           process.cwd
+  --readonly | --rw   root.readonly true | false (default: what the spec gives)
+  --force             replace DIR/config.json and DIR/rootfs if they exist
+The runtime binary is \$GOCKER_RUNTIME, else build/gocker-runtime, else gocker-runtime on PATH.
+USAGE
+}
+
+die() { echo "make-bundle: $*" >&2; exit 1; }
+
+# jq edits applied to config.json in order; jq_args carries their --arg/--argjson values.
+edits=()
+jq_args=()
+add_edit() { edits+=("$1"); }
+
+rootfs_src="$repo/rootfs/out/busybox"
+copy_mode=copy
+from_config=""
+force=0
+terminal=false
+bundle=""
+cmd=()
+have_cmd=0
+env_count=0
+
+while (( $# )); do
+    case "$1" in
+        --rootfs) (( $# >= 2 )) || die "--rootfs needs a directory"; rootfs_src=$2; shift ;;
+        --copy) copy_mode=copy ;;
+        --link) copy_mode=link ;;
+        --from-config) (( $# >= 2 )) || die "--from-config needs a file"; from_config=$2; shift ;;
+        --terminal) terminal=true ;;
+        --no-terminal) terminal=false ;;
+        --hostname)
+            (( $# >= 2 )) || die "--hostname needs a name"
+            jq_args+=(--arg hostname "$2"); add_edit '.hostname = $hostname'; shift ;;
+        --env)
+            (( $# >= 2 )) || die "--env needs K=V"
+            [[ $2 == *=* && ${2%%=*} != "" ]] || die "--env '$2': expected KEY=VALUE"
+            env_count=$((env_count + 1))
+            jq_args+=(--arg "env$env_count" "$2")
+            # Replace a variable of the same name rather than adding a second one.
+            add_edit "(\$env$env_count | split(\"=\")[0]) as \$k
+                      | .process.env = ([(.process.env // [])[] | select(split(\"=\")[0] != \$k)] + [\$env$env_count])"
+            shift ;;
+        --cwd)
+            (( $# >= 2 )) || die "--cwd needs a directory"
+            [[ $2 == /* ]] || die "--cwd '$2': must be an absolute path"
+            jq_args+=(--arg cwd "$2"); add_edit '.process.cwd = $cwd'; shift ;;
+        --readonly) add_edit '.root.readonly = true' ;;
+        --rw) add_edit '.root.readonly = false' ;;
+        --force) force=1 ;;
+        -h|--help) usage; exit 0 ;;
+        --) shift; cmd=("$@"); have_cmd=1; break ;;
+        -*) usage >&2; die "unknown option '$1'" ;;
+        *) [[ -z $bundle ]] || die "two bundle directories given: '$bundle' and '$1' (put the command after --)"
+           bundle=$1 ;;
+    esac
+    shift
+done
+
+[[ -n $bundle ]] || { usage >&2; die "no bundle DIR given"; }
+(( ! have_cmd || ${#cmd[@]} > 0 )) || die "nothing after '--': give a command or drop the '--'"
+[[ -x $rootfs_src/bin/sh || -x $rootfs_src/bin/busybox ]] \
+    || die "rootfs $rootfs_src has no bin/sh: build it with 'make rootfs' or pass --rootfs"
+command -v jq >/dev/null || die "jq not found: install the Debian package 'jq' (or run scripts/install-deps)"
+
+add_edit ".process.terminal = $terminal"
+if (( have_cmd )); then
+    jq_args+=(--argjson args "$(jq -nc '$ARGS.positional' --args -- "${cmd[@]}")")
+    add_edit '.process.args = $args'
+fi
+
+find_runtime() {
+    if [[ -n ${GOCKER_RUNTIME:-} ]]; then
+        [[ -x $GOCKER_RUNTIME ]] || die "GOCKER_RUNTIME=$GOCKER_RUNTIME is not an executable"
+        echo "$GOCKER_RUNTIME"
+    elif [[ -x $repo/build/gocker-runtime ]]; then
+        echo "$repo/build/gocker-runtime"
+    elif command -v gocker-runtime >/dev/null; then
+        command -v gocker-runtime
+    else
+        die "gocker-runtime not found: run 'make build' or set GOCKER_RUNTIME"
+    fi
+}
+
+# Look the runtime up before touching DIR, so that a missing binary leaves nothing behind.
+runtime=""
+[[ -n $from_config ]] || runtime=$(find_runtime)
+
+mkdir -p -- "$bundle"
+config="$bundle/config.json"
+if [[ -e $config ]]; then
+    (( force )) || die "$config exists (--force replaces it)"
+    rm -f -- "$config"
+fi
+
+if [[ -n $from_config ]]; then
+    [[ -r $from_config ]] || die "--from-config $from_config: cannot read it"
+    jq . "$from_config" >"$config.tmp" || die "--from-config $from_config: not valid JSON"
+    mv -f -- "$config.tmp" "$config"
+else
+    "$runtime" spec --bundle "$bundle" || die "'$runtime spec --bundle $bundle' failed"
+    [[ -s $config ]] || die "'$runtime spec --bundle $bundle' wrote no $config"
+fi
+
+filter=""
+for edit in "${edits[@]}"; do filter+="${filter:+ | }($edit)"; done
+jq "${jq_args[@]}" "$filter" "$config" >"$config.tmp" || { rm -f -- "$config.tmp"; die "editing $config with jq failed"; }
+mv -f -- "$config.tmp" "$config"
+
+root_path=$(jq -r '.root.path // empty' "$config")
+[[ -n $root_path ]] || die "$config: /root/path is missing"
+[[ $root_path != /* ]] || die "$config: /root/path is absolute ($root_path); make-bundle only fills a path inside the bundle"
+rootfs_dst="$bundle/$root_path"
+if [[ -e $rootfs_dst ]]; then
+    (( force )) || die "$rootfs_dst exists (--force replaces it)"
+    rm -rf -- "$rootfs_dst"
+fi
+mkdir -p -- "$(dirname "$rootfs_dst")"
+case "$copy_mode" in
+    copy) cp -a -- "$rootfs_src" "$rootfs_dst" || die "copy $rootfs_src to $rootfs_dst failed" ;;
+    link) cp -al -- "$rootfs_src" "$rootfs_dst" \
+              || die "hard-link $rootfs_src to $rootfs_dst failed (--link needs both on one file system; use --copy)" ;;
+esac
+
+echo "make-bundle: bundle ready in $bundle (rootfs from $rootfs_src, ${copy_mode})"
