@@ -1,0 +1,56 @@
+# Thin wrapper over CMake and the scripts; README.md names these targets.
+#   make demo    deps, Release build, rootfs, then bundles/demo.sh
+#   make test    deps, Release + Debug (ASan+UBSan) builds, rootfs, unit tests (Debug), integration tests (Release)
+SHELL := /bin/bash
+JOBS ?= $(shell nproc)
+BUILD_DIR ?= build
+DEBUG_BUILD_DIR ?= build-debug
+ROOTFS := rootfs/out/busybox
+
+.PHONY: all deps build build-debug rootfs demo test unit integration bench clean distclean
+
+all: build
+
+deps:
+	scripts/install-deps
+
+build: deps
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release
+	cmake --build $(BUILD_DIR) -j$(JOBS)
+
+build-debug: deps
+	cmake -S . -B $(DEBUG_BUILD_DIR) -DCMAKE_BUILD_TYPE=Debug
+	cmake --build $(DEBUG_BUILD_DIR) -j$(JOBS)
+
+# The script is idempotent too; the file target just keeps `make` quiet once the rootfs exists.
+rootfs: $(ROOTFS)/bin/sh
+$(ROOTFS)/bin/sh: | deps
+	rootfs/build-rootfs.sh --out $(ROOTFS)
+
+demo: deps build rootfs
+	GOCKER_RUNTIME=$(CURDIR)/$(BUILD_DIR)/gocker-runtime bash bundles/demo.sh
+
+# Both suites always run; the target fails when either does. ctest exits 0 with
+# "No tests were found" for a label that has no tests yet.
+test: deps build build-debug rootfs
+	ctest --test-dir $(DEBUG_BUILD_DIR) -L unit --output-on-failure; unit=$$?; \
+	ctest --test-dir $(BUILD_DIR) -L integration --output-on-failure; integration=$$?; \
+	exit $$(( unit || integration ))
+
+unit:
+	ctest --test-dir $(DEBUG_BUILD_DIR) -L unit --output-on-failure
+
+integration:
+	ctest --test-dir $(BUILD_DIR) -L integration --output-on-failure
+
+bench: build
+	@if [[ -x $(BUILD_DIR)/bench/micro_bench ]]; then $(BUILD_DIR)/bench/micro_bench; fi
+	@if [[ -x bench/compare ]]; then GOCKER_RUNTIME=$(CURDIR)/$(BUILD_DIR)/gocker-runtime bench/compare; \
+	 else echo "bench: bench/compare does not exist yet"; fi
+
+clean:
+	rm -rf $(BUILD_DIR) $(DEBUG_BUILD_DIR) bundles/out
+
+# Also drops the rootfs and the downloaded busybox-static .deb.
+distclean: clean
+	rm -rf rootfs/out rootfs/cache
