@@ -17,17 +17,20 @@ namespace gocker::spec {
 inline constexpr const char* kOciVersion = "1.3.0";
 
 struct Root {
+    bool operator==(const Root&) const = default;
     std::string path;
     bool readonly = false;
 };
 
 struct IdMapping {
+    bool operator==(const IdMapping&) const = default;
     uint32_t container_id = 0;
     uint32_t host_id = 0;
     uint32_t size = 0;
 };
 
 struct Mount {
+    bool operator==(const Mount&) const = default;
     std::string destination;
     std::string source;
     std::string type;
@@ -37,11 +40,13 @@ struct Mount {
 };
 
 struct ConsoleSize {
+    bool operator==(const ConsoleSize&) const = default;
     uint32_t height = 0;
     uint32_t width = 0;
 };
 
 struct User {
+    bool operator==(const User&) const = default;
     uint32_t uid = 0;
     uint32_t gid = 0;
     std::optional<uint32_t> umask;
@@ -50,6 +55,7 @@ struct User {
 };
 
 struct Capabilities {
+    bool operator==(const Capabilities&) const = default;
     std::vector<std::string> bounding;
     std::vector<std::string> effective;
     std::vector<std::string> inheritable;
@@ -58,12 +64,14 @@ struct Capabilities {
 };
 
 struct Rlimit {
+    bool operator==(const Rlimit&) const = default;
     std::string type;  // RLIMIT_NOFILE ...
     uint64_t hard = 0;
     uint64_t soft = 0;
 };
 
 struct Scheduler {
+    bool operator==(const Scheduler&) const = default;
     std::string policy;  // SCHED_OTHER, SCHED_FIFO, SCHED_RR, SCHED_BATCH, SCHED_ISO, SCHED_IDLE, SCHED_DEADLINE
     std::optional<int32_t> nice;
     std::optional<int32_t> priority;
@@ -74,16 +82,19 @@ struct Scheduler {
 };
 
 struct IoPriority {
+    bool operator==(const IoPriority&) const = default;
     std::string io_class;  // IOPRIO_CLASS_RT, IOPRIO_CLASS_BE, IOPRIO_CLASS_IDLE
     int32_t priority = 0;
 };
 
 struct ExecCpuAffinity {
+    bool operator==(const ExecCpuAffinity&) const = default;
     std::string initial;  // cpu list, e.g. "0-3,7"
     std::string final_;
 };
 
 struct Process {
+    bool operator==(const Process&) const = default;
     bool terminal = false;
     std::optional<ConsoleSize> console_size;
     User user;
@@ -103,6 +114,7 @@ struct Process {
 };
 
 struct Hook {
+    bool operator==(const Hook&) const = default;
     std::string path;
     std::vector<std::string> args;
     std::vector<std::string> env;
@@ -110,6 +122,7 @@ struct Hook {
 };
 
 struct Hooks {
+    bool operator==(const Hooks&) const = default;
     std::vector<Hook> prestart;  // deprecated, still honoured
     std::vector<Hook> create_runtime;
     std::vector<Hook> create_container;
@@ -119,16 +132,19 @@ struct Hooks {
 };
 
 struct Namespace {
+    bool operator==(const Namespace&) const = default;
     std::string type;  // pid network mount ipc uts user cgroup time
     std::string path;  // empty: create a new one
 };
 
 struct TimeOffset {
+    bool operator==(const TimeOffset&) const = default;
     int64_t secs = 0;
     uint32_t nanosecs = 0;
 };
 
 struct Device {
+    bool operator==(const Device&) const = default;
     std::string type;  // c b u p
     std::string path;
     int64_t major = 0;
@@ -139,10 +155,12 @@ struct Device {
 };
 
 struct NetDevice {
+    bool operator==(const NetDevice&) const = default;
     std::string name;  // name inside the container; empty keeps the host name
 };
 
 struct DeviceCgroupRule {
+    bool operator==(const DeviceCgroupRule&) const = default;
     bool allow = false;
     std::string type;  // a c b; empty = a
     std::optional<int64_t> major;
@@ -151,6 +169,7 @@ struct DeviceCgroupRule {
 };
 
 struct Memory {
+    bool operator==(const Memory&) const = default;
     std::optional<int64_t> limit;
     std::optional<int64_t> reservation;
     std::optional<int64_t> swap;
@@ -163,6 +182,7 @@ struct Memory {
 };
 
 struct Cpu {
+    bool operator==(const Cpu&) const = default;
     std::optional<uint64_t> shares;
     std::optional<int64_t> quota;
     std::optional<uint64_t> burst;
@@ -175,6 +195,7 @@ struct Cpu {
 };
 
 struct WeightDevice {
+    bool operator==(const WeightDevice&) const = default;
     int64_t major = 0;
     int64_t minor = 0;
     std::optional<uint16_t> weight;
@@ -182,12 +203,14 @@ struct WeightDevice {
 };
 
 struct ThrottleDevice {
+    bool operator==(const ThrottleDevice&) const = default;
     int64_t major = 0;
     int64_t minor = 0;
     uint64_t rate = 0;
 };
 
 struct BlockIo {
+    bool operator==(const BlockIo&) const = default;
     std::optional<uint16_t> weight;
     std::optional<uint16_t> leaf_weight;
     std::vector<WeightDevice> weight_device;
@@ -198,30 +221,36 @@ struct BlockIo {
 };
 
 struct HugepageLimit {
+    bool operator==(const HugepageLimit&) const = default;
     std::string page_size;  // e.g. "2MB", "1GB"
     uint64_t limit = 0;
 };
 
 struct InterfacePriority {
+    bool operator==(const InterfacePriority&) const = default;
     std::string name;
     uint32_t priority = 0;
 };
 
 struct Network {
+    bool operator==(const Network&) const = default;
     std::optional<uint32_t> class_id;
     std::vector<InterfacePriority> priorities;
 };
 
 struct Pids {
+    bool operator==(const Pids&) const = default;
     std::optional<int64_t> limit;  // -1 or 0: unlimited (spec 1.3: <= 0 means max)
 };
 
 struct Rdma {
+    bool operator==(const Rdma&) const = default;
     std::optional<uint32_t> hca_handles;
     std::optional<uint32_t> hca_objects;
 };
 
 struct Resources {
+    bool operator==(const Resources&) const = default;
     std::vector<DeviceCgroupRule> devices;
     std::optional<Memory> memory;
     std::optional<Cpu> cpu;
@@ -234,6 +263,7 @@ struct Resources {
 };
 
 struct IntelRdt {
+    bool operator==(const IntelRdt&) const = default;
     std::string clos_id;
     std::string l3_cache_schema;
     std::string mem_bw_schema;
@@ -242,12 +272,14 @@ struct IntelRdt {
 };
 
 struct MemoryPolicy {
+    bool operator==(const MemoryPolicy&) const = default;
     std::string mode;   // MPOL_DEFAULT MPOL_BIND MPOL_INTERLEAVE MPOL_WEIGHTED_INTERLEAVE MPOL_PREFERRED MPOL_PREFERRED_MANY MPOL_LOCAL
     std::string nodes;  // node list
     std::vector<std::string> flags;  // MPOL_F_NUMA_BALANCING MPOL_F_RELATIVE_NODES MPOL_F_STATIC_NODES
 };
 
 struct SeccompArg {
+    bool operator==(const SeccompArg&) const = default;
     uint32_t index = 0;
     uint64_t value = 0;
     uint64_t value_two = 0;
@@ -255,6 +287,7 @@ struct SeccompArg {
 };
 
 struct SeccompSyscall {
+    bool operator==(const SeccompSyscall&) const = default;
     std::vector<std::string> names;
     std::string action;
     std::optional<uint32_t> errno_ret;
@@ -262,6 +295,7 @@ struct SeccompSyscall {
 };
 
 struct Seccomp {
+    bool operator==(const Seccomp&) const = default;
     std::string default_action;
     std::optional<uint32_t> default_errno_ret;
     std::vector<std::string> architectures;
@@ -272,11 +306,13 @@ struct Seccomp {
 };
 
 struct Personality {
+    bool operator==(const Personality&) const = default;
     std::string domain;  // LINUX LINUX32
     std::vector<std::string> flags;
 };
 
 struct Linux {
+    bool operator==(const Linux&) const = default;
     std::vector<Namespace> namespaces;
     std::vector<IdMapping> uid_mappings;
     std::vector<IdMapping> gid_mappings;
@@ -303,6 +339,7 @@ struct Linux {
 };
 
 struct Config {
+    bool operator==(const Config&) const = default;
     std::string oci_version;
     std::optional<Root> root;
     std::vector<Mount> mounts;

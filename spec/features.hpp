@@ -13,6 +13,7 @@
 namespace gocker::spec {
 
 struct Features {
+    bool operator==(const Features&) const = default;
     std::string oci_version_min = "1.0.0";
     std::string oci_version_max = "1.3.0";
     std::vector<std::string> hooks;
@@ -20,10 +21,12 @@ struct Features {
     std::vector<std::string> namespaces;
     std::vector<std::string> capabilities;
     struct Cgroup {
+        bool operator==(const Cgroup&) const = default;
         bool v1 = false, v2 = false, systemd = false, systemd_user = false, rdma = false;
     };
     std::optional<Cgroup> cgroup;
     struct Seccomp {
+        bool operator==(const Seccomp&) const = default;
         bool enabled = false;
         std::vector<std::string> actions, operators, archs, known_flags, supported_flags;
     };

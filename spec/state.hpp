@@ -14,6 +14,7 @@ const char* status_name(ContainerStatus s);
 Result<ContainerStatus> parse_status(std::string_view s);
 
 struct State {
+    bool operator==(const State&) const = default;
     std::string oci_version;
     std::string id;
     ContainerStatus status = ContainerStatus::creating;
