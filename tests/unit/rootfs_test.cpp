@@ -257,6 +257,16 @@ TEST_F(RootfsTest, PrepareAndEnterBuildTheContainerView) {
         c.expect(fs_type("/sys/fs/cgroup") == TMPFS_MAGIC || fs_type("/sys/fs/cgroup") == CGROUP2_SUPER_MAGIC,
                  "/sys/fs/cgroup is neither the v1 tmpfs nor cgroup2");
         c.expect(vfs_flags("/sys/fs/cgroup") & ST_RDONLY, "/sys/fs/cgroup is not read-only");
+        if (fs_type("/sys/fs/cgroup") == TMPFS_MAGIC) {
+            // cgroup v1/hybrid host: each hierarchy of the init's cgroup is bound, read-only.
+            int hierarchies = 0;
+            for (const auto& e : fs::directory_iterator("/sys/fs/cgroup"))
+                if (!e.is_symlink() && is_mount_root(e.path())) {
+                    ++hierarchies;
+                    c.expect(vfs_flags(e.path()) & ST_RDONLY, e.path().string() + " is not read-only");
+                }
+            c.expect(hierarchies > 0, "no cgroup hierarchy mounted under the /sys/fs/cgroup tmpfs");
+        }
         c.expect(read_file("/data/vol/hello") == "vol", "bundle-relative dir volume");
         c.expect(read_file("/etc/volfile") == "file-vol", "bundle-relative file volume");
         c.expect(vfs_flags("/ro") & ST_RDONLY, "/ro bind is not read-only");
