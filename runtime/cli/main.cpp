@@ -1,0 +1,144 @@
+// gocker-runtime: global flags (runc-compatible, written before the command), logging, dispatch.
+#include <fcntl.h>
+#include <seccomp.h>
+
+#include <cstdlib>
+#include <cxxopts.hpp>
+#include <exception>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli/commands.hpp"
+#include "cli/parse_options.hpp"
+#include "common/fd.hpp"
+#include "common/log.hpp"
+#include "spec/config.hpp"
+
+namespace gocker::cli {
+namespace {
+
+std::string usage_text() {
+    std::string s =
+        "Usage: gocker-runtime [global options] COMMAND [command options] [arguments]\n"
+        "\n"
+        "An OCI container runtime (runtime-spec " +
+        std::string(spec::kOciVersion) +
+        ").\n"
+        "\n"
+        "Commands:\n";
+    for (const auto& c : command_table()) {
+        std::string name = c.name;
+        name.resize(std::max<size_t>(name.size() + 2, 12), ' ');
+        s += "  " + name + c.summary + "\n";
+    }
+    s += "  help        Show the usage of a command (help COMMAND)\n"
+         "\n"
+         "Global options:\n"
+         "  --root DIR            state directory (default /run/gocker)\n"
+         "  --log FILE            also write errors and logs to FILE (always created)\n"
+         "  --log-format FORMAT   text or json (JSON lines {\"level\",\"msg\",\"time\"})\n"
+         "  --debug               log debug messages\n"
+         "  --systemd-cgroup      accepted for runc compatibility\n"
+         "  --trace               trace the container lifecycle (also GOCKER_TRACE=1)\n"
+         "  -v, --version         print the version\n"
+         "  -h, --help            print this help\n"
+         "\n"
+         "Run 'gocker-runtime help COMMAND' for a command's options.\n";
+    return s;
+}
+
+void print_version() {
+    const scmp_version* v = seccomp_version();
+    std::cout << "gocker-runtime version " << GOCKER_VERSION << "\n"
+              << "spec: " << spec::kOciVersion << "\n"
+              << "libseccomp: " << v->major << "." << v->minor << "." << v->micro << "\n";
+}
+
+bool takes_value(std::string_view flag) { return flag == "--root" || flag == "--log" || flag == "--log-format"; }
+
+// Global flags end at the first word that is not a flag: that word is the command.
+size_t command_index(const std::vector<std::string>& words) {
+    size_t i = 1;
+    while (i < words.size() && words[i].size() > 1 && words[i][0] == '-') {
+        if (words[i] == "--") return i + 1;
+        if (takes_value(words[i])) ++i;
+        ++i;
+    }
+    return i;
+}
+
+int run_command(const Command& cmd, std::vector<std::string> args, const GlobalOptions& g) {
+    try {
+        return cmd.run(g, args);
+    } catch (const std::exception& e) {
+        return report(Error(std::string(cmd.name) + ": " + e.what()));
+    }
+}
+
+int main_impl(int argc, char** argv) {
+    std::vector<std::string> words(argv, argv + argc);
+    if (words.empty()) words.emplace_back("gocker-runtime");
+    size_t cmd_at = command_index(words);
+
+    cxxopts::Options opts("gocker-runtime", "");
+    opts.add_options()("root", "", cxxopts::value<std::string>()->default_value("/run/gocker"))(
+        "log", "", cxxopts::value<std::string>())("log-format", "", cxxopts::value<std::string>()->default_value("text"))(
+        "debug", "")("systemd-cgroup", "")("trace", "")("v,version", "")("h,help", "");
+    std::vector<std::string> global(words.begin(), words.begin() + static_cast<long>(std::min(cmd_at, words.size())));
+    if (!global.empty() && global.back() == "--") global.pop_back();
+    cxxopts::ParseResult r;
+    try {
+        std::vector<char*> gargv = make_argv(global);
+        r = opts.parse(static_cast<int>(global.size()), gargv.data());
+    } catch (const cxxopts::exceptions::exception& e) {
+        return usage_error(plain_quotes(e.what()), usage_text());
+    }
+
+    GlobalOptions g;
+    g.root = r["root"].as<std::string>();
+    g.debug = r.count("debug") > 0;
+    g.systemd_cgroup = r.count("systemd-cgroup") > 0;
+    const char* trace_env = std::getenv("GOCKER_TRACE");
+    g.trace = r.count("trace") > 0 || (trace_env && std::string_view(trace_env) == "1");
+    std::string format = r["log-format"].as<std::string>();
+    if (format == "json") g.log_format = log::Format::json;
+    else if (format != "text")
+        return usage_error("invalid --log-format \"" + format + "\": expected text or json", usage_text());
+    if (r.count("log")) {
+        g.log_file = r["log"].as<std::string>();
+        // Clients read a failed call's reason from this file, so it must exist even on success.
+        UniqueFd probe(::open(g.log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
+        if (!probe) return report(sys_error("open log file \"" + g.log_file + "\""));
+    }
+    log::configure({g.log_file, g.log_format, g.debug});
+
+    if (r.count("version")) {
+        print_version();
+        return 0;
+    }
+    if (r.count("help") || cmd_at >= words.size()) {
+        std::cout << usage_text();
+        return 0;
+    }
+
+    std::vector<std::string> args(words.begin() + static_cast<long>(cmd_at), words.end());
+    if (args[0] == "help") {
+        if (args.size() == 1) {
+            std::cout << usage_text();
+            return 0;
+        }
+        const Command* cmd = find_command(args[1]);
+        if (!cmd) return usage_error("help: unknown command \"" + args[1] + "\"", usage_text());
+        return run_command(*cmd, {args[1], "--help"}, g);
+    }
+    const Command* cmd = find_command(args[0]);
+    if (!cmd) return usage_error("unknown command \"" + args[0] + "\"", usage_text());
+    log::debug("command " + args[0] + ", root " + g.root);
+    return run_command(*cmd, std::move(args), g);
+}
+
+}  // namespace
+}  // namespace gocker::cli
+
+int main(int argc, char** argv) { return gocker::cli::main_impl(argc, argv); }

@@ -1,0 +1,445 @@
+#include "linux/host_probe.hpp"
+
+#include <fcntl.h>
+#include <seccomp.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <charconv>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "common/fd.hpp"
+#include "common/result.hpp"
+
+namespace gocker {
+namespace {
+
+std::string read_text(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) return {};
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+std::string trim(std::string_view s) {
+    size_t b = s.find_first_not_of(" \t\n");
+    if (b == std::string_view::npos) return {};
+    size_t e = s.find_last_not_of(" \t\n");
+    return std::string(s.substr(b, e - b + 1));
+}
+
+std::vector<std::string> split(std::string_view s, char sep) {
+    std::vector<std::string> out;
+    size_t start = 0;
+    while (start <= s.size()) {
+        size_t end = s.find(sep, start);
+        if (end == std::string_view::npos) end = s.size();
+        if (end > start) out.emplace_back(s.substr(start, end - start));
+        start = end + 1;
+    }
+    return out;
+}
+
+// mountinfo escapes space, tab, newline and backslash as \ooo.
+std::string unescape_octal(std::string_view s) {
+    std::string out;
+    for (size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '\\' && i + 3 < s.size()) {
+            bool octal = true;
+            int v = 0;
+            for (size_t k = 1; k <= 3; ++k) {
+                if (i + k >= s.size() || s[i + k] < '0' || s[i + k] > '7') {
+                    octal = false;
+                    break;
+                }
+                v = v * 8 + (s[i + k] - '0');
+            }
+            if (octal) {
+                out += static_cast<char>(v);
+                i += 3;
+                continue;
+            }
+        }
+        out += s[i];
+    }
+    return out;
+}
+
+constexpr std::array<const char*, 41> kCapNames = {
+    "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID",
+    "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE",
+    "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK",
+    "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE",
+    "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE", "CAP_SYS_RESOURCE",
+    "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE", "CAP_AUDIT_WRITE",
+    "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG",
+    "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF",
+    "CAP_CHECKPOINT_RESTORE"};
+constexpr int kCapSysResource = 24;
+
+struct RlimitName {
+    const char* name;
+    int resource;
+};
+constexpr std::array<RlimitName, 16> kRlimits = {{
+    {"RLIMIT_CPU", RLIMIT_CPU}, {"RLIMIT_FSIZE", RLIMIT_FSIZE}, {"RLIMIT_DATA", RLIMIT_DATA},
+    {"RLIMIT_STACK", RLIMIT_STACK}, {"RLIMIT_CORE", RLIMIT_CORE}, {"RLIMIT_RSS", RLIMIT_RSS},
+    {"RLIMIT_NPROC", RLIMIT_NPROC}, {"RLIMIT_NOFILE", RLIMIT_NOFILE},
+    {"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK}, {"RLIMIT_AS", RLIMIT_AS}, {"RLIMIT_LOCKS", RLIMIT_LOCKS},
+    {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING}, {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE},
+    {"RLIMIT_NICE", RLIMIT_NICE}, {"RLIMIT_RTPRIO", RLIMIT_RTPRIO}, {"RLIMIT_RTTIME", RLIMIT_RTTIME},
+}};
+
+// OCI namespace type -> /proc/self/ns entry.
+constexpr std::array<std::pair<const char*, const char*>, 8> kNamespaces = {{
+    {"pid", "pid"}, {"network", "net"}, {"mount", "mnt"}, {"ipc", "ipc"}, {"uts", "uts"},
+    {"user", "user"}, {"cgroup", "cgroup"}, {"time", "time"},
+}};
+
+// Each probe passes arguments the kernel rejects up front (bad size or flags), so nothing is
+// opened, cloned or closed: ENOSYS means the syscall is missing, anything else that it exists.
+SyscallProbe probe_syscall(const char* name, long nr, long a1, long a2, long a3, long a4, long a5) {
+    SyscallProbe p;
+    p.name = name;
+    errno = 0;
+    long r = ::syscall(nr, a1, a2, a3, a4, a5);
+    if (r >= 0) {
+        // Cannot happen with these arguments; never leak what a surprising kernel returned.
+        if (r > 2) ::close(static_cast<int>(r));
+        p.available = true;
+        return p;
+    }
+    p.err = errno;
+    p.available = errno != ENOSYS;
+    return p;
+}
+
+#ifndef SYS_openat2
+#define SYS_openat2 437
+#endif
+#ifndef SYS_open_tree
+#define SYS_open_tree 428
+#endif
+#ifndef SYS_fsopen
+#define SYS_fsopen 430
+#endif
+#ifndef SYS_mount_setattr
+#define SYS_mount_setattr 442
+#endif
+#ifndef SYS_clone3
+#define SYS_clone3 435
+#endif
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef SYS_close_range
+#define SYS_close_range 436
+#endif
+
+std::vector<SyscallProbe> probe_syscalls() {
+    const long bad_flags = static_cast<long>(~0u);
+    return {
+        // size 0 is below OPEN_HOW_SIZE_VER0: EINVAL before the path is looked at.
+        probe_syscall("openat2", SYS_openat2, AT_FDCWD, 0, 0, 0, 0),
+        probe_syscall("open_tree", SYS_open_tree, -1, 0, bad_flags, 0, 0),
+        // NULL fs name: EFAULT (or EPERM without CAP_SYS_ADMIN).
+        probe_syscall("fsopen", SYS_fsopen, 0, bad_flags, 0, 0, 0),
+        probe_syscall("mount_setattr", SYS_mount_setattr, -1, 0, bad_flags, 0, 0),
+        // size 0 is below CLONE_ARGS_SIZE_VER0: EINVAL, no process is created.
+        probe_syscall("clone3", SYS_clone3, 0, 0, 0, 0, 0),
+        probe_syscall("pidfd_open", SYS_pidfd_open, ::getpid(), bad_flags, 0, 0, 0),
+        // Unknown flags are rejected before any descriptor is touched.
+        probe_syscall("close_range", SYS_close_range, bad_flags, 0, bad_flags, 0, 0),
+    };
+}
+
+std::string status_field(std::string_view status, std::string_view field) {
+    for (const auto& line : split(status, '\n')) {
+        if (line.size() > field.size() && line.compare(0, field.size(), field) == 0 &&
+            line[field.size()] == ':')
+            return trim(std::string_view(line).substr(field.size() + 1));
+    }
+    return {};
+}
+
+bool has_controller(const HostReport& host, std::string_view name) {
+    for (const auto& c : host.controllers)
+        if (c.name == name) return true;
+    return false;
+}
+
+bool has_v2(const HostReport& host) {
+    return host.cgroup_mode == CgroupMode::v2 || host.cgroup_mode == CgroupMode::hybrid;
+}
+
+}  // namespace
+
+const char* cgroup_mode_name(CgroupMode mode) {
+    switch (mode) {
+        case CgroupMode::v1: return "v1";
+        case CgroupMode::v2: return "v2";
+        case CgroupMode::hybrid: return "hybrid";
+        case CgroupMode::none: return "none";
+    }
+    return "none";
+}
+
+std::vector<MountInfo> parse_mountinfo(std::string_view text) {
+    std::vector<MountInfo> out;
+    for (const auto& line : split(text, '\n')) {
+        std::vector<std::string> f = split(line, ' ');
+        // id parent maj:min root mount-point options [optional...] - fstype source super-options
+        size_t dash = 6;
+        while (dash < f.size() && f[dash] != "-") ++dash;
+        if (f.size() < 7 || dash + 2 >= f.size()) continue;
+        MountInfo m;
+        m.mount_point = unescape_octal(f[4]);
+        m.fs_type = f[dash + 1];
+        m.source = unescape_octal(f[dash + 2]);
+        if (dash + 3 < f.size()) m.super_options = f[dash + 3];
+        out.push_back(std::move(m));
+    }
+    return out;
+}
+
+std::vector<MountInfo> read_mountinfo() { return parse_mountinfo(read_text("/proc/self/mountinfo")); }
+
+CgroupMode cgroup_mode_from_mounts(const std::vector<MountInfo>& mounts) {
+    bool v1 = false, v2 = false, unified_root = false;
+    for (const auto& m : mounts) {
+        if (m.fs_type == "cgroup") v1 = true;
+        if (m.fs_type == "cgroup2") {
+            v2 = true;
+            if (m.mount_point == "/sys/fs/cgroup") unified_root = true;
+        }
+    }
+    if (unified_root || (v2 && !v1)) return CgroupMode::v2;
+    if (v1 && v2) return CgroupMode::hybrid;
+    if (v1) return CgroupMode::v1;
+    return CgroupMode::none;
+}
+
+CgroupMode detect_cgroup_mode() { return cgroup_mode_from_mounts(read_mountinfo()); }
+
+std::vector<CgroupController> cgroup_controllers_from(
+    const std::vector<MountInfo>& mounts, std::string_view proc_cgroups,
+    const std::map<std::string, std::string>& v2_controllers_files) {
+    std::set<std::string> enabled;  // /proc/cgroups: subsys_name hierarchy num_cgroups enabled
+    for (const auto& line : split(proc_cgroups, '\n')) {
+        if (line.empty() || line[0] == '#') continue;
+        std::istringstream ls(line);
+        std::string name;
+        int hierarchy = 0, num = 0, on = 0;
+        if (ls >> name >> hierarchy >> num >> on && on == 1) enabled.insert(name);
+    }
+    std::vector<CgroupController> out;
+    std::set<std::string> seen_v1;
+    for (const auto& m : mounts) {
+        if (m.fs_type == "cgroup") {
+            for (const auto& opt : split(m.super_options, ',')) {
+                if (enabled.count(opt) && seen_v1.insert(opt).second)
+                    out.push_back({opt, 1, m.mount_point});
+            }
+        } else if (m.fs_type == "cgroup2") {
+            auto it = v2_controllers_files.find(m.mount_point);
+            if (it == v2_controllers_files.end()) continue;
+            for (const auto& word : split(trim(it->second), ' ')) out.push_back({word, 2, m.mount_point});
+        }
+    }
+    return out;
+}
+
+std::vector<CgroupController> list_cgroup_controllers() {
+    auto mounts = read_mountinfo();
+    std::map<std::string, std::string> v2_files;
+    for (const auto& m : mounts)
+        if (m.fs_type == "cgroup2" && !v2_files.count(m.mount_point))
+            v2_files[m.mount_point] = read_text(m.mount_point + "/cgroup.controllers");
+    return cgroup_controllers_from(mounts, read_text("/proc/cgroups"), v2_files);
+}
+
+std::optional<int> capability_number(std::string_view name) {
+    for (size_t i = 0; i < kCapNames.size(); ++i)
+        if (name == kCapNames[i]) return static_cast<int>(i);
+    return std::nullopt;
+}
+
+std::string capability_name(int number) {
+    if (number >= 0 && static_cast<size_t>(number) < kCapNames.size()) return kCapNames[number];
+    return "CAP_" + std::to_string(number);
+}
+
+std::vector<std::string> decode_capability_mask(uint64_t mask, int last_cap) {
+    std::vector<std::string> out;
+    for (int i = 0; i <= last_cap && i < 64; ++i)
+        if (mask & (uint64_t{1} << i)) out.push_back(capability_name(i));
+    return out;
+}
+
+std::optional<uint64_t> parse_status_hex(std::string_view status, std::string_view field) {
+    std::string v = status_field(status, field);
+    if (v.empty()) return std::nullopt;
+    uint64_t out = 0;
+    auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out, 16);
+    if (ec != std::errc() || p != v.data() + v.size()) return std::nullopt;
+    return out;
+}
+
+HostReport probe_host() {
+    HostReport r;
+    auto mounts = read_mountinfo();
+    r.cgroup_mode = cgroup_mode_from_mounts(mounts);
+    r.controllers = list_cgroup_controllers();
+
+    for (const auto& [type, proc] : kNamespaces) {
+        struct stat st;
+        r.namespaces[type] = ::lstat((std::string("/proc/self/ns/") + proc).c_str(), &st) == 0;
+    }
+
+    std::string max_userns = trim(read_text("/proc/sys/user/max_user_namespaces"));
+    r.user_ns_enabled = r.namespaces["user"] && !max_userns.empty() && max_userns != "0";
+    r.user_ns_detail = r.namespaces["user"] ? "user.max_user_namespaces=" + (max_userns.empty() ? "?" : max_userns)
+                                            : "kernel built without user namespaces";
+    std::string unpriv = trim(read_text("/proc/sys/kernel/unprivileged_userns_clone"));
+    if (!unpriv.empty()) r.user_ns_detail += ", kernel.unprivileged_userns_clone=" + unpriv;
+
+    // A NULL filter makes the kernel fail with EFAULT when it supports filter mode, EINVAL when not.
+    errno = 0;
+    int rc = ::prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, nullptr, 0, 0);
+    int set_errno = errno;
+    r.seccomp_supported = rc != 0 && set_errno == EFAULT;
+    errno = 0;
+    int mode = ::prctl(PR_GET_SECCOMP, 0, 0, 0, 0);
+    std::string status = read_text("/proc/self/status");
+    if (mode < 0 && errno == EINVAL) {
+        r.seccomp_detail = "kernel built without seccomp";
+    } else {
+        r.seccomp_detail = r.seccomp_supported ? "filter mode supported" : "filter mode refused (" + errno_text(set_errno) + ")";
+        std::string self = status_field(status, "Seccomp");
+        if (self == "2") r.seccomp_detail += "; this process is already filtered";
+        std::string actions = trim(read_text("/proc/sys/kernel/seccomp/actions_avail"));
+        if (!actions.empty()) r.seccomp_detail += "; actions: " + actions;
+    }
+    const scmp_version* v = seccomp_version();
+    if (v) r.libseccomp_version = std::to_string(v->major) + "." + std::to_string(v->minor) + "." + std::to_string(v->micro);
+
+    // The last "/" line is the one in effect.
+    for (const auto& m : mounts)
+        if (m.mount_point == "/") r.root_fs_type = m.fs_type;
+    r.pivot_root_ok = r.root_fs_type != "rootfs" && r.root_fs_type != "ramfs";
+
+    r.syscalls = probe_syscalls();
+
+    r.cap_effective = parse_status_hex(status, "CapEff").value_or(0);
+    r.cap_bounding = parse_status_hex(status, "CapBnd").value_or(0);
+    std::string last = trim(read_text("/proc/sys/kernel/cap_last_cap"));
+    int last_cap = 0;
+    if (std::from_chars(last.data(), last.data() + last.size(), last_cap).ec == std::errc()) r.cap_last = last_cap;
+
+    for (const auto& rl : kRlimits) {
+        struct rlimit lim;
+        if (::getrlimit(rl.resource, &lim) == 0) r.rlimit_hard[rl.name] = lim.rlim_max;
+    }
+    return r;
+}
+
+std::vector<std::string> config_host_problems(const spec::Config& cfg, const HostReport& host) {
+    std::vector<std::string> out;
+    auto need_controller = [&](const std::string& path, const char* ctrl) {
+        if (!has_controller(host, ctrl))
+            out.push_back(path + ": needs the " + ctrl + " cgroup controller, which is not mounted");
+    };
+
+    if (cfg.linux) {
+        const auto& lx = *cfg.linux;
+        for (size_t i = 0; i < lx.namespaces.size(); ++i) {
+            const auto& ns = lx.namespaces[i];
+            std::string path = "/linux/namespaces/" + std::to_string(i);
+            auto it = host.namespaces.find(ns.type);
+            if (it != host.namespaces.end() && !it->second)
+                out.push_back(path + ": the kernel has no " + ns.type + " namespaces");
+            else if (ns.type == "user" && ns.path.empty() && !host.user_ns_enabled)
+                out.push_back(path + ": user namespaces are disabled (" + host.user_ns_detail + ")");
+        }
+        if (lx.seccomp && !host.seccomp_supported)
+            out.push_back("/linux/seccomp: the kernel does not accept seccomp filters (" + host.seccomp_detail + ")");
+
+        if (lx.resources) {
+            const auto& res = *lx.resources;
+            const std::string base = "/linux/resources";
+            if (host.cgroup_mode == CgroupMode::none && lx.resources)
+                out.push_back(base + ": no cgroup filesystem is mounted");
+            if (res.memory) need_controller(base + "/memory", "memory");
+            if (res.cpu) {
+                const auto& c = *res.cpu;
+                if (c.shares || c.quota || c.burst || c.period || c.realtime_runtime || c.realtime_period || c.idle)
+                    need_controller(base + "/cpu", "cpu");
+                if (!c.cpus.empty() || !c.mems.empty()) need_controller(base + "/cpu", "cpuset");
+            }
+            if (res.pids) need_controller(base + "/pids", "pids");
+            if (res.block_io && !has_controller(host, "blkio") && !has_controller(host, "io"))
+                out.push_back(base + "/blockIO: needs the blkio (v1) or io (v2) cgroup controller, which is not mounted");
+            if (!res.hugepage_limits.empty()) need_controller(base + "/hugepageLimits", "hugetlb");
+            if (res.network) {
+                if (res.network->class_id) need_controller(base + "/network/classID", "net_cls");
+                if (!res.network->priorities.empty()) need_controller(base + "/network/priorities", "net_prio");
+            }
+            if (!res.rdma.empty()) need_controller(base + "/rdma", "rdma");
+            // cgroup v2 filters devices with eBPF, which needs no controller.
+            if (!res.devices.empty() && !has_controller(host, "devices") && !has_v2(host) &&
+                host.cgroup_mode != CgroupMode::none)
+                need_controller(base + "/devices", "devices");
+            for (const auto& [key, value] : res.unified) {
+                std::string path = base + "/unified/" + key;
+                if (!has_v2(host)) {
+                    out.push_back(path + ": needs cgroup v2, which is not mounted");
+                    continue;
+                }
+                std::string ctrl = key.substr(0, key.find('.'));
+                bool v2_has = ctrl == "cgroup";
+                for (const auto& c : host.controllers)
+                    if (c.version == 2 && c.name == ctrl) v2_has = true;
+                if (!v2_has)
+                    out.push_back(path + ": the " + ctrl + " controller is not available in the cgroup v2 hierarchy");
+            }
+        }
+    }
+
+    if (cfg.process) {
+        const auto& p = *cfg.process;
+        if (p.capabilities) {
+            std::set<std::string> reported;
+            const std::pair<const char*, const std::vector<std::string>*> sets[] = {
+                {"bounding", &p.capabilities->bounding}, {"effective", &p.capabilities->effective},
+                {"inheritable", &p.capabilities->inheritable}, {"permitted", &p.capabilities->permitted},
+                {"ambient", &p.capabilities->ambient}};
+            for (const auto& [set_name, caps] : sets) {
+                for (size_t i = 0; i < caps->size(); ++i) {
+                    auto n = capability_number((*caps)[i]);
+                    if (!n || (host.cap_bounding & (uint64_t{1} << *n)) || !reported.insert((*caps)[i]).second) continue;
+                    out.push_back("/process/capabilities/" + std::string(set_name) + "/" + std::to_string(i) + ": " +
+                                  (*caps)[i] + " is not in the caller's bounding set");
+                }
+            }
+        }
+        bool can_raise = host.cap_effective & (uint64_t{1} << kCapSysResource);
+        for (size_t i = 0; i < p.rlimits.size() && !can_raise; ++i) {
+            auto it = host.rlimit_hard.find(p.rlimits[i].type);
+            if (it != host.rlimit_hard.end() && p.rlimits[i].hard > it->second)
+                out.push_back("/process/rlimits/" + std::to_string(i) + ": raising the " + p.rlimits[i].type +
+                              " hard limit above " + std::to_string(it->second) +
+                              " needs CAP_SYS_RESOURCE, which the caller lacks");
+        }
+    }
+    return out;
+}
+
+}  // namespace gocker
