@@ -1,0 +1,238 @@
+#include "container/create.hpp"
+
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <pwd.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <climits>
+#include <cstdlib>
+
+#include "common/log.hpp"
+#include "container/init.hpp"
+#include "linux/hooks.hpp"
+#include "linux/idmap.hpp"
+#include "linux/namespaces.hpp"
+#include "linux/proc_info.hpp"
+#include "linux/sync.hpp"
+#include "linux/terminal.hpp"
+#include "spec/config_io.hpp"
+#include "spec/state.hpp"
+
+namespace gocker {
+namespace {
+
+Result<std::string> absolute_path(const std::string& path, const std::string& base, const char* what) {
+    std::string full = (!path.empty() && path[0] == '/') ? path : base + "/" + path;
+    char buf[PATH_MAX];
+    if (!::realpath(full.c_str(), buf)) return sys_error(std::string(what) + " " + full);
+    return std::string(buf);
+}
+
+// Undoes a half-made container: kills the init, reaps it, removes the state directory.
+class CreateRollback {
+public:
+    CreateRollback(const StateStore& store, std::string id) : store_(store), id_(std::move(id)) {}
+    ~CreateRollback() {
+        if (committed_) return;
+        if (pidfd_ >= 0) {
+            (void)pidfd_signal(pidfd_, SIGKILL);
+            int status;
+            while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+            }
+        }
+        if (!store_.remove(id_)) log::warning("create " + id_ + ": could not remove the state directory");
+        if (!pid_file_.empty()) ::unlink(pid_file_.c_str());
+    }
+    void set_child(pid_t pid, int pidfd) {
+        pid_ = pid;
+        pidfd_ = pidfd;
+    }
+    void set_pid_file(std::string p) { pid_file_ = std::move(p); }
+    void commit() { committed_ = true; }
+
+private:
+    const StateStore& store_;
+    std::string id_;
+    pid_t pid_ = -1;
+    int pidfd_ = -1;
+    std::string pid_file_;
+    bool committed_ = false;
+};
+
+// clone3 with the new namespaces and a pidfd. Returns 0 in the child.
+Result<pid_t> clone_init(uint64_t flags, int* pidfd) {
+    struct clone_args args = {};
+    args.flags = flags | CLONE_PIDFD;
+    args.pidfd = reinterpret_cast<uint64_t>(pidfd);
+    args.exit_signal = SIGCHLD;
+    long pid = ::syscall(SYS_clone3, &args, sizeof args);
+    if (pid < 0) return sys_error("clone3 the container init");
+    return static_cast<pid_t>(pid);
+}
+
+std::string owner_name() {
+    uid_t uid = ::geteuid();
+    if (uid == 0) return "root";
+    struct passwd* pw = ::getpwuid(uid);
+    return pw ? pw->pw_name : std::to_string(uid);
+}
+
+// The parent's side of the conversation with the init, until it reports "ready".
+Status drive_init(const SyncSocket& sync, pid_t pid, const spec::Config& cfg, ContainerRecord& rec) {
+    for (;;) {
+        auto msg = sync.recv();
+        if (!msg) {
+            if (msg.error().sys_errno() == EPIPE) return Error("the container init exited before it was ready", 0);
+            return std::move(msg).error();
+        }
+        switch (msg->type) {
+            case SyncType::want_idmap: {
+                const auto& lnx = *cfg.linux;
+                GK_TRY_CTX(write_id_maps(pid, lnx.uid_mappings, lnx.gid_mappings), "write id maps");
+                GK_TRY(sync.send(SyncType::idmap_done));
+                break;
+            }
+            case SyncType::mounts_done: {
+                std::string state = hook_state_json(rec, "creating");
+                if (cfg.hooks) {
+                    GK_TRY(run_hooks("prestart", cfg.hooks->prestart, state));
+                    GK_TRY(run_hooks("createRuntime", cfg.hooks->create_runtime, state));
+                }
+                GK_TRY(sync.send(SyncType::hooks_done, 0, state));
+                break;
+            }
+            case SyncType::ready:
+                return {};
+            case SyncType::error:
+                return Error(msg->text, msg->err);
+            default:
+                return Error(std::string("sync: unexpected message ") + sync_type_name(msg->type), EPROTO);
+        }
+    }
+}
+
+}  // namespace
+
+std::string hook_state_json(const ContainerRecord& r, const char* status) {
+    spec::State s;
+    s.oci_version = spec::kOciVersion;
+    s.id = r.id;
+    s.status = *spec::parse_status(status);
+    s.pid = r.pid;
+    s.bundle = r.bundle;
+    s.annotations = r.annotations;
+    return spec::state_to_json(s);
+}
+
+static Result<CreatedContainer> create_impl(const StateStore& store, const CreateOptions& opts,
+                                            CreateRollback& rollback, ContainerLock& lock) {
+    CreatedContainer out;
+    ContainerRecord& rec = out.record;
+    rec.id = opts.id;
+
+    // 1. The bundle and its config, fully validated before anything touches the system.
+    char cwd[PATH_MAX];
+    if (!::getcwd(cwd, sizeof cwd)) return sys_error("getcwd");
+    rec.bundle = GK_TRY(absolute_path(opts.bundle, cwd, "open bundle"));
+    std::string config_path = rec.bundle + "/config.json";
+    auto config_text = read_whole_file(config_path);
+    if (!config_text) return std::move(config_text).error();
+    out.config = GK_TRY(spec::parse_config(*config_text));
+    GK_TRY(spec::validate_config(out.config));
+    const spec::Config& cfg = out.config;
+    if (!cfg.process) return Error("config.json: /process: a container needs a process to run", 0);
+    if (!cfg.root) return Error("config.json: /root: missing required field \"path\"", 0);
+    rec.rootfs = GK_TRY(absolute_path(cfg.root->path, rec.bundle, "open root filesystem"));
+    rec.annotations = cfg.annotations;
+    rec.created = now_rfc3339_nano();
+    rec.owner = owner_name();
+    const spec::Linux* lnx = cfg.linux ? &*cfg.linux : nullptr;
+    if (cfg.process->terminal && opts.console_socket.empty())
+        return Error("process.terminal is true but no --console-socket was given", 0);
+    if (!cfg.process->terminal && !opts.console_socket.empty())
+        return Error("--console-socket needs process.terminal to be true in config.json", 0);
+    NamespacePlan ns = GK_TRY(plan_namespaces(lnx));
+    rec.has_pid_ns = ns.new_pid;
+    rec.user_ns = ns.new_user || ns.joined_user;
+
+    // 2. State directory (already made and locked by the caller), saved config, exec FIFO.
+    GK_TRY(store.write_file(lock, "config.json", *config_text));
+    std::string fifo = store.fifo_path(opts.id);
+    if (::mkfifo(fifo.c_str(), 0622) < 0 || ::chmod(fifo.c_str(), 0622) < 0)
+        return sys_error("create exec fifo " + fifo);
+
+    UniqueFd console;
+    if (!opts.console_socket.empty()) console = GK_TRY(connect_console_socket(opts.console_socket));
+
+    // 3. Sync channel and clone3 of the init, straight into its namespaces.
+    auto [parent_end, child_end] = GK_TRY(SyncSocket::make_pair());
+    ParentNamespaceSwitch nsswitch;
+    GK_TRY(nsswitch.enter(ns, lnx));
+    int pidfd = -1;
+    pid_t pid = GK_TRY(clone_init(ns.clone_flags, &pidfd));
+    if (pid == 0) {
+        // The init must not hold the container lock (flock is per open file) while it waits.
+        ::close(lock.dir_fd());
+        parent_end.close();
+        InitContext ctx;
+        ctx.config = &cfg;
+        ctx.namespaces = &ns;
+        ctx.rootfs.cfg = &cfg;
+        ctx.rootfs.rootfs = rec.rootfs;
+        ctx.rootfs.bundle = rec.bundle;
+        ctx.rootfs.no_pivot = opts.no_pivot;
+        ctx.rootfs.in_user_ns = rec.user_ns;
+        ctx.rootfs.new_mount_ns = ns.new_mount;
+        ctx.sync = &child_end;
+        ctx.fifo_path = fifo;
+        ctx.console_socket = console.get();
+        ctx.preserve_fds = opts.preserve_fds;
+        ctx.no_new_keyring = opts.no_new_keyring;
+        ctx.id = opts.id;
+        container_init(ctx);
+    }
+    out.pidfd.reset(pidfd);
+    rollback.set_child(pid, pidfd);
+    nsswitch.restore();
+    child_end.close();
+    console.reset();
+    rec.pid = pid;
+    auto st = read_proc_stat(pid);
+    if (!st) return std::move(st).error().wrap("read the init's start time");
+    rec.start_time = st->start_time;
+
+    // 4. Id maps, hooks and the init's own set-up, until it waits on the exec FIFO.
+    GK_TRY(drive_init(parent_end, pid, cfg, rec));
+
+    // 5. Record the container, write the pid file, and let the init go on without us.
+    GK_TRY(store.write_record(lock, rec));
+    if (!opts.pid_file.empty()) {
+        std::string pf = opts.pid_file[0] == '/' ? opts.pid_file : std::string(cwd) + "/" + opts.pid_file;
+        rollback.set_pid_file(pf);
+        GK_TRY(write_file_atomic(pf, std::to_string(pid), 0644));
+    }
+    GK_TRY(parent_end.send(SyncType::detach));
+    // The init closes its end once it has cleared its parent-death signal.
+    auto last = parent_end.recv();
+    if (last) return Error("sync: unexpected message after detach", EPROTO);
+    if (last.error().sys_errno() != EPIPE) return std::move(last).error();
+    return out;
+}
+
+Result<CreatedContainer> create_container(const StateStore& store, const CreateOptions& opts) {
+    std::string what = "create " + opts.id;
+    auto lock = store.create_dir(opts.id);
+    if (!lock) return std::move(lock).error().wrap(what);
+    CreateRollback rollback(store, opts.id);
+    auto created = create_impl(store, opts, rollback, *lock);
+    if (!created) return std::move(created).error().wrap(what);
+    rollback.commit();
+    return created;
+}
+
+}  // namespace gocker

@@ -1,0 +1,127 @@
+#include "container/init.hpp"
+
+#include <fcntl.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+
+#include "linux/hooks.hpp"
+#include "linux/process.hpp"
+#include "linux/terminal.hpp"
+
+#ifndef KEYCTL_JOIN_SESSION_KEYRING
+#define KEYCTL_JOIN_SESSION_KEYRING 1
+#endif
+
+namespace gocker {
+namespace {
+
+// Everything from the first instruction to "ready". Errors travel back over the sync socket.
+// `fifo` receives an O_PATH descriptor of the exec FIFO, `exe` the program to execve.
+Status init_until_ready(const InitContext& ctx, UniqueFd& fifo, std::string& exe, std::string& state_json) {
+    const spec::Config& cfg = *ctx.config;
+    const spec::Process& proc = *cfg.process;
+    const NamespacePlan& ns = *ctx.namespaces;
+
+    // Die with the runtime until it has recorded us (cleared on "detach").
+    if (::prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) return sys_error("set parent-death signal");
+
+    GK_TRY(join_namespaces(ns));
+    if (ns.new_user) {
+        GK_TRY(ctx.sync->send(SyncType::want_idmap));
+        GK_TRY(ctx.sync->expect(SyncType::idmap_done));
+    }
+    if (ns.new_user || ns.joined_user) {
+        // Become root of the user namespace now that the maps are written.
+        if (::setresgid(0, 0, 0) < 0) return sys_error("setresgid to root of the user namespace");
+        if (::setresuid(0, 0, 0) < 0) return sys_error("setresuid to root of the user namespace");
+    }
+    if (!ctx.no_new_keyring) {
+        std::string name = "_ses." + ctx.id;
+        if (::syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name.c_str()) < 0 && errno != ENOSYS &&
+            errno != EPERM && errno != EACCES)
+            return sys_error("join a new session keyring");
+    }
+    if (!cfg.hostname.empty() && ::sethostname(cfg.hostname.data(), cfg.hostname.size()) < 0)
+        return sys_error("set hostname \"" + cfg.hostname + "\"");
+    if (!cfg.domainname.empty() && ::setdomainname(cfg.domainname.data(), cfg.domainname.size()) < 0)
+        return sys_error("set domainname \"" + cfg.domainname + "\"");
+
+    GK_TRY(prepare_rootfs(ctx.rootfs));
+
+    // The runtime runs the prestart and createRuntime hooks in its own namespaces, then hands
+    // us the state for the createContainer hooks (in the hooks_done message).
+    GK_TRY(ctx.sync->send(SyncType::mounts_done));
+    SyncMsg go = GK_TRY(ctx.sync->recv());
+    if (go.type == SyncType::error) return Error(go.text, go.err);
+    if (go.type != SyncType::hooks_done) return Error("sync: expected hooks_done", EPROTO);
+    state_json = std::move(go.text);
+    if (cfg.hooks) GK_TRY(run_hooks("createContainer", cfg.hooks->create_container, state_json));
+
+    // Opened before pivot_root (the FIFO lives in the runtime's state directory) and reopened
+    // for writing through /proc/self/fd once we wait for `start`.
+    fifo.reset(::open(ctx.fifo_path.c_str(), O_PATH | O_CLOEXEC));
+    if (!fifo) return sys_error("open exec fifo " + ctx.fifo_path);
+
+    GK_TRY(enter_rootfs(ctx.rootfs));
+    const spec::Linux* lnx = cfg.linux ? &*cfg.linux : nullptr;
+    GK_TRY(apply_process_attributes(proc, lnx));
+    if (proc.terminal) GK_TRY(setup_console(ctx.console_socket, proc.console_size));
+    GK_TRY(switch_user(proc));
+    GK_TRY(enter_cwd(proc));
+    exe = GK_TRY(resolve_executable(proc));
+    return {};
+}
+
+void write_fifo_error(int fd, const Error& e) {
+    std::string msg = e.message();
+    // Best effort: `start` reads this as the reason the program did not start.
+    ssize_t r = ::write(fd, msg.data(), msg.size());
+    (void)r;
+}
+
+}  // namespace
+
+[[noreturn]] void container_init(const InitContext& ctx) {
+    UniqueFd fifo_path_fd;
+    std::string exe, state_json;
+    Status st = init_until_ready(ctx, fifo_path_fd, exe, state_json);
+    if (!st) {
+        (void)ctx.sync->send_error(st.error());
+        _exit(1);
+    }
+
+    // Ready: the runtime records the container, then lets us go.
+    if (!ctx.sync->send(SyncType::ready) || !ctx.sync->expect(SyncType::detach)) _exit(1);
+    ::prctl(PR_SET_PDEATHSIG, 0);
+    // Closing the socket tells the runtime we no longer depend on it.
+    ctx.sync->close();
+
+    // Block until `start` opens the FIFO for reading.
+    char self_fd[64];
+    snprintf(self_fd, sizeof self_fd, "/proc/self/fd/%d", fifo_path_fd.get());
+    UniqueFd fifo(::open(self_fd, O_WRONLY | O_CLOEXEC));
+    if (!fifo) _exit(1);
+    fifo_path_fd.reset();
+    // One byte says "the FIFO is open": `start` then reads to end-of-file, which comes with the
+    // close-on-exec of this descriptor at a successful execve, or after an error message.
+    if (::write(fifo.get(), "\0", 1) != 1) _exit(1);
+
+    const spec::Process& proc = *ctx.config->process;
+    if (ctx.config->hooks) {
+        Status hs = run_hooks("startContainer", ctx.config->hooks->start_container, state_json);
+        if (!hs) {
+            write_fifo_error(fifo.get(), hs.error());
+            _exit(1);
+        }
+    }
+    Error e = exec_process(proc, exe, ctx.preserve_fds);
+    write_fifo_error(fifo.get(), e);
+    _exit(127);
+}
+
+}  // namespace gocker

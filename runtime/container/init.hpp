@@ -1,0 +1,29 @@
+// The container init: what the child of clone3 does, from its first instruction to execve.
+// Runs in the new namespaces; reports every failure to the parent over the sync socket (before
+// "ready") or through the exec FIFO (after it), then exits. Never returns.
+#pragma once
+
+#include <string>
+
+#include "linux/namespaces.hpp"
+#include "linux/rootfs.hpp"
+#include "linux/sync.hpp"
+#include "spec/config.hpp"
+
+namespace gocker {
+
+struct InitContext {
+    const spec::Config* config = nullptr;
+    const NamespacePlan* namespaces = nullptr;
+    RootfsSpec rootfs;
+    SyncSocket* sync = nullptr;
+    std::string fifo_path;      // the exec FIFO (host path, opened before pivot_root)
+    int console_socket = -1;    // --console-socket connection, when process.terminal
+    int preserve_fds = 0;
+    bool no_new_keyring = false;
+    std::string id;
+};
+
+[[noreturn]] void container_init(const InitContext& ctx);
+
+}  // namespace gocker

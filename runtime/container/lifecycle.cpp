@@ -1,0 +1,243 @@
+#include "container/lifecycle.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstring>
+
+#include "common/log.hpp"
+#include "container/create.hpp"
+#include "linux/hooks.hpp"
+#include "linux/proc_info.hpp"
+#include "spec/config_io.hpp"
+
+namespace gocker {
+
+spec::ContainerStatus derive_status(const StateStore& store, const ContainerRecord& rec) {
+    if (!process_alive(rec.pid, rec.start_time)) return spec::ContainerStatus::stopped;
+    if (::access(store.fifo_path(rec.id).c_str(), F_OK) == 0) return spec::ContainerStatus::created;
+    return spec::ContainerStatus::running;
+}
+
+Result<ContainerInfo> load_container(const StateStore& store, std::string_view id) {
+    ContainerInfo info;
+    info.record = GK_TRY(store.read_record(id));
+    info.status = derive_status(store, info.record);
+    return info;
+}
+
+spec::State oci_state(const ContainerInfo& info) {
+    spec::State s;
+    s.oci_version = spec::kOciVersion;
+    s.id = info.record.id;
+    s.status = info.status;
+    s.pid = info.status == spec::ContainerStatus::stopped ? 0 : info.record.pid;
+    s.bundle = info.record.bundle;
+    s.annotations = info.record.annotations;
+    return s;
+}
+
+static Result<spec::Config> stored_config(const StateStore& store, std::string_view id) {
+    std::string text = GK_TRY(store.read_file(id, "config.json"));
+    return spec::parse_config(text);
+}
+
+// Waits for the init to open the FIFO (its marker byte), then reads to end-of-file: nothing
+// more means execve succeeded (the descriptor is close-on-exec); text is the init's error.
+static Status wait_for_exec(int fifo, int pidfd) {
+    struct pollfd fds[2] = {{fifo, POLLIN, 0}, {pidfd, POLLIN, 0}};
+    for (;;) {
+        int r = ::poll(fds, 2, -1);
+        if (r < 0) {
+            if (errno == EINTR) continue;
+            return sys_error("wait for the container init");
+        }
+        if (fds[0].revents & POLLIN) break;
+        if (fds[1].revents & POLLIN) return Error("the container init exited before it could start the program", 0);
+    }
+    int flags = ::fcntl(fifo, F_GETFL);
+    ::fcntl(fifo, F_SETFL, flags & ~O_NONBLOCK);
+    std::string text;
+    char buf[4096];
+    bool marker = false;
+    for (;;) {
+        ssize_t n = ::read(fifo, buf, sizeof buf);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return sys_error("read exec fifo");
+        }
+        if (n == 0) break;
+        size_t off = 0;
+        if (!marker) {
+            marker = true;
+            off = 1;
+        }
+        text.append(buf + off, static_cast<size_t>(n) - off);
+    }
+    if (!text.empty()) return Error(text, 0);
+    return {};
+}
+
+Status start_locked(const StateStore& store, const ContainerRecord& rec, const spec::Config& cfg) {
+    UniqueFd pidfd = GK_TRY(open_verified_pidfd(rec.pid, rec.start_time));
+    std::string fifo_path = store.fifo_path(rec.id);
+    UniqueFd fifo(::open(fifo_path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+    if (!fifo) return sys_error("open exec fifo " + fifo_path);
+    // From here on the container is no longer "created", whatever happens to the program.
+    ::unlink(fifo_path.c_str());
+    GK_TRY(wait_for_exec(fifo.get(), pidfd.get()));
+    if (cfg.hooks && !cfg.hooks->poststart.empty()) {
+        Status st = run_hooks("poststart", cfg.hooks->poststart, hook_state_json(rec, "running"));
+        if (!st) log::warning("start " + rec.id + ": " + st.error().message());
+    }
+    return {};
+}
+
+Status start_container(const StateStore& store, std::string_view id) {
+    std::string what = "start " + std::string(id);
+    auto lock = store.lock(id);
+    if (!lock) return std::move(lock).error().wrap(what);
+    auto info = load_container(store, id);
+    if (!info) return std::move(info).error().wrap(what);
+    if (info->status != spec::ContainerStatus::created)
+        return Error(what + ": cannot start a container that is " + spec::status_name(info->status) +
+                         " (only a created container can be started)",
+                     0);
+    auto cfg = stored_config(store, id);
+    if (!cfg) return std::move(cfg).error().wrap(what);
+    Status st = start_locked(store, info->record, *cfg);
+    if (!st) return std::move(st).error().wrap(what);
+    return {};
+}
+
+// Host PIDs of every process in the container's PID namespace (its init first).
+static std::vector<pid_t> container_pids(const ContainerRecord& rec) {
+    std::vector<pid_t> pids{rec.pid};
+    if (!rec.has_pid_ns) return pids;
+    unsigned long long ns = namespace_inode(rec.pid, "pid");
+    if (ns == 0) return pids;
+    DIR* d = ::opendir("/proc");
+    if (!d) return pids;
+    while (struct dirent* e = ::readdir(d)) {
+        char* end;
+        long pid = strtol(e->d_name, &end, 10);
+        if (*end != '\0' || pid <= 0 || pid == rec.pid) continue;
+        if (namespace_inode(static_cast<pid_t>(pid), "pid") == ns) pids.push_back(static_cast<pid_t>(pid));
+    }
+    ::closedir(d);
+    return pids;
+}
+
+static Status signal_container(const ContainerRecord& rec, int sig, bool all) {
+    UniqueFd pidfd = GK_TRY(open_verified_pidfd(rec.pid, rec.start_time));
+    if (all) {
+        for (pid_t pid : container_pids(rec)) {
+            if (pid == rec.pid) continue;
+            auto st = read_proc_stat(pid);
+            if (!st) continue;
+            auto fd = open_verified_pidfd(pid, st->start_time);
+            if (fd) (void)pidfd_signal(fd->get(), sig);
+        }
+    }
+    return pidfd_signal(pidfd.get(), sig);
+}
+
+Status kill_container(const StateStore& store, std::string_view id, int sig, bool all) {
+    std::string what = "kill " + std::string(id);
+    auto info = load_container(store, id);
+    if (!info) return std::move(info).error().wrap(what);
+    if (info->status == spec::ContainerStatus::stopped)
+        return Error(what + ": the container is not running", 0);
+    Status st = signal_container(info->record, sig, all);
+    if (!st) return std::move(st).error().wrap(what);
+    return {};
+}
+
+void remove_container(const StateStore& store, const ContainerRecord& rec, const spec::Config* cfg) {
+    if (cfg && cfg->hooks && !cfg->hooks->poststop.empty()) {
+        Status st = run_hooks("poststop", cfg->hooks->poststop, hook_state_json(rec, "stopped"));
+        if (!st) log::warning("delete " + rec.id + ": " + st.error().message());
+    }
+    Status st = store.remove(rec.id);
+    if (!st) log::warning("delete " + rec.id + ": " + st.error().message());
+}
+
+Status delete_container(const StateStore& store, std::string_view id, bool force) {
+    std::string what = "delete " + std::string(id);
+    if (force && validate_container_id(id) && !store.exists(id)) return {};
+    auto lock = store.lock(id);
+    if (!lock) return std::move(lock).error().wrap(what);
+    auto info = load_container(store, id);
+    if (!info) {
+        // A directory without a readable record is a half-made container: remove it.
+        if (force) {
+            Status st = store.remove(id);
+            if (!st) return std::move(st).error().wrap(what);
+            return {};
+        }
+        return std::move(info).error().wrap(what);
+    }
+    const ContainerRecord& rec = info->record;
+    if (info->status == spec::ContainerStatus::running && !force)
+        return Error(what + ": cannot delete a running container (stop it first, or use --force)", 0);
+    if (info->status != spec::ContainerStatus::stopped) {
+        // created (never started) or running with --force: kill every process and wait.
+        auto pidfd = open_verified_pidfd(rec.pid, rec.start_time);
+        if (pidfd) {
+            (void)signal_container(rec, SIGKILL, true);
+            if (!pidfd_wait_exit(pidfd->get(), 10000))
+                return Error(what + ": the container init did not exit within 10 s of SIGKILL", ETIMEDOUT);
+        }
+    }
+    auto cfg = stored_config(store, id);
+    remove_container(store, rec, cfg ? &*cfg : nullptr);
+    return {};
+}
+
+Result<std::vector<ContainerInfo>> list_containers(const StateStore& store) {
+    std::vector<ContainerInfo> out;
+    for (const auto& id : GK_TRY(store.list())) {
+        auto info = load_container(store, id);
+        if (info) out.push_back(std::move(*info));
+    }
+    return out;
+}
+
+Result<int> parse_signal(std::string_view s) {
+    if (s.empty()) return Error("invalid signal \"\"", EINVAL);
+    if (s[0] >= '0' && s[0] <= '9') {
+        int n = 0;
+        for (char c : s) {
+            if (c < '0' || c > '9' || n > 1000) return Error("invalid signal \"" + std::string(s) + "\"", EINVAL);
+            n = n * 10 + (c - '0');
+        }
+        if (n <= 0 || n >= NSIG) return Error("invalid signal \"" + std::string(s) + "\"", EINVAL);
+        return n;
+    }
+    std::string name(s);
+    for (auto& c : name) c = static_cast<char>(toupper(static_cast<unsigned char>(c)));
+    if (name.rfind("SIG", 0) == 0) name = name.substr(3);
+    for (int i = 1; i < NSIG; ++i) {
+        const char* abbrev = sigabbrev_np(i);
+        if (abbrev && name == abbrev) return i;
+    }
+    if (name.rfind("RTMIN", 0) == 0 || name.rfind("RTMAX", 0) == 0) {
+        bool min = name[3] == 'I';
+        int base = min ? SIGRTMIN : SIGRTMAX;
+        std::string rest = name.substr(5);
+        int off = 0;
+        if (!rest.empty()) {
+            if ((min && rest[0] != '+') || (!min && rest[0] != '-')) return Error("invalid signal \"" + std::string(s) + "\"", EINVAL);
+            off = atoi(rest.c_str() + 1);
+        }
+        int n = min ? base + off : base - off;
+        if (n >= SIGRTMIN && n <= SIGRTMAX) return n;
+    }
+    return Error("invalid signal \"" + std::string(s) + "\"", EINVAL);
+}
+
+}  // namespace gocker

@@ -1,0 +1,46 @@
+// The operations on an existing container (runtime.md "Operations"): state, start, kill,
+// delete, list. Each takes the container's lock for its duration.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.hpp"
+#include "container/state_store.hpp"
+#include "spec/config.hpp"
+#include "spec/state.hpp"
+
+namespace gocker {
+
+struct ContainerInfo {
+    ContainerRecord record;
+    spec::ContainerStatus status = spec::ContainerStatus::stopped;
+};
+
+// Status from the facts (runc's way): the init gone (or its PID reused) -> stopped; the exec
+// FIFO still there -> created; otherwise running.
+spec::ContainerStatus derive_status(const StateStore& store, const ContainerRecord& rec);
+Result<ContainerInfo> load_container(const StateStore& store, std::string_view id);
+spec::State oci_state(const ContainerInfo& info);
+
+// Releases the init from the exec FIFO, waits until its execve succeeded (or reports why it
+// failed), then runs the poststart hooks (failures are warnings).
+Status start_container(const StateStore& store, std::string_view id);
+// The same for a container whose lock and config the caller already holds (used by `run`).
+Status start_locked(const StateStore& store, const ContainerRecord& rec, const spec::Config& cfg);
+
+// sig: a signal number. all: every process of the container.
+Status kill_container(const StateStore& store, std::string_view id, int sig, bool all);
+
+// force: kill a running container first; a missing container is then not an error.
+Status delete_container(const StateStore& store, std::string_view id, bool force);
+// Runs poststop hooks and removes the state (the processes must be gone).
+void remove_container(const StateStore& store, const ContainerRecord& rec, const spec::Config* cfg);
+
+Result<std::vector<ContainerInfo>> list_containers(const StateStore& store);
+
+// "TERM", "SIGTERM", "15" -> 15. Error names the bad signal.
+Result<int> parse_signal(std::string_view s);
+
+}  // namespace gocker

@@ -1,0 +1,279 @@
+#include "container/state_store.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <ctime>
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+namespace gocker {
+
+Status validate_container_id(std::string_view id) {
+    if (id.empty()) return Error("container id must not be empty", 0);
+    if (id.size() > 1024) return Error("container id is longer than 1024 bytes", 0);
+    auto ok_first = [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    };
+    auto ok_rest = [&](char c) { return ok_first(c) || c == '_' || c == '.' || c == '+' || c == '-'; };
+    bool valid = ok_first(id[0]) && std::all_of(id.begin() + 1, id.end(), ok_rest);
+    if (!valid)
+        return Error("invalid container id \"" + std::string(id) +
+                         "\": must match [A-Za-z0-9][A-Za-z0-9_.+-]*",
+                     0);
+    return {};
+}
+
+std::string now_rfc3339_nano() {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    struct tm tm;
+    gmtime_r(&ts.tv_sec, &tm);
+    char buf[64];
+    size_t n = strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(buf + n, sizeof buf - n, ".%09ldZ", ts.tv_nsec);
+    return buf;
+}
+
+Result<std::string> read_whole_file(const std::string& path) {
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) return sys_error("open " + path);
+    std::string out;
+    char buf[16384];
+    for (;;) {
+        ssize_t n = ::read(fd.get(), buf, sizeof buf);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return sys_error("read " + path);
+        }
+        if (n == 0) break;
+        out.append(buf, static_cast<size_t>(n));
+    }
+    return out;
+}
+
+static Status write_all_fd(int fd, std::string_view data, const std::string& what) {
+    size_t off = 0;
+    while (off < data.size()) {
+        ssize_t w = ::write(fd, data.data() + off, data.size() - off);
+        if (w < 0) {
+            if (errno == EINTR) continue;
+            return sys_error("write " + what);
+        }
+        off += static_cast<size_t>(w);
+    }
+    return {};
+}
+
+Status write_file_atomic(const std::string& path, std::string_view data, int mode) {
+    std::string tmp = path + ".tmp." + std::to_string(getpid());
+    {
+        UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
+        if (!fd) return sys_error("create " + tmp);
+        Status st = write_all_fd(fd.get(), data, tmp);
+        if (!st) {
+            ::unlink(tmp.c_str());
+            return st;
+        }
+    }
+    if (::rename(tmp.c_str(), path.c_str()) < 0) {
+        Error e = sys_error("rename " + tmp + " to " + path);
+        ::unlink(tmp.c_str());
+        return e;
+    }
+    return {};
+}
+
+std::string record_to_json(const ContainerRecord& r) {
+    rapidjson::StringBuffer sb;
+    rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+    w.StartObject();
+    w.Key("id"); w.String(r.id.c_str(), static_cast<rapidjson::SizeType>(r.id.size()));
+    w.Key("bundle"); w.String(r.bundle.c_str(), static_cast<rapidjson::SizeType>(r.bundle.size()));
+    w.Key("rootfs"); w.String(r.rootfs.c_str(), static_cast<rapidjson::SizeType>(r.rootfs.size()));
+    w.Key("pid"); w.Int(r.pid);
+    w.Key("startTime"); w.Uint64(r.start_time);
+    w.Key("created"); w.String(r.created.c_str());
+    w.Key("owner"); w.String(r.owner.c_str());
+    w.Key("cgroupPath"); w.String(r.cgroup_path.c_str());
+    w.Key("pidNamespace"); w.Bool(r.has_pid_ns);
+    w.Key("userNamespace"); w.Bool(r.user_ns);
+    w.Key("annotations");
+    w.StartObject();
+    for (const auto& [k, v] : r.annotations) {
+        w.Key(k.c_str(), static_cast<rapidjson::SizeType>(k.size()));
+        w.String(v.c_str(), static_cast<rapidjson::SizeType>(v.size()));
+    }
+    w.EndObject();
+    w.EndObject();
+    return std::string(sb.GetString(), sb.GetSize());
+}
+
+Result<ContainerRecord> record_from_json(std::string_view json) {
+    rapidjson::Document d;
+    d.Parse(json.data(), json.size());
+    if (d.HasParseError() || !d.IsObject()) return Error("state.json: not a valid state document", 0);
+    ContainerRecord r;
+    auto str = [&](const char* k, std::string& out) {
+        auto it = d.FindMember(k);
+        if (it != d.MemberEnd() && it->value.IsString()) out = it->value.GetString();
+    };
+    str("id", r.id);
+    str("bundle", r.bundle);
+    str("rootfs", r.rootfs);
+    str("created", r.created);
+    str("owner", r.owner);
+    str("cgroupPath", r.cgroup_path);
+    if (auto it = d.FindMember("pid"); it != d.MemberEnd() && it->value.IsInt()) r.pid = it->value.GetInt();
+    if (auto it = d.FindMember("startTime"); it != d.MemberEnd() && it->value.IsUint64())
+        r.start_time = it->value.GetUint64();
+    if (auto it = d.FindMember("pidNamespace"); it != d.MemberEnd() && it->value.IsBool())
+        r.has_pid_ns = it->value.GetBool();
+    if (auto it = d.FindMember("userNamespace"); it != d.MemberEnd() && it->value.IsBool())
+        r.user_ns = it->value.GetBool();
+    if (auto it = d.FindMember("annotations"); it != d.MemberEnd() && it->value.IsObject())
+        for (auto& m : it->value.GetObject())
+            if (m.value.IsString()) r.annotations[m.name.GetString()] = m.value.GetString();
+    if (r.id.empty()) return Error("state.json: missing id", 0);
+    return r;
+}
+
+static Status ensure_root(const std::string& root) {
+    if (::mkdir(root.c_str(), 0711) == 0 || errno == EEXIST) return {};
+    // Create missing parents (e.g. /run/containerd/runc/<ns>).
+    auto slash = root.rfind('/');
+    if (errno == ENOENT && slash != std::string::npos && slash > 0) {
+        GK_TRY(ensure_root(root.substr(0, slash)));
+        if (::mkdir(root.c_str(), 0711) == 0 || errno == EEXIST) return {};
+    }
+    return sys_error("create state root " + root);
+}
+
+static Result<UniqueFd> open_locked(const std::string& dir) {
+    UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!fd) return sys_error("open " + dir);
+    while (::flock(fd.get(), LOCK_EX) < 0) {
+        if (errno != EINTR) return sys_error("lock " + dir);
+    }
+    return fd;
+}
+
+Result<ContainerLock> StateStore::create_dir(std::string_view id) const {
+    GK_TRY(validate_container_id(id));
+    GK_TRY(ensure_root(root_));
+    std::string d = dir(id);
+    if (::mkdir(d.c_str(), 0711) < 0) {
+        if (errno == EEXIST) return Error("container \"" + std::string(id) + "\" already exists", 0);
+        return sys_error("create state directory " + d);
+    }
+    return ContainerLock(std::string(id), GK_TRY(open_locked(d)));
+}
+
+Result<ContainerLock> StateStore::lock(std::string_view id) const {
+    GK_TRY(validate_container_id(id));
+    std::string d = dir(id);
+    UniqueFd fd(::open(d.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!fd) {
+        if (errno == ENOENT) return Error("container \"" + std::string(id) + "\" does not exist");
+        return sys_error("open " + d);
+    }
+    while (::flock(fd.get(), LOCK_EX) < 0)
+        if (errno != EINTR) return sys_error("lock " + d);
+    // The directory may have been removed by a delete that held the lock before us.
+    struct stat st;
+    if (::fstat(fd.get(), &st) < 0 || st.st_nlink == 0)
+        return Error("container \"" + std::string(id) + "\" does not exist");
+    return ContainerLock(std::string(id), std::move(fd));
+}
+
+bool StateStore::exists(std::string_view id) const {
+    if (!validate_container_id(id)) return false;
+    return ::access(dir(id).c_str(), F_OK) == 0;
+}
+
+Status StateStore::write_file(const ContainerLock& lock, std::string_view name, std::string_view data) const {
+    // The caller holds the container's lock, so the rename cannot race another writer.
+    return write_file_atomic(dir(lock.id()) + "/" + std::string(name), data);
+}
+
+Status StateStore::write_record(const ContainerLock& lock, const ContainerRecord& r) const {
+    return write_file(lock, "state.json", record_to_json(r));
+}
+
+Result<ContainerRecord> StateStore::read_record(std::string_view id) const {
+    GK_TRY(validate_container_id(id));
+    auto text = read_whole_file(dir(id) + "/state.json");
+    if (!text) {
+        if (text.error().sys_errno() == ENOENT) {
+            if (!exists(id)) return Error("container \"" + std::string(id) + "\" does not exist");
+        }
+        return std::move(text).error();
+    }
+    return record_from_json(*text);
+}
+
+Result<std::string> StateStore::read_file(std::string_view id, std::string_view name) const {
+    return read_whole_file(dir(id) + "/" + std::string(name));
+}
+
+static Status remove_tree_at(int parent, const char* name) {
+    UniqueFd fd(::openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!fd) {
+        if (errno == ENOTDIR || errno == ELOOP) {
+            if (::unlinkat(parent, name, 0) < 0 && errno != ENOENT) return sys_error(std::string("remove ") + name);
+            return {};
+        }
+        if (errno == ENOENT) return {};
+        return sys_error(std::string("open ") + name);
+    }
+    DIR* d = ::fdopendir(::dup(fd.get()));
+    if (!d) return sys_error(std::string("read directory ") + name);
+    std::vector<std::string> names;
+    while (struct dirent* e = ::readdir(d)) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+        names.emplace_back(e->d_name);
+    }
+    ::closedir(d);
+    for (const auto& n : names) {
+        if (::unlinkat(fd.get(), n.c_str(), 0) == 0 || errno == ENOENT) continue;
+        if (errno == EISDIR || errno == EPERM) {
+            GK_TRY(remove_tree_at(fd.get(), n.c_str()));
+            continue;
+        }
+        return sys_error("remove " + n);
+    }
+    if (::unlinkat(parent, name, AT_REMOVEDIR) < 0 && errno != ENOENT) return sys_error(std::string("remove ") + name);
+    return {};
+}
+
+Status StateStore::remove(std::string_view id) const {
+    GK_TRY(validate_container_id(id));
+    auto st = remove_tree_at(AT_FDCWD, dir(id).c_str());
+    if (!st) return std::move(st).error().wrap("remove state directory " + dir(id));
+    return {};
+}
+
+Result<std::vector<std::string>> StateStore::list() const {
+    std::vector<std::string> ids;
+    DIR* d = ::opendir(root_.c_str());
+    if (!d) {
+        if (errno == ENOENT) return ids;
+        return sys_error("read state root " + root_);
+    }
+    while (struct dirent* e = ::readdir(d)) {
+        if (e->d_name[0] == '.') continue;
+        if (validate_container_id(e->d_name) && e->d_type == DT_DIR) ids.emplace_back(e->d_name);
+    }
+    ::closedir(d);
+    std::sort(ids.begin(), ids.end());
+    return ids;
+}
+
+}  // namespace gocker

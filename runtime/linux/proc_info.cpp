@@ -1,0 +1,81 @@
+#include "linux/proc_info.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+namespace gocker {
+
+Result<ProcStat> read_proc_stat(pid_t pid) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/stat", pid);
+    UniqueFd fd(::open(path, O_RDONLY | O_CLOEXEC));
+    if (!fd) return sys_error(std::string("open ") + path);
+    char buf[1024];
+    ssize_t n = ::read(fd.get(), buf, sizeof buf - 1);
+    if (n <= 0) return sys_error(std::string("read ") + path);
+    buf[n] = '\0';
+    // comm may contain spaces and parentheses: fields start after the last ')'.
+    char* p = strrchr(buf, ')');
+    if (!p || p[1] != ' ') return Error(std::string("parse ") + path, EINVAL);
+    ProcStat st;
+    st.state = p[2];
+    // After ") " come fields 3..: state(3) ... starttime(22) is the 20th field from state.
+    char* cur = p + 2;
+    for (int field = 3; field < 22; ++field) {
+        cur = strchr(cur, ' ');
+        if (!cur) return Error(std::string("parse ") + path, EINVAL);
+        ++cur;
+    }
+    st.start_time = strtoull(cur, nullptr, 10);
+    return st;
+}
+
+Result<UniqueFd> open_verified_pidfd(pid_t pid, unsigned long long start_time) {
+    if (pid <= 0) return Error("the container has no process", ESRCH);
+    UniqueFd fd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
+    if (!fd) return sys_error("pidfd_open " + std::to_string(pid));
+    // Checked after opening the pidfd: from here on the pidfd pins this exact process.
+    auto st = read_proc_stat(pid);
+    if (!st || st->start_time != start_time || st->state == 'Z' || st->state == 'X')
+        return Error("process " + std::to_string(pid) + " is gone", ESRCH);
+    return fd;
+}
+
+bool process_alive(pid_t pid, unsigned long long start_time) {
+    if (pid <= 0) return false;
+    auto st = read_proc_stat(pid);
+    return st && st->start_time == start_time && st->state != 'Z' && st->state != 'X';
+}
+
+Status pidfd_signal(int pidfd, int sig) {
+    if (::syscall(SYS_pidfd_send_signal, pidfd, sig, nullptr, 0) < 0)
+        return sys_error("send signal " + std::to_string(sig));
+    return {};
+}
+
+bool pidfd_wait_exit(int pidfd, int timeout_ms) {
+    struct pollfd p = {pidfd, POLLIN, 0};
+    for (;;) {
+        int r = ::poll(&p, 1, timeout_ms);
+        if (r < 0 && errno == EINTR) continue;
+        return r > 0;
+    }
+}
+
+unsigned long long namespace_inode(pid_t pid, const char* type) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/ns/%s", pid, type);
+    struct stat st;
+    if (::stat(path, &st) < 0) return 0;
+    return st.st_ino;
+}
+
+}  // namespace gocker

@@ -1,0 +1,37 @@
+// Facts about a host process read from /proc, and pidfds. Used to guard against PID reuse:
+// a PID is only trusted when its start time matches the one recorded at create.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+
+#include "common/fd.hpp"
+#include "common/result.hpp"
+
+namespace gocker {
+
+struct ProcStat {
+    char state = '?';                   // R S D Z T t X ...
+    unsigned long long start_time = 0;  // clock ticks after boot (field 22)
+};
+
+// Reads /proc/<pid>/stat. ENOENT when the process is gone.
+Result<ProcStat> read_proc_stat(pid_t pid);
+
+// Opens a pidfd for `pid` and checks that it is still the process started at `start_time`
+// and not a zombie. Returns an error with ESRCH when the process is gone or is another one.
+Result<UniqueFd> open_verified_pidfd(pid_t pid, unsigned long long start_time);
+
+// True when the process recorded as (pid, start_time) is alive and not a zombie.
+bool process_alive(pid_t pid, unsigned long long start_time);
+
+Status pidfd_signal(int pidfd, int sig);
+// Waits until the process behind `pidfd` has exited; timeout_ms < 0 waits forever.
+// Returns false on timeout.
+bool pidfd_wait_exit(int pidfd, int timeout_ms);
+
+// The inode of /proc/<pid>/ns/<type> (0 when unreadable).
+unsigned long long namespace_inode(pid_t pid, const char* type);
+
+}  // namespace gocker

@@ -1,0 +1,78 @@
+#include "linux/sync.hpp"
+
+#include <sys/socket.h>
+
+#include <cstring>
+
+namespace gocker {
+namespace {
+
+struct Header {
+    uint32_t type;
+    int32_t err;
+};
+
+constexpr size_t kMaxText = 8192;
+
+}  // namespace
+
+const char* sync_type_name(SyncType t) {
+    switch (t) {
+        case SyncType::want_idmap: return "want_idmap";
+        case SyncType::idmap_done: return "idmap_done";
+        case SyncType::mounts_done: return "mounts_done";
+        case SyncType::hooks_done: return "hooks_done";
+        case SyncType::ready: return "ready";
+        case SyncType::detach: return "detach";
+        case SyncType::error: return "error";
+    }
+    return "unknown";
+}
+
+Result<std::pair<SyncSocket, SyncSocket>> SyncSocket::make_pair() {
+    int sv[2];
+    if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) return sys_error("create sync socketpair");
+    return std::make_pair(SyncSocket(UniqueFd(sv[0])), SyncSocket(UniqueFd(sv[1])));
+}
+
+Status SyncSocket::send(SyncType type, int err, std::string_view text) const {
+    char buf[sizeof(Header) + kMaxText];
+    Header h{static_cast<uint32_t>(type), err};
+    memcpy(buf, &h, sizeof h);
+    size_t n = std::min(text.size(), kMaxText);
+    memcpy(buf + sizeof h, text.data(), n);
+    for (;;) {
+        ssize_t w = ::send(fd_.get(), buf, sizeof h + n, MSG_NOSIGNAL);
+        if (w >= 0) return {};
+        if (errno != EINTR) return sys_error(std::string("sync: send ") + sync_type_name(type));
+    }
+}
+
+Result<SyncMsg> SyncSocket::recv() const {
+    char buf[sizeof(Header) + kMaxText];
+    ssize_t n;
+    do {
+        n = ::recv(fd_.get(), buf, sizeof buf, 0);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) return sys_error("sync: receive");
+    if (n == 0) return Error("sync: peer closed the channel", EPIPE);
+    if (static_cast<size_t>(n) < sizeof(Header)) return Error("sync: short message", EPROTO);
+    Header h;
+    memcpy(&h, buf, sizeof h);
+    SyncMsg m;
+    m.type = static_cast<SyncType>(h.type);
+    m.err = h.err;
+    m.text.assign(buf + sizeof h, static_cast<size_t>(n) - sizeof h);
+    return m;
+}
+
+Status SyncSocket::expect(SyncType type) const {
+    SyncMsg m = GK_TRY(recv());
+    if (m.type == SyncType::error) return Error(m.text, m.err);
+    if (m.type != type)
+        return Error(std::string("sync: expected ") + sync_type_name(type) + ", got " + sync_type_name(m.type),
+                     EPROTO);
+    return {};
+}
+
+}  // namespace gocker
