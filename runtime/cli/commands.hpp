@@ -47,5 +47,12 @@ std::vector<char*> make_argv(std::vector<std::string>& args);
 int cmd_spec(const GlobalOptions&, std::vector<std::string>&);
 int cmd_features(const GlobalOptions&, std::vector<std::string>&);
 int cmd_check(const GlobalOptions&, std::vector<std::string>&);
+int cmd_create(const GlobalOptions&, std::vector<std::string>&);
+int cmd_start(const GlobalOptions&, std::vector<std::string>&);
+int cmd_run(const GlobalOptions&, std::vector<std::string>&);
+int cmd_state(const GlobalOptions&, std::vector<std::string>&);
+int cmd_kill(const GlobalOptions&, std::vector<std::string>&);
+int cmd_delete(const GlobalOptions&, std::vector<std::string>&);
+int cmd_list(const GlobalOptions&, std::vector<std::string>&);
 
 }  // namespace gocker::cli
