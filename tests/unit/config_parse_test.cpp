@@ -1,0 +1,304 @@
+// config.json parsing and writing: the spec's schema test corpus, type/range errors with their
+// JSON paths, syntax errors with line and column, round trips and the default spec.
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "spec/config_io.hpp"
+
+namespace fs = std::filesystem;
+using namespace gocker::spec;
+
+namespace {
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+std::vector<fs::path> corpus(const char* kind, const char* verdict) {
+    std::vector<fs::path> files;
+    for (const auto& e : fs::directory_iterator(fs::path(GOCKER_SPEC_DIR) / "schema/test" / kind / verdict))
+        if (e.path().extension() == ".json") files.push_back(e.path());
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+std::string parse_error(std::string_view json) {
+    auto r = parse_config(json);
+    if (r.ok()) return "<parsed>";
+    return r.error().message();
+}
+
+}  // namespace
+
+TEST(ConfigCorpus, GoodConfigsParseAndValidate) {
+    auto files = corpus("config", "good");
+    ASSERT_GE(files.size(), 5u);
+    for (const auto& f : files) {
+        SCOPED_TRACE(f.string());
+        auto cfg = parse_config(slurp(f));
+        ASSERT_TRUE(cfg.ok()) << cfg.error().message();
+        auto st = validate_config(*cfg);
+        if (cfg->oci_version.starts_with("1.")) {
+            EXPECT_TRUE(st.ok()) << st.error().message();
+        } else {
+            // spec-example.json still says "0.5.0-dev"; that one field is out of our supported
+            // range and must be the only complaint.
+            ASSERT_FALSE(st.ok());
+            EXPECT_EQ(st.error().message(), "config.json: /ociVersion: unsupported version \"" +
+                                                cfg->oci_version +
+                                                "\" (this runtime supports 1.0.0 to 1.3.x)");
+            cfg->oci_version = "1.0.0";
+            auto again = validate_config(*cfg);
+            EXPECT_TRUE(again.ok()) << again.error().message();
+        }
+    }
+}
+
+TEST(ConfigCorpus, BadConfigsAreRejected) {
+    auto files = corpus("config", "bad");
+    ASSERT_GE(files.size(), 4u);
+    for (const auto& f : files) {
+        SCOPED_TRACE(f.string());
+        auto cfg = parse_config(slurp(f));
+        if (cfg.ok()) {
+            EXPECT_FALSE(validate_config(*cfg).ok());
+        }
+    }
+}
+
+TEST(ConfigCorpus, BadConfigMessagesNameTheField) {
+    fs::path bad = fs::path(GOCKER_SPEC_DIR) / "schema/test/config/bad";
+    EXPECT_EQ(parse_error(slurp(bad / "linux-netdevice.json")),
+              "config.json: /linux/netDevices/eth0/name: expected a string, got a number");
+    EXPECT_EQ(parse_error(slurp(bad / "linux-rdma.json")),
+              "config.json: /linux/resources/rdma/mlx5_1/hcaHandles: expected a uint32, got a string");
+    auto hp = parse_config(slurp(bad / "linux-hugepage.json"));
+    ASSERT_TRUE(hp.ok());
+    auto st = validate_config(*hp);
+    ASSERT_FALSE(st.ok());
+    EXPECT_NE(st.error().message().find("config.json: /linux/resources/hugepageLimits/0/pageSize: "
+                                        "invalid page size \"64kB\""),
+              std::string::npos)
+        << st.error().message();
+}
+
+TEST(ConfigCorpus, GoodConfigsRoundTrip) {
+    for (const auto& f : corpus("config", "good")) {
+        SCOPED_TRACE(f.string());
+        auto first = parse_config(slurp(f));
+        ASSERT_TRUE(first.ok());
+        std::string text = config_to_json(*first);
+        auto second = parse_config(text);
+        ASSERT_TRUE(second.ok()) << second.error().message() << "\n" << text;
+        EXPECT_TRUE(*first == *second) << text;
+        EXPECT_EQ(config_to_json(*second), text);
+    }
+}
+
+TEST(ConfigParse, SpecExampleFieldsLandInTheRightPlaces) {
+    auto cfg = parse_config(slurp(fs::path(GOCKER_SPEC_DIR) / "schema/test/config/good/spec-example.json"));
+    ASSERT_TRUE(cfg.ok());
+    ASSERT_TRUE(cfg->process);
+    EXPECT_TRUE(cfg->process->terminal);
+    EXPECT_EQ(cfg->process->user.uid, 1u);
+    EXPECT_EQ(cfg->process->user.additional_gids, (std::vector<uint32_t>{5, 6}));
+    EXPECT_EQ(cfg->process->capabilities->ambient, std::vector<std::string>{"CAP_NET_BIND_SERVICE"});
+    EXPECT_EQ(cfg->process->rlimits.at(1).type, "RLIMIT_NOFILE");
+    EXPECT_EQ(cfg->hooks->prestart.size(), 2u);
+    EXPECT_EQ(cfg->hooks->poststart.at(0).timeout, 5);
+    EXPECT_EQ(cfg->mounts.at(2).options.at(3), "ptmxmode=0666");
+    const Linux& lx = *cfg->linux;
+    EXPECT_EQ(lx.devices.at(0).file_mode, 438u);
+    EXPECT_EQ(lx.uid_mappings.at(0).host_id, 1000u);
+    EXPECT_EQ(lx.sysctl.at("net.core.somaxconn"), "256");
+    EXPECT_EQ(lx.cgroups_path, "/myRuntime/myContainer");
+    const Resources& res = *lx.resources;
+    EXPECT_EQ(res.network->class_id, 1048577u);
+    EXPECT_EQ(res.pids->limit, 32771);
+    EXPECT_EQ(res.hugepage_limits.at(0).limit, 9223372036854772000ull);
+    EXPECT_EQ(res.memory->kernel, -1);
+    EXPECT_EQ(res.memory->swappiness, 0u);
+    EXPECT_EQ(res.memory->disable_oom_killer, false);
+    EXPECT_EQ(res.cpu->cpus, "2-3");
+    EXPECT_FALSE(res.cpu->idle.has_value());
+    EXPECT_EQ(res.devices.at(1).major, 10);
+    EXPECT_FALSE(res.devices.at(0).major.has_value());
+    EXPECT_EQ(res.block_io->weight_device.at(1).leaf_weight, std::nullopt);
+    EXPECT_EQ(res.block_io->throttle_write_iops_device.at(0).rate, 300u);
+    EXPECT_EQ(lx.seccomp->syscalls.at(0).names.at(1), "chmod");
+    EXPECT_EQ(lx.time_offsets.at("boottime").secs, 604800);
+    EXPECT_EQ(lx.namespaces.size(), 8u);
+    EXPECT_EQ(lx.mount_label, "system_u:object_r:svirt_sandbox_file_t:s0:c715,c811");
+    EXPECT_EQ(cfg->annotations.at("com.example.key2"), "value2");
+}
+
+TEST(ConfigParse, NewerFieldsRoundTrip) {
+    const char* json = R"({"ociVersion":"1.3.0","root":{"path":"r"},
+      "mounts":[{"destination":"/data","source":"/src","type":"none","options":["rbind","idmap"],
+                 "uidMappings":[{"containerID":0,"hostID":1000,"size":10}],
+                 "gidMappings":[{"containerID":0,"hostID":1000,"size":10}]}],
+      "process":{"cwd":"/","args":["a"],"consoleSize":{"height":24,"width":80},
+        "user":{"uid":0,"gid":0,"umask":18},
+        "scheduler":{"policy":"SCHED_DEADLINE","nice":-5,"priority":1,"flags":["SCHED_FLAG_RECLAIM"],
+                     "runtime":10,"deadline":20,"period":30},
+        "ioPriority":{"class":"IOPRIO_CLASS_BE","priority":4},
+        "execCPUAffinity":{"initial":"0-1","final":"2, 3"},"oomScoreAdj":-10},
+      "linux":{"namespaces":[{"type":"user"},{"type":"network","path":"/proc/1/ns/net"},{"type":"time"}],
+        "uidMappings":[{"containerID":0,"hostID":1,"size":1}],
+        "netDevices":{"eth1":{"name":"ctr%d"}},
+        "resources":{"unified":{"memory.high":"1G"},"rdma":{"mlx":{"hcaHandles":1}},
+                     "cpu":{"idle":1,"burst":5},"memory":{"checkBeforeUpdate":true}},
+        "intelRdt":{"closID":"c","schemata":["L3:0=f"],"memBwSchema":"MB:0=50","enableMonitoring":true},
+        "memoryPolicy":{"mode":"MPOL_BIND","nodes":"0-1","flags":["MPOL_F_STATIC_NODES"]},
+        "seccomp":{"defaultAction":"SCMP_ACT_NOTIFY","defaultErrnoRet":1,"listenerPath":"/run/l.sock",
+                   "listenerMetadata":"m","flags":["SECCOMP_FILTER_FLAG_LOG"],
+                   "syscalls":[{"names":["kill"],"action":"SCMP_ACT_ERRNO","errnoRet":1,
+                                "args":[{"index":1,"value":9,"valueTwo":3,"op":"SCMP_CMP_MASKED_EQ"}]}]},
+        "timeOffsets":{"monotonic":{"secs":-5,"nanosecs":7}},
+        "personality":{"domain":"LINUX32","flags":[]}}})";
+    auto cfg = parse_config(json);
+    ASSERT_TRUE(cfg.ok()) << cfg.error().message();
+    auto st = validate_config(*cfg);
+    EXPECT_TRUE(st.ok()) << st.error().message();
+    EXPECT_EQ(cfg->process->scheduler->nice, -5);
+    EXPECT_EQ(cfg->process->user.umask, 18u);
+    EXPECT_EQ(cfg->process->exec_cpu_affinity->final_, "2, 3");
+    EXPECT_EQ(cfg->linux->seccomp->syscalls.at(0).args.at(0).value_two, 3u);
+    EXPECT_EQ(cfg->linux->time_offsets.at("monotonic").secs, -5);
+    EXPECT_EQ(cfg->linux->net_devices.at("eth1").name, "ctr%d");
+    EXPECT_EQ(cfg->linux->resources->unified.at("memory.high"), "1G");
+    EXPECT_EQ(cfg->mounts.at(0).uid_mappings.at(0).size, 10u);
+    auto again = parse_config(config_to_json(*cfg));
+    ASSERT_TRUE(again.ok()) << again.error().message();
+    EXPECT_TRUE(*again == *cfg) << config_to_json(*cfg);
+}
+
+TEST(ConfigParse, AbsentAndZeroStayDifferent) {
+    auto a = parse_config(R"({"ociVersion":"1.0.0","linux":{"resources":{"memory":{"swap":0}}}})");
+    auto b = parse_config(R"({"ociVersion":"1.0.0","linux":{"resources":{"memory":{}}}})");
+    ASSERT_TRUE(a.ok() && b.ok());
+    EXPECT_EQ(a->linux->resources->memory->swap, 0);
+    EXPECT_FALSE(b->linux->resources->memory->swap.has_value());
+    EXPECT_NE(config_to_json(*a).find("\"swap\": 0"), std::string::npos);
+    EXPECT_EQ(config_to_json(*b).find("swap"), std::string::npos);
+}
+
+TEST(ConfigParse, UnknownFieldsAreAccepted) {
+    auto cfg = parse_config(R"({"ociVersion":"1.0.0","root":{"path":"r","x-extra":1},
+                               "vendor.future":{"a":[1,2]},"process":{"cwd":"/","args":["a"],"new":true}})");
+    ASSERT_TRUE(cfg.ok()) << cfg.error().message();
+    EXPECT_EQ(cfg->root->path, "r");
+}
+
+TEST(ConfigParse, TypeAndRangeErrorsNameThePath) {
+    EXPECT_EQ(parse_error(R"({"ociVersion":"1.0.0","process":{"cwd":"/","args":"sh"}})"),
+              "config.json: /process/args: expected an array of strings, got a string");
+    EXPECT_EQ(parse_error(R"({"ociVersion":"1.0.0","process":{"cwd":"/","args":["sh",1]}})"),
+              "config.json: /process/args/1: expected a string, got a number");
+    EXPECT_EQ(parse_error(R"({"ociVersion":"1.0.0","linux":{"uidMappings":[{"containerID":0,"hostID":0,"size":-1}]}})"),
+              "config.json: /linux/uidMappings/0/size: expected a uint32, got -1");
+    EXPECT_EQ(parse_error(R"({"ociVersion":"1.0.0","linux":{"uidMappings":[{"containerID":0,"hostID":4294967296,"size":1}]}})"),
+              "config.json: /linux/uidMappings/0/hostID: expected a uint32, got 4294967296");
+    EXPECT_EQ(parse_error(R"({"ociVersion":"1.0.0","root":{}})"),
+              "config.json: /root: missing required field \"path\"");
+    EXPECT_EQ(parse_error(R"({"root":{"path":"r"}})"), "config.json: missing required field \"ociVersion\"");
+    EXPECT_EQ(parse_error("[]"), "config.json: expected an object, got an array");
+    EXPECT_EQ(parse_error(R"({"ociVersion":"1.0.0","linux":{"resources":{"blockIO":{"weight":65536}}}})"),
+              "config.json: /linux/resources/blockIO/weight: expected a uint16, got 65536");
+    EXPECT_EQ(parse_error(R"({"ociVersion":"1.0.0","linux":{"resources":{"cpu":{"shares":1.5}}}})"),
+              "config.json: /linux/resources/cpu/shares: expected a uint64, got 1.5");
+    EXPECT_EQ(parse_error(R"({"ociVersion":"1.0.0","linux":{"resources":{"memory":{"limit":18446744073709551615}}}})"),
+              "config.json: /linux/resources/memory/limit: expected an int64, got 18446744073709551615");
+    EXPECT_EQ(parse_error(R"({"ociVersion":"1.0.0","process":{"cwd":"/","oomScoreAdj":2147483648}})"),
+              "config.json: /process/oomScoreAdj: expected an int32, got 2147483648");
+    EXPECT_EQ(parse_error(R"({"ociVersion":"1.0.0","annotations":{"a/b~c":1}})"),
+              "config.json: /annotations/a~1b~0c: expected a string, got a number");
+    EXPECT_EQ(parse_error(R"({"ociVersion":"1.0.0","linux":{"devices":[{"type":"c","path":"/dev/x","major":1}]}})"),
+              "config.json: /linux/devices/0: missing required field \"minor\"");
+    EXPECT_EQ(parse_error(R"({"ociVersion":"1.0.0","linux":{"devices":[{"type":"p","path":"/dev/fifo"}]}})"),
+              "<parsed>");
+}
+
+TEST(ConfigParse, SyntaxErrorsReportLineAndColumn) {
+    EXPECT_EQ(parse_error("{\n  \"ociVersion\": \"1.0.0\"\n  \"root\": {}\n}"),
+              "config.json: line 3, column 3: missing a comma or '}' after an object member");
+    EXPECT_EQ(parse_error("{]"), "config.json: line 1, column 2: missing a name for object member");
+    EXPECT_EQ(parse_error("{\"ociVersion\":\"1.0.0\"} x"),
+              "config.json: line 1, column 24: the document root must not be followed by other values");
+    EXPECT_EQ(parse_error(""), "config.json: line 1, column 1: the document is empty");
+}
+
+TEST(ConfigIo, LoadConfigReadsParsesAndValidates) {
+    fs::path dir = fs::temp_directory_path() / ("gocker-spec-test-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    std::ofstream(dir / "config.json") << R"({"ociVersion":"1.0.0","root":{"path":"rootfs"},"hostname":"h"})";
+    auto cfg = load_config((dir / "config.json").string());
+    ASSERT_FALSE(cfg.ok());
+    EXPECT_EQ(cfg.error().message(), "config.json: /hostname: requires a new uts namespace");
+    std::ofstream(dir / "config.json") << R"({"ociVersion":"1.0.0","root":{"path":"rootfs"}})";
+    auto ok = load_config((dir / "config.json").string());
+    EXPECT_TRUE(ok.ok()) << ok.error().message();
+    auto missing = load_config((dir / "nope.json").string());
+    ASSERT_FALSE(missing.ok());
+    EXPECT_EQ(missing.error().sys_errno(), ENOENT);
+    fs::remove_all(dir);
+}
+
+TEST(DefaultConfig, MatchesRuncSpecShape) {
+    Config cfg = default_config();
+    ASSERT_TRUE(validate_config(cfg).ok()) << validate_config(cfg).error().message();
+    EXPECT_EQ(cfg.oci_version, kOciVersion);
+    EXPECT_TRUE(cfg.process->terminal);
+    EXPECT_EQ(cfg.process->args, std::vector<std::string>{"sh"});
+    EXPECT_EQ(cfg.process->env.at(1), "TERM=xterm");
+    EXPECT_EQ(cfg.process->capabilities->bounding,
+              (std::vector<std::string>{"CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"}));
+    EXPECT_TRUE(cfg.process->capabilities->inheritable.empty());
+    EXPECT_TRUE(cfg.process->capabilities->ambient.empty());
+    EXPECT_EQ(cfg.process->rlimits.at(0).type, "RLIMIT_NOFILE");
+    EXPECT_TRUE(cfg.process->no_new_privileges);
+    EXPECT_EQ(cfg.root->path, "rootfs");
+    EXPECT_TRUE(cfg.root->readonly);
+    EXPECT_EQ(cfg.hostname, "gocker");
+    EXPECT_EQ(cfg.mounts.size(), 7u);
+    EXPECT_EQ(cfg.mounts.back().destination, "/sys/fs/cgroup");
+    EXPECT_NE(cfg.linux->find_namespace("network"), nullptr);
+    EXPECT_EQ(cfg.linux->find_namespace("user"), nullptr);
+    EXPECT_EQ(cfg.linux->namespaces.size(), 6u);
+    EXPECT_EQ(cfg.linux->masked_paths.at(2), "/proc/kcore");
+    EXPECT_EQ(cfg.linux->readonly_paths.back(), "/proc/sysrq-trigger");
+    auto again = parse_config(config_to_json(cfg));
+    ASSERT_TRUE(again.ok());
+    EXPECT_TRUE(*again == cfg);
+}
+
+TEST(DefaultConfig, RootlessMapsCallerToRoot) {
+    Config cfg = default_config(true, 1000, 1001);
+    auto st = validate_config(cfg);
+    ASSERT_TRUE(st.ok()) << st.error().message();
+    const Linux& lx = *cfg.linux;
+    EXPECT_NE(lx.find_namespace("user"), nullptr);
+    EXPECT_EQ(lx.find_namespace("network"), nullptr);
+    ASSERT_EQ(lx.uid_mappings.size(), 1u);
+    EXPECT_EQ(lx.uid_mappings[0].host_id, 1000u);
+    EXPECT_EQ(lx.uid_mappings[0].container_id, 0u);
+    EXPECT_EQ(lx.gid_mappings.at(0).host_id, 1001u);
+    EXPECT_FALSE(lx.resources.has_value());
+    for (const auto& m : cfg.mounts) {
+        EXPECT_NE(m.destination, "/sys/fs/cgroup");
+        for (const auto& o : m.options) EXPECT_FALSE(o.starts_with("gid=")) << m.destination;
+        if (m.destination == "/sys") {
+            EXPECT_EQ(m.source, "/sys");
+            EXPECT_EQ(m.options.at(0), "rbind");
+        }
+    }
+}
