@@ -54,13 +54,14 @@ void write(W& w, const User& u) {
 }
 
 void write(W& w, const Capabilities& c) {
-    // Empty sets are written: an explicitly empty set (drop everything) is meaningful.
+    // An absent set and an empty one both mean "no capabilities" (config.md); omit empty sets
+    // as `runc spec` does.
     w.StartObject();
-    member(w, "bounding", c.bounding);
-    member(w, "effective", c.effective);
-    member(w, "inheritable", c.inheritable);
-    member(w, "permitted", c.permitted);
-    member(w, "ambient", c.ambient);
+    member_if_set(w, "bounding", c.bounding);
+    member_if_set(w, "effective", c.effective);
+    member_if_set(w, "inheritable", c.inheritable);
+    member_if_set(w, "permitted", c.permitted);
+    member_if_set(w, "ambient", c.ambient);
     w.EndObject();
 }
 
