@@ -1,48 +1,21 @@
 // `run [create flags] [--detach] [--keep] ID`: create + start. In the foreground, signals are
 // forwarded to the container, the exit code is the container's (128+N when killed by signal N),
-// and the container is deleted afterwards unless --keep.
-#include <poll.h>
+// and the container is deleted afterwards unless --keep. With process.terminal and no
+// --console-socket, `run` holds the pty itself and relays it to its own stdio (as runc does).
 #include <signal.h>
-#include <sys/signalfd.h>
-#include <sys/wait.h>
+#include <sys/socket.h>
 #include <unistd.h>
+
+#include <optional>
 
 #include "cli/commands.hpp"
 #include "cli/lifecycle_options.hpp"
+#include "cli/tty_relay.hpp"
 #include "common/log.hpp"
 #include "container/lifecycle.hpp"
-#include "linux/proc_info.hpp"
+#include "linux/terminal.hpp"
 
 namespace gocker::cli {
-namespace {
-
-// Waits for the init (our child) while forwarding signals to it; returns the exit code.
-Result<int> forward_and_wait(pid_t pid, int pidfd, const sigset_t& forwarded) {
-    UniqueFd sfd(::signalfd(-1, &forwarded, SFD_CLOEXEC));
-    if (!sfd) return sys_error("signalfd");
-    struct pollfd fds[2] = {{sfd.get(), POLLIN, 0}, {pidfd, POLLIN, 0}};
-    for (;;) {
-        if (::poll(fds, 2, -1) < 0) {
-            if (errno == EINTR) continue;
-            return sys_error("wait for the container");
-        }
-        if (fds[0].revents & POLLIN) {
-            struct signalfd_siginfo si;
-            if (::read(sfd.get(), &si, sizeof si) == sizeof si && si.ssi_signo != SIGCHLD)
-                (void)pidfd_signal(pidfd, static_cast<int>(si.ssi_signo));
-        }
-        if (fds[1].revents & POLLIN) break;
-    }
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0) {
-        if (errno != EINTR) return sys_error("wait for the container");
-    }
-    if (WIFEXITED(status)) return WEXITSTATUS(status);
-    if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-    return 1;
-}
-
-}  // namespace
 
 int cmd_run(const GlobalOptions& g, std::vector<std::string>& args) {
     cxxopts::Options opts("gocker-runtime run", "Create and start a container; in the foreground, wait for it.");
@@ -57,6 +30,16 @@ int cmd_run(const GlobalOptions& g, std::vector<std::string>& args) {
     if (!create_options_from(*r, opts, "run", co, code)) return code;
     bool detach = r->count("detach") > 0, keep = r->count("keep") > 0;
 
+    // Without --console-socket, a terminal container gets its pty master sent to us.
+    UniqueFd console_ours, console_theirs;
+    if (!detach && co.console_socket.empty()) {
+        int sv[2];
+        if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+            return report(sys_error("run " + co.id + ": console socketpair"));
+        console_ours.reset(sv[0]);
+        console_theirs.reset(sv[1]);
+    }
+
     // Signals are held from here so that none is lost between start and the wait loop.
     sigset_t forwarded, old;
     sigfillset(&forwarded);
@@ -65,8 +48,21 @@ int cmd_run(const GlobalOptions& g, std::vector<std::string>& args) {
     if (!detach) ::sigprocmask(SIG_BLOCK, &forwarded, &old);
 
     StateStore store(g.root);
+    co.console_fd = console_theirs.get();  // used by create only when process.terminal is true
     auto created = create_container(store, co);
     if (!created) return report(created.error());
+    console_theirs.reset();
+
+    UniqueFd master;
+    if (created->config.process->terminal && console_ours.valid()) {
+        auto m = recv_fd(console_ours.get());
+        if (!m) {
+            Error e = std::move(m).error().wrap("run " + co.id + ": receive the pty master");
+            (void)delete_container(store, co.id, true);
+            return report(e);
+        }
+        master = std::move(*m);
+    }
     const ContainerRecord& rec = created->record;
     Status st = start_locked(store, rec, created->config);
     if (!st) {
@@ -76,7 +72,12 @@ int cmd_run(const GlobalOptions& g, std::vector<std::string>& args) {
     }
     if (detach) return 0;
 
-    auto exit_code = forward_and_wait(rec.pid, created->pidfd.get(), forwarded);
+    Result<int> exit_code = 0;
+    {
+        std::optional<RawTerminal> raw;
+        if (master) raw.emplace();
+        exit_code = forward_and_wait(rec.pid, created->pidfd.get(), forwarded, master.get());
+    }
     ::sigprocmask(SIG_SETMASK, &old, nullptr);
     if (!exit_code) return report(std::move(exit_code).error().wrap("run " + co.id));
     if (!keep) {

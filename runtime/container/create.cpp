@@ -152,7 +152,7 @@ static Result<CreatedContainer> create_impl(const StateStore& store, const Creat
     rec.created = now_rfc3339_nano();
     rec.owner = owner_name();
     const spec::Linux* lnx = cfg.linux ? &*cfg.linux : nullptr;
-    if (cfg.process->terminal && opts.console_socket.empty())
+    if (cfg.process->terminal && opts.console_socket.empty() && opts.console_fd < 0)
         return Error("process.terminal is true but no --console-socket was given", 0);
     if (!cfg.process->terminal && !opts.console_socket.empty())
         return Error("--console-socket needs process.terminal to be true in config.json", 0);
@@ -168,6 +168,8 @@ static Result<CreatedContainer> create_impl(const StateStore& store, const Creat
 
     UniqueFd console;
     if (!opts.console_socket.empty()) console = GK_TRY(connect_console_socket(opts.console_socket));
+    else if (opts.console_fd >= 0 && cfg.process->terminal)
+        console.reset(::fcntl(opts.console_fd, F_DUPFD_CLOEXEC, 3));
 
     // 3. Sync channel and clone3 of the init, straight into its namespaces.
     auto [parent_end, child_end] = GK_TRY(SyncSocket::make_pair());

@@ -18,6 +18,8 @@ struct CreateOptions {
     std::string bundle = ".";
     std::string pid_file;
     std::string console_socket;
+    int console_fd = -1;  // a connected socket for the pty master, used only when process.terminal
+                          // (`run` relaying the terminal itself)
     bool no_pivot = false;
     bool no_new_keyring = false;
     int preserve_fds = 0;
