@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "common/trace.hpp"
 #include "cli/parse_options.hpp"
 #include "common/fd.hpp"
 #include "common/log.hpp"
@@ -101,6 +102,7 @@ int main_impl(int argc, char** argv) {
     g.systemd_cgroup = r.count("systemd-cgroup") > 0;
     const char* trace_env = std::getenv("GOCKER_TRACE");
     g.trace = r.count("trace") > 0 || (trace_env && std::string_view(trace_env) == "1");
+    if (g.trace) trace::enable();
     std::string format = r["log-format"].as<std::string>();
     if (format == "json") g.log_format = log::Format::json;
     else if (format != "text")
@@ -135,7 +137,10 @@ int main_impl(int argc, char** argv) {
     const Command* cmd = find_command(args[0]);
     if (!cmd) return usage_error("unknown command \"" + args[0] + "\"", usage_text());
     log::debug("command " + args[0] + ", root " + g.root);
-    return run_command(*cmd, std::move(args), g);
+    std::string name = args[0];
+    int rc = run_command(*cmd, std::move(args), g);
+    trace::print(name);
+    return rc;
 }
 
 }  // namespace

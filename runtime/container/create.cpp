@@ -13,6 +13,7 @@
 #include <cstdlib>
 
 #include "common/log.hpp"
+#include "common/trace.hpp"
 #include "container/init.hpp"
 #include "linux/hooks.hpp"
 #include "linux/idmap.hpp"
@@ -95,6 +96,7 @@ Status drive_init(const SyncSocket& sync, pid_t pid, const spec::Config& cfg, Co
                 const auto& lnx = *cfg.linux;
                 GK_TRY_CTX(write_id_maps(pid, lnx.uid_mappings, lnx.gid_mappings), "write id maps");
                 GK_TRY(sync.send(SyncType::idmap_done));
+                trace::mark("write id maps");
                 break;
             }
             case SyncType::mounts_done: {
@@ -103,10 +105,13 @@ Status drive_init(const SyncSocket& sync, pid_t pid, const spec::Config& cfg, Co
                     GK_TRY(run_hooks("prestart", cfg.hooks->prestart, state));
                     GK_TRY(run_hooks("createRuntime", cfg.hooks->create_runtime, state));
                 }
+                trace::mark("prestart, createRuntime hooks");
                 GK_TRY(sync.send(SyncType::hooks_done, 0, state));
                 break;
             }
             case SyncType::ready:
+                if (trace::enabled()) trace::merge_marks(msg->text);
+                trace::mark("init ready");
                 return {};
             case SyncType::error:
                 return Error(msg->text, msg->err);
@@ -144,6 +149,7 @@ static Result<CreatedContainer> create_impl(const StateStore& store, const Creat
     if (!config_text) return std::move(config_text).error();
     out.config = GK_TRY(spec::parse_config(*config_text));
     GK_TRY(spec::validate_config(out.config));
+    trace::mark("parse and validate config");
     const spec::Config& cfg = out.config;
     if (!cfg.process) return Error("config.json: /process: a container needs a process to run", 0);
     if (!cfg.root) return Error("config.json: /root: missing required field \"path\"", 0);
@@ -171,6 +177,7 @@ static Result<CreatedContainer> create_impl(const StateStore& store, const Creat
     else if (opts.console_fd >= 0 && cfg.process->terminal)
         console.reset(::fcntl(opts.console_fd, F_DUPFD_CLOEXEC, 3));
 
+    trace::mark("state dir, exec fifo");
     // 3. Sync channel and clone3 of the init, straight into its namespaces.
     auto [parent_end, child_end] = GK_TRY(SyncSocket::make_pair());
     ParentNamespaceSwitch nsswitch;
@@ -207,6 +214,7 @@ static Result<CreatedContainer> create_impl(const StateStore& store, const Creat
     auto st = read_proc_stat(pid);
     if (!st) return std::move(st).error().wrap("read the init's start time");
     rec.start_time = st->start_time;
+    trace::mark("clone3");
 
     // 4. Id maps, hooks and the init's own set-up, until it waits on the exec FIFO.
     GK_TRY(drive_init(parent_end, pid, cfg, rec));
@@ -218,11 +226,13 @@ static Result<CreatedContainer> create_impl(const StateStore& store, const Creat
         rollback.set_pid_file(pf);
         GK_TRY(write_file_atomic(pf, std::to_string(pid), 0644));
     }
+    trace::mark("write state, pid file");
     GK_TRY(parent_end.send(SyncType::detach));
     // The init closes its end once it has cleared its parent-death signal.
     auto last = parent_end.recv();
     if (last) return Error("sync: unexpected message after detach", EPROTO);
     if (last.error().sys_errno() != EPIPE) return std::move(last).error();
+    trace::mark("detach");
     return out;
 }
 

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "common/trace.hpp"
 #include "linux/hooks.hpp"
 #include "linux/process.hpp"
 #include "linux/terminal.hpp"
@@ -31,9 +32,11 @@ Status init_until_ready(const InitContext& ctx, UniqueFd& fifo, std::string& exe
     if (::prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) return sys_error("set parent-death signal");
 
     GK_TRY(join_namespaces(ns));
+    trace::mark("join namespaces", 'i');
     if (ns.new_user) {
         GK_TRY(ctx.sync->send(SyncType::want_idmap));
         GK_TRY(ctx.sync->expect(SyncType::idmap_done));
+        trace::mark("wait for id maps", 'i');
     }
     if (ns.new_user || ns.joined_user) {
         // Become root of the user namespace now that the maps are written.
@@ -51,7 +54,9 @@ Status init_until_ready(const InitContext& ctx, UniqueFd& fifo, std::string& exe
     if (!cfg.domainname.empty() && ::setdomainname(cfg.domainname.data(), cfg.domainname.size()) < 0)
         return sys_error("set domainname \"" + cfg.domainname + "\"");
 
+    trace::mark("keyring, hostname", 'i');
     GK_TRY(prepare_rootfs(ctx.rootfs));
+    trace::mark("mounts", 'i');
 
     // The runtime runs the prestart and createRuntime hooks in its own namespaces, then hands
     // us the state for the createContainer hooks (in the hooks_done message).
@@ -60,6 +65,7 @@ Status init_until_ready(const InitContext& ctx, UniqueFd& fifo, std::string& exe
     if (go.type == SyncType::error) return Error(go.text, go.err);
     if (go.type != SyncType::hooks_done) return Error("sync: expected hooks_done", EPROTO);
     state_json = std::move(go.text);
+    trace::mark("wait for runtime hooks", 'i');
     if (cfg.hooks) GK_TRY(run_hooks("createContainer", cfg.hooks->create_container, state_json));
 
     // Opened before pivot_root (the FIFO lives in the runtime's state directory) and reopened
@@ -67,13 +73,16 @@ Status init_until_ready(const InitContext& ctx, UniqueFd& fifo, std::string& exe
     fifo.reset(::open(ctx.fifo_path.c_str(), O_PATH | O_CLOEXEC));
     if (!fifo) return sys_error("open exec fifo " + ctx.fifo_path);
 
+    trace::mark("createContainer hooks", 'i');
     GK_TRY(enter_rootfs(ctx.rootfs));
+    trace::mark("pivot_root, masked paths", 'i');
     const spec::Linux* lnx = cfg.linux ? &*cfg.linux : nullptr;
     GK_TRY(apply_process_attributes(proc, lnx));
     if (proc.terminal) GK_TRY(setup_console(ctx.console_socket, proc.console_size));
     GK_TRY(switch_user(proc));
     GK_TRY(enter_cwd(proc));
     exe = GK_TRY(resolve_executable(proc));
+    trace::mark("process, user, cwd", 'i');
     return {};
 }
 
@@ -96,7 +105,7 @@ void write_fifo_error(int fd, const Error& e) {
     }
 
     // Ready: the runtime records the container, then lets us go.
-    if (!ctx.sync->send(SyncType::ready) || !ctx.sync->expect(SyncType::detach)) _exit(1);
+    if (!ctx.sync->send(SyncType::ready, 0, trace::enabled() ? trace::encode_marks() : std::string()) || !ctx.sync->expect(SyncType::detach)) _exit(1);
     ::prctl(PR_SET_PDEATHSIG, 0);
     // Closing the socket tells the runtime we no longer depend on it.
     ctx.sync->close();

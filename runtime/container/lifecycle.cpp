@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "common/log.hpp"
+#include "common/trace.hpp"
 #include "container/create.hpp"
 #include "linux/hooks.hpp"
 #include "linux/proc_info.hpp"
@@ -89,7 +90,9 @@ Status start_locked(const StateStore& store, const ContainerRecord& rec, const s
     if (!fifo) return sys_error("open exec fifo " + fifo_path);
     // From here on the container is no longer "created", whatever happens to the program.
     ::unlink(fifo_path.c_str());
+    trace::mark("open exec fifo");
     GK_TRY(wait_for_exec(fifo.get(), pidfd.get()));
+    trace::mark("startContainer hooks, execve");
     if (cfg.hooks && !cfg.hooks->poststart.empty()) {
         Status st = run_hooks("poststart", cfg.hooks->poststart, hook_state_json(rec, "running"));
         if (!st) log::warning("start " + rec.id + ": " + st.error().message());
