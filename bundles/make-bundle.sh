@@ -23,6 +23,14 @@ Writes DIR/config.json and DIR/rootfs. Without CMD the container runs the spec's
   --env K=V           add or replace an environment variable (repeatable)
   --cwd DIR           process.cwd
   --readonly | --rw   root.readonly true | false (default: what the spec gives)
+  -v, --volume SRC:DST[:ro]
+                      bind-mount host file or directory SRC at DST in the container (the seed's -v;
+                      repeatable; SRC must exist; ':ro' makes it read-only)
+  --map-root UID[:GID]
+                      a user namespace in which container root is host UID (and GID, default UID):
+                      the seed's mapping of root to host uid/gid 1000 (devpts loses its gid=5
+                      option, as in 'runc spec --rootless': group 5 is not mapped); the copied
+                      rootfs is chowned to UID:GID
   --force             replace DIR/config.json and DIR/rootfs if they exist
 The runtime binary is \$GOCKER_RUNTIME, else build/gocker-runtime, else gocker-runtime on PATH.
 USAGE
@@ -44,6 +52,8 @@ bundle=""
 cmd=()
 have_cmd=0
 env_count=0
+vol_count=0
+map_root=0
 
 while (( $# )); do
     case "$1" in
@@ -69,6 +79,29 @@ while (( $# )); do
             (( $# >= 2 )) || die "--cwd needs a directory"
             [[ $2 == /* ]] || die "--cwd '$2': must be an absolute path"
             jq_args+=(--arg cwd "$2"); add_edit '.process.cwd = $cwd'; shift ;;
+        -v|--volume)
+            (( $# >= 2 )) || die "$1 needs SRC:DST[:ro]"
+            IFS=: read -r vsrc vdst vmode extra <<<"$2"
+            [[ -n $vsrc && -n $vdst && -z ${extra:-} ]] || die "$1 '$2': expected SRC:DST[:ro]"
+            [[ $vdst == /* ]] || die "$1 '$2': the container path must be absolute"
+            [[ -z $vmode || $vmode == ro || $vmode == rw ]] || die "$1 '$2': the mode must be ro or rw"
+            [[ -e $vsrc ]] || die "$1 '$2': $vsrc does not exist"
+            vsrc=$(realpath -- "$vsrc")
+            vol_count=$((vol_count + 1))
+            jq_args+=(--arg "vs$vol_count" "$vsrc" --arg "vd$vol_count" "$vdst" \
+                      --argjson "vo$vol_count" "$(if [[ $vmode == ro ]]; then echo '["rbind","ro"]'; else echo '["rbind","rw"]'; fi)")
+            add_edit ".mounts += [{destination: \$vd$vol_count, type: \"bind\", source: \$vs$vol_count, options: \$vo$vol_count}]"
+            shift ;;
+        --map-root)
+            (( $# >= 2 )) || die "--map-root needs UID[:GID]"
+            [[ $2 =~ ^[0-9]+(:[0-9]+)?$ ]] || die "--map-root '$2': expected UID or UID:GID"
+            map_uid=${2%%:*}; map_gid=${2#*:}; map_root=1
+            jq_args+=(--argjson mapuid "$map_uid" --argjson mapgid "$map_gid")
+            add_edit '.linux.namespaces = ([.linux.namespaces[] | select(.type != "user")] + [{type: "user"}])
+                      | .linux.uidMappings = [{containerID: 0, hostID: $mapuid, size: 1}]
+                      | .linux.gidMappings = [{containerID: 0, hostID: $mapgid, size: 1}]
+                      | .mounts |= map(if .type == "devpts" then .options |= map(select(startswith("gid=") | not)) else . end)'
+            shift ;;
         --readonly) add_edit '.root.readonly = true' ;;
         --rw) add_edit '.root.readonly = false' ;;
         --force) force=1 ;;
@@ -82,6 +115,8 @@ while (( $# )); do
 done
 
 [[ -n $bundle ]] || { usage >&2; die "no bundle DIR given"; }
+(( ! map_root )) || [[ $copy_mode == copy ]] \
+    || die "--map-root chowns the bundle's rootfs to the mapped ids: use it with --copy, not --link"
 (( ! have_cmd || ${#cmd[@]} > 0 )) || die "nothing after '--': give a command or drop the '--'"
 [[ -x $rootfs_src/bin/sh || -x $rootfs_src/bin/busybox ]] \
     || die "rootfs $rootfs_src has no bin/sh: build it with 'make rootfs' or pass --rootfs"
@@ -145,5 +180,10 @@ case "$copy_mode" in
     link) cp -al -- "$rootfs_src" "$rootfs_dst" \
               || die "hard-link $rootfs_src to $rootfs_dst failed (--link needs both on one file system; use --copy)" ;;
 esac
+
+if (( map_root )); then
+    # Container root owns its files: host ids map_uid:map_gid, as the seed's containers did.
+    chown -R -h -- "$map_uid:$map_gid" "$rootfs_dst" || die "chown $rootfs_dst to $map_uid:$map_gid failed"
+fi
 
 echo "make-bundle: bundle ready in $bundle (rootfs from $rootfs_src, ${copy_mode})"

@@ -16,9 +16,12 @@
 #include "common/trace.hpp"
 #include "container/init.hpp"
 #include "linux/hooks.hpp"
+#include "linux/hygiene.hpp"
 #include "linux/idmap.hpp"
+#include "linux/lsm.hpp"
 #include "linux/namespaces.hpp"
 #include "linux/proc_info.hpp"
+#include "linux/seccomp.hpp"
 #include "linux/sync.hpp"
 #include "linux/terminal.hpp"
 #include "spec/config_io.hpp"
@@ -162,6 +165,7 @@ static Result<CreatedContainer> create_impl(const StateStore& store, const Creat
         return Error("process.terminal is true but no --console-socket was given", 0);
     if (!cfg.process->terminal && !opts.console_socket.empty())
         return Error("--console-socket needs process.terminal to be true in config.json", 0);
+    GK_TRY(check_lsm_available(*cfg.process));  // [confinement]
     NamespacePlan ns = GK_TRY(plan_namespaces(lnx));
     rec.has_pid_ns = ns.new_pid;
     rec.user_ns = ns.new_user || ns.joined_user;
@@ -171,11 +175,18 @@ static Result<CreatedContainer> create_impl(const StateStore& store, const Creat
     std::string fifo = store.fifo_path(opts.id);
     if (::mkfifo(fifo.c_str(), 0622) < 0 || ::chmod(fifo.c_str(), 0622) < 0)
         return sys_error("create exec fifo " + fifo);
+    UniqueFd fifo_fd(::open(fifo.c_str(), O_PATH | O_CLOEXEC));
+    if (!fifo_fd) return sys_error("open exec fifo " + fifo);
 
     UniqueFd console;
     if (!opts.console_socket.empty()) console = GK_TRY(connect_console_socket(opts.console_socket));
     else if (opts.console_fd >= 0 && cfg.process->terminal)
         console.reset(::fcntl(opts.console_fd, F_DUPFD_CLOEXEC, 3));
+
+    // [confinement] The seccomp agent's socket, connected before clone like the console socket.
+    UniqueFd seccomp_listener;
+    if (lnx && lnx->seccomp && seccomp_uses_notify(*lnx->seccomp))
+        seccomp_listener = GK_TRY(connect_seccomp_listener(lnx->seccomp->listener_path));
 
     trace::mark("state dir, exec fifo");
     // 3. Sync channel and clone3 of the init, straight into its namespaces.
@@ -198,8 +209,9 @@ static Result<CreatedContainer> create_impl(const StateStore& store, const Creat
         ctx.rootfs.in_user_ns = rec.user_ns;
         ctx.rootfs.new_mount_ns = ns.new_mount;
         ctx.sync = &child_end;
-        ctx.fifo_path = fifo;
+        ctx.fifo_fd = fifo_fd.release();
         ctx.console_socket = console.get();
+        ctx.seccomp_listener = seccomp_listener.get();
         ctx.preserve_fds = opts.preserve_fds;
         ctx.no_new_keyring = opts.no_new_keyring;
         ctx.id = opts.id;
@@ -210,6 +222,8 @@ static Result<CreatedContainer> create_impl(const StateStore& store, const Creat
     nsswitch.restore();
     child_end.close();
     console.reset();
+    seccomp_listener.reset();
+    fifo_fd.reset();
     rec.pid = pid;
     auto st = read_proc_stat(pid);
     if (!st) return std::move(st).error().wrap("read the init's start time");
@@ -238,6 +252,9 @@ static Result<CreatedContainer> create_impl(const StateStore& store, const Creat
 
 Result<CreatedContainer> create_container(const StateStore& store, const CreateOptions& opts) {
     std::string what = "create " + opts.id;
+    // [confinement] CVE-2019-5736: the init is a clone of this process, so its /proc/self/exe
+    // must be a sealed copy, never the host's binary. Returns here only once sealed.
+    if (Status sealed = reexec_from_sealed_copy(); !sealed) return std::move(sealed).error().wrap(what);
     auto lock = store.create_dir(opts.id);
     if (!lock) return std::move(lock).error().wrap(what);
     CreateRollback rollback(store, opts.id);

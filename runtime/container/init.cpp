@@ -8,9 +8,12 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 
 #include "common/trace.hpp"
+#include "linux/confinement.hpp"
 #include "linux/hooks.hpp"
+#include "linux/hygiene.hpp"
 #include "linux/process.hpp"
 #include "linux/terminal.hpp"
 
@@ -23,13 +26,16 @@ namespace {
 
 // Everything from the first instruction to "ready". Errors travel back over the sync socket.
 // `fifo` receives an O_PATH descriptor of the exec FIFO, `exe` the program to execve.
-Status init_until_ready(const InitContext& ctx, UniqueFd& fifo, std::string& exe, std::string& state_json) {
+Status init_until_ready(const InitContext& ctx, UniqueFd& fifo, std::string& exe, std::string& state_json,
+                        std::optional<Confinement>& conf) {
     const spec::Config& cfg = *ctx.config;
     const spec::Process& proc = *cfg.process;
     const NamespacePlan& ns = *ctx.namespaces;
 
     // Die with the runtime until it has recorded us (cleared on "detach").
     if (::prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) return sys_error("set parent-death signal");
+    // [confinement] Until execve, no container process may open /proc/<us>/exe or our fds.
+    GK_TRY(make_non_dumpable());
 
     GK_TRY(join_namespaces(ns));
     trace::mark("join namespaces", 'i');
@@ -68,10 +74,9 @@ Status init_until_ready(const InitContext& ctx, UniqueFd& fifo, std::string& exe
     trace::mark("wait for runtime hooks", 'i');
     if (cfg.hooks) GK_TRY(run_hooks("createContainer", cfg.hooks->create_container, state_json));
 
-    // Opened before pivot_root (the FIFO lives in the runtime's state directory) and reopened
-    // for writing through /proc/self/fd once we wait for `start`.
-    fifo.reset(::open(ctx.fifo_path.c_str(), O_PATH | O_CLOEXEC));
-    if (!fifo) return sys_error("open exec fifo " + ctx.fifo_path);
+    // The runtime opened the FIFO O_PATH for us; it is reopened for writing through
+    // /proc/self/fd once we wait for `start`.
+    fifo.reset(ctx.fifo_fd);
 
     trace::mark("createContainer hooks", 'i');
     GK_TRY(enter_rootfs(ctx.rootfs));
@@ -79,7 +84,11 @@ Status init_until_ready(const InitContext& ctx, UniqueFd& fifo, std::string& exe
     const spec::Linux* lnx = cfg.linux ? &*cfg.linux : nullptr;
     GK_TRY(apply_process_attributes(proc, lnx));
     if (proc.terminal) GK_TRY(setup_console(ctx.console_socket, proc.console_size));
+    // [confinement] Capabilities kept across the user switch then set; NNP, LSM; seccomp compiled.
+    conf.emplace(GK_TRY(Confinement::prepare(proc, lnx, ctx.seccomp_listener, state_json)));
+    GK_TRY(conf->before_user_switch());
     GK_TRY(switch_user(proc));
+    GK_TRY(conf->after_user_switch());
     GK_TRY(enter_cwd(proc));
     exe = GK_TRY(resolve_executable(proc));
     trace::mark("process, user, cwd", 'i');
@@ -98,7 +107,8 @@ void write_fifo_error(int fd, const Error& e) {
 [[noreturn]] void container_init(const InitContext& ctx) {
     UniqueFd fifo_path_fd;
     std::string exe, state_json;
-    Status st = init_until_ready(ctx, fifo_path_fd, exe, state_json);
+    std::optional<Confinement> conf;
+    Status st = init_until_ready(ctx, fifo_path_fd, exe, state_json, conf);
     if (!st) {
         (void)ctx.sync->send_error(st.error());
         _exit(1);
@@ -127,6 +137,11 @@ void write_fifo_error(int fd, const Error& e) {
             write_fifo_error(fifo.get(), hs.error());
             _exit(1);
         }
+    }
+    // [confinement] seccomp as late as possible: only exec_process's own calls run under it.
+    if (Status ss = conf->before_exec(); !ss) {
+        write_fifo_error(fifo.get(), ss.error());
+        _exit(1);
     }
     Error e = exec_process(proc, exe, ctx.preserve_fds);
     write_fifo_error(fifo.get(), e);

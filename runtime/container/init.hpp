@@ -17,8 +17,10 @@ struct InitContext {
     const NamespacePlan* namespaces = nullptr;
     RootfsSpec rootfs;
     SyncSocket* sync = nullptr;
-    std::string fifo_path;      // the exec FIFO (host path, opened before pivot_root)
+    int fifo_fd = -1;           // the exec FIFO, opened O_PATH by the runtime (whose state
+                                // directory the init may not be allowed to search)
     int console_socket = -1;    // --console-socket connection, when process.terminal
+    int seccomp_listener = -1;  // linux.seccomp.listenerPath connection, when SCMP_ACT_NOTIFY is used
     int preserve_fds = 0;
     bool no_new_keyring = false;
     std::string id;
