@@ -105,6 +105,11 @@ void write_fifo_error(int fd, const Error& e) {
 }  // namespace
 
 [[noreturn]] void container_init(const InitContext& ctx) {
+    // `run` blocks every signal it forwards before cloning us, and execve keeps the mask: without
+    // this the container's program could never receive TERM, INT, ...
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
     UniqueFd fifo_path_fd;
     std::string exe, state_json;
     std::optional<Confinement> conf;
