@@ -1,6 +1,11 @@
 #include "linux/features_probe.hpp"
 
+#include <sys/capability.h>
+
+#include "linux/mount_options.hpp"
+#include "linux/seccomp.hpp"
 #include "spec/config.hpp"
+#include "spec/oci_names.hpp"
 
 namespace gocker {
 
@@ -20,6 +25,24 @@ spec::Features implemented_features() {
     f.oci_version_min = "1.0.0";
     f.oci_version_max = spec::kOciVersion;
     f.annotations["io.gocker.runtime.version"] = GOCKER_VERSION;
+    // The lifecycle (runtime/container, runtime/linux/{namespaces,hooks,rootfs}).
+    f.hooks = {"prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"};
+    f.mount_options = mountopt::known_mount_options();
+    f.namespaces = {"cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts"};
+    // Confinement (runtime/linux/capabilities, seccomp, lsm): every capability libcap of this
+    // build can name, and what this libseccomp can compile.
+    for (size_t i = 0; i < spec::names::capabilities.size() && i <= CAP_LAST_CAP; ++i)
+        f.capabilities.emplace_back(spec::names::capabilities[i]);
+    spec::Features::Seccomp sc;
+    sc.enabled = true;
+    sc.actions = supported_seccomp_actions();
+    sc.operators = supported_seccomp_operators();
+    sc.archs = supported_seccomp_archs();
+    for (auto flag : spec::names::seccomp_flags) sc.known_flags.emplace_back(flag);
+    sc.supported_flags = supported_seccomp_flags();
+    f.seccomp = sc;
+    f.apparmor_enabled = true;
+    f.selinux_enabled = true;
     return f;
 }
 

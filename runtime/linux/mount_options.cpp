@@ -97,6 +97,14 @@ void apply_attr(MountOptions& out, const AttrOption& a) {
 
 }  // namespace
 
+std::vector<std::string> known_mount_options() {
+    std::vector<std::string> out;
+    for (const auto& f : kFlagOptions) out.emplace_back(f.name);
+    for (const auto& a : kAttrOptions) out.emplace_back(a.name);
+    for (const auto& p : kPropagation) out.emplace_back(p.name);
+    return out;
+}
+
 bool MountOptions::is_bind() const { return (flags & MS_BIND) != 0; }
 bool MountOptions::is_recursive_bind() const { return is_bind() && (flags & MS_REC) != 0; }
 

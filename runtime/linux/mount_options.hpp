@@ -36,4 +36,7 @@ Result<unsigned long> parse_propagation(const std::string& value, const std::str
 // a bind remount must repeat or the kernel refuses it with EPERM.
 unsigned long locked_flags_from_statvfs(unsigned long st_flags);
 
+// Every option name parse_mount_options() accepts (for the features document).
+std::vector<std::string> known_mount_options();
+
 }  // namespace gocker::mountopt
