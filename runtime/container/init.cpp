@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <exception>
 #include <cstdio>
 #include <cstring>
 #include <optional>
@@ -102,9 +103,7 @@ void write_fifo_error(int fd, const Error& e) {
     (void)r;
 }
 
-}  // namespace
-
-[[noreturn]] void container_init(const InitContext& ctx) {
+[[noreturn]] void init_main(const InitContext& ctx) {
     // `run` blocks every signal it forwards before cloning us, and execve keeps the mask: without
     // this the container's program could never receive TERM, INT, ...
     sigset_t none;
@@ -151,6 +150,21 @@ void write_fifo_error(int fd, const Error& e) {
     Error e = exec_process(proc, exe, ctx.preserve_fds);
     write_fifo_error(fifo.get(), e);
     _exit(127);
+}
+
+}  // namespace
+
+[[noreturn]] void container_init(const InitContext& ctx) {
+    // Nothing may unwind out of the child into the runtime's own stack (it would go on as a
+    // second copy of the command): an exception ends the init with a report.
+    try {
+        init_main(ctx);
+    } catch (const std::exception& ex) {
+        (void)ctx.sync->send(SyncType::error, 0, std::string("container init: ") + ex.what());
+    } catch (...) {
+        (void)ctx.sync->send(SyncType::error, 0, "container init: unexpected exception");
+    }
+    _exit(1);
 }
 
 }  // namespace gocker
