@@ -7,6 +7,7 @@
 #include "cli/commands.hpp"
 #include "cli/parse_options.hpp"
 #include "common/fd.hpp"
+#include "container/state_store.hpp"
 #include "spec/config_io.hpp"
 
 namespace gocker::cli {
@@ -33,6 +34,37 @@ Status write_new_file(const std::string& path, const std::string& text) {
     return ok_status();
 }
 
+// `--seccomp default` is bundles/profiles/seccomp-default.json, found next to the binary: in the
+// source tree (<repo>/build*/gocker-runtime -> <repo>/bundles/profiles) or installed
+// (<prefix>/bin/gocker-runtime -> <prefix>/share/gocker-runtime/profiles). Any other value is a
+// path to a profile file. Either way the file holds a linux.seccomp object.
+Result<std::string> seccomp_profile_path(const std::string& choice) {
+    if (choice != "default") return choice;
+    char exe[4096];
+    ssize_t n = ::readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n < 0) return sys_error("find the default seccomp profile: readlink /proc/self/exe");
+    std::string dir(exe, static_cast<size_t>(n));
+    dir = dir.substr(0, dir.rfind('/'));
+    std::vector<std::string> tried;
+    for (const char* rel : {"/../bundles/profiles/", "/../share/gocker-runtime/profiles/"}) {
+        std::string path = dir + rel + "seccomp-default.json";
+        if (::access(path.c_str(), R_OK) == 0) return path;
+        tried.push_back(path);
+    }
+    return Error("find the default seccomp profile (tried " + tried[0] + " and " + tried[1] + ")", ENOENT);
+}
+
+Status add_seccomp_profile(spec::Config& cfg, const std::string& choice) {
+    std::string path = GK_TRY(seccomp_profile_path(choice));
+    std::string text = GK_TRY(read_whole_file(path));
+    // Parsed as the linux.seccomp of a config, so that errors carry the JSON path.
+    auto wrapped = spec::parse_config("{\"ociVersion\":\"1.3.0\",\"linux\":{\"seccomp\":" + text + "}}", path);
+    if (!wrapped) return std::move(wrapped).error().wrap("seccomp profile " + path);
+    if (!cfg.linux) cfg.linux.emplace();
+    cfg.linux->seccomp = wrapped->linux->seccomp;
+    return ok_status();
+}
+
 }  // namespace
 
 int cmd_spec(const GlobalOptions&, std::vector<std::string>& args) {
@@ -41,7 +73,8 @@ int cmd_spec(const GlobalOptions&, std::vector<std::string>& args) {
     opts.custom_help("[command options]");
     opts.add_options()("b,bundle", "path to the bundle directory", cxxopts::value<std::string>()->default_value("."))(
         "rootless", "a config for a rootless container: a user namespace mapping the caller's uid/gid to root")(
-        "h,help", "show this help");
+        "seccomp", "add a seccomp profile: 'default' (Docker's default allowlist) or a file holding a linux.seccomp object",
+        cxxopts::value<std::string>())("h,help", "show this help");
     int code = 0;
     auto r = parse_command(opts, args, code);
     if (!r) return code;
@@ -50,6 +83,10 @@ int cmd_spec(const GlobalOptions&, std::vector<std::string>& args) {
 
     bool rootless = r->count("rootless") > 0;
     spec::Config cfg = spec::default_config(rootless, ::geteuid(), ::getegid());
+    if (r->count("seccomp")) {
+        Status sc = add_seccomp_profile(cfg, (*r)["seccomp"].as<std::string>());
+        if (!sc) return report(std::move(sc).error().wrap("spec --seccomp"));
+    }
     std::string path = (*r)["bundle"].as<std::string>() + "/config.json";
     Status st = write_new_file(path, spec::config_to_json(cfg));
     if (!st) return report(std::move(st).error().wrap("spec"));

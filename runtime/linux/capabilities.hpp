@@ -1,0 +1,47 @@
+// process.capabilities: names turned into bit sets (pure, unit-tested), then applied by the
+// container init in the order that lets them survive the switch to a non-root user:
+//
+//   drop_bounding_set()        PR_SET_KEEPCAPS=1 and drop every capability not in `bounding`
+//   switch_user()              (process.cpp) setresuid keeps the permitted set thanks to KEEPCAPS
+//   apply_final_capabilities() capset(effective, permitted, inheritable), KEEPCAPS=0, raise ambient
+//
+// When process.capabilities is absent nothing here runs and the kernel's own rules apply (root
+// keeps everything, a non-root user loses everything at setresuid).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/result.hpp"
+#include "spec/config.hpp"
+
+namespace gocker {
+
+struct CapabilitySets {
+    bool operator==(const CapabilitySets&) const = default;
+    uint64_t bounding = 0, effective = 0, permitted = 0, inheritable = 0, ambient = 0;
+};
+
+// "CAP_NET_RAW" -> 13. Unknown names are an error naming the JSON path of the field.
+Result<int> capability_from_name(const std::string& name);
+Result<CapabilitySets> plan_capabilities(const spec::Capabilities& caps);
+
+// A capability requested in any set that `host_bounding` (the runtime's own bounding set) lacks
+// can never be granted; the error names the set and the capability, e.g.
+// `process.capabilities.bounding: CAP_SYS_RESOURCE is not in the runtime's own bounding set ...`.
+Status check_host_has(const CapabilitySets& want, uint64_t host_bounding, int last_cap);
+
+// The calling process's bounding set, read with PR_CAPBSET_READ (bits up to last_cap).
+uint64_t read_bounding_set(int last_cap);
+// /proc/sys/kernel/cap_last_cap, or CAP_LAST_CAP of the headers when it cannot be read.
+int last_capability();
+
+// Child side, in this order around switch_user().
+Status drop_bounding_set(const CapabilitySets& want, int last_cap);
+Status apply_final_capabilities(const CapabilitySets& want, int last_cap);
+
+// "CAP_CHOWN CAP_KILL" for the bits of a mask (for messages and tests).
+std::string capability_mask_names(uint64_t mask, int last_cap);
+
+}  // namespace gocker
