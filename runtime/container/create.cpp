@@ -15,6 +15,7 @@
 #include "common/log.hpp"
 #include "common/trace.hpp"
 #include "container/init.hpp"
+#include "linux/cgroups/container_cgroup.hpp"  // [cgroups]
 #include "linux/hooks.hpp"
 #include "linux/hygiene.hpp"
 #include "linux/idmap.hpp"
@@ -49,6 +50,11 @@ public:
             while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
             }
         }
+        // [cgroups] Only once the init is reaped can its cgroup be removed.
+        if (cgroup_) {
+            Status st = cgroup_->destroy();
+            if (!st) log::warning("create " + id_ + ": " + st.error().message());
+        }
         if (!store_.remove(id_)) log::warning("create " + id_ + ": could not remove the state directory");
         if (!pid_file_.empty()) ::unlink(pid_file_.c_str());
     }
@@ -57,6 +63,8 @@ public:
         pidfd_ = pidfd;
     }
     void set_pid_file(std::string p) { pid_file_ = std::move(p); }
+    void set_cgroup(std::unique_ptr<cgroups::CgroupManager> m) { cgroup_ = std::move(m); }  // [cgroups]
+    cgroups::CgroupManager* cgroup() const { return cgroup_.get(); }
     void commit() { committed_ = true; }
 
 private:
@@ -65,15 +73,21 @@ private:
     pid_t pid_ = -1;
     int pidfd_ = -1;
     std::string pid_file_;
+    std::unique_ptr<cgroups::CgroupManager> cgroup_;
     bool committed_ = false;
 };
 
-// clone3 with the new namespaces and a pidfd. Returns 0 in the child.
-Result<pid_t> clone_init(uint64_t flags, int* pidfd) {
+// clone3 with the new namespaces and a pidfd, straight into the cgroup v2 directory
+// `cgroup_fd` when there is one ([cgroups] CLONE_INTO_CGROUP). Returns 0 in the child.
+Result<pid_t> clone_init(uint64_t flags, int* pidfd, int cgroup_fd = -1) {
     struct clone_args args = {};
     args.flags = flags | CLONE_PIDFD;
     args.pidfd = reinterpret_cast<uint64_t>(pidfd);
     args.exit_signal = SIGCHLD;
+    if (cgroup_fd >= 0) {
+        args.flags |= CLONE_INTO_CGROUP;
+        args.cgroup = static_cast<uint64_t>(cgroup_fd);
+    }
     long pid = ::syscall(SYS_clone3, &args, sizeof args);
     if (pid < 0) return sys_error("clone3 the container init");
     return static_cast<pid_t>(pid);
@@ -189,12 +203,20 @@ static Result<CreatedContainer> create_impl(const StateStore& store, const Creat
         seccomp_listener = GK_TRY(connect_seccomp_listener(lnx->seccomp->listener_path));
 
     trace::mark("state dir, exec fifo");
+    // [cgroups] The cgroup, with every limit written, before the init exists.
+    if (auto cg = GK_TRY(cgroups::create_container_cgroup(cfg, opts.id))) {
+        rec.cgroup_path = cg->path();
+        rollback.set_cgroup(std::move(cg));
+        GK_TRY(store.write_file(lock, cgroups::kStateFile, cgroups::manager_state_json(*rollback.cgroup())));
+        trace::mark("cgroup");
+    }
     // 3. Sync channel and clone3 of the init, straight into its namespaces.
     auto [parent_end, child_end] = GK_TRY(SyncSocket::make_pair());
     ParentNamespaceSwitch nsswitch;
     GK_TRY(nsswitch.enter(ns, lnx));
     int pidfd = -1;
-    pid_t pid = GK_TRY(clone_init(ns.clone_flags, &pidfd));
+    int cgroup_fd = rollback.cgroup() ? rollback.cgroup()->clone_into_fd() : -1;  // [cgroups]
+    pid_t pid = GK_TRY(clone_init(ns.clone_flags, &pidfd, cgroup_fd));
     if (pid == 0) {
         // The init must not hold the container lock (flock is per open file) while it waits.
         ::close(lock.dir_fd());
@@ -219,6 +241,8 @@ static Result<CreatedContainer> create_impl(const StateStore& store, const Creat
     }
     out.pidfd.reset(pidfd);
     rollback.set_child(pid, pidfd);
+    // [cgroups] v1 hierarchies: attach before the init can fork (it waits for hooks_done).
+    if (rollback.cgroup()) GK_TRY_CTX(rollback.cgroup()->attach(pid, cgroup_fd >= 0), "cgroup " + rec.cgroup_path);
     nsswitch.restore();
     child_end.close();
     console.reset();

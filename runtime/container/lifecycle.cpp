@@ -12,14 +12,26 @@
 #include "common/log.hpp"
 #include "common/trace.hpp"
 #include "container/create.hpp"
+#include "linux/cgroups/container_cgroup.hpp"  // [cgroups]
 #include "linux/hooks.hpp"
 #include "linux/proc_info.hpp"
 #include "spec/config_io.hpp"
 
 namespace gocker {
 
+// [cgroups] The container's cgroup manager, or null when it has none.
+static std::unique_ptr<cgroups::CgroupManager> container_cgroup(const StateStore& store, const ContainerRecord& rec) {
+    if (rec.cgroup_path.empty()) return nullptr;
+    auto m = cgroups::open_container_cgroup(store.dir(rec.id));
+    return m ? std::move(*m) : nullptr;
+}
+
 spec::ContainerStatus derive_status(const StateStore& store, const ContainerRecord& rec) {
     if (!process_alive(rec.pid, rec.start_time)) return spec::ContainerStatus::stopped;
+    if (auto cg = container_cgroup(store, rec)) {  // [cgroups] a frozen cgroup is "paused"
+        auto frozen = cg->frozen();
+        if (frozen && *frozen) return spec::ContainerStatus::paused;
+    }
     if (::access(store.fifo_path(rec.id).c_str(), F_OK) == 0) return spec::ContainerStatus::created;
     return spec::ContainerStatus::running;
 }
@@ -117,9 +129,16 @@ Status start_container(const StateStore& store, std::string_view id) {
     return {};
 }
 
-// Host PIDs of every process in the container's PID namespace (its init first).
-static std::vector<pid_t> container_pids(const ContainerRecord& rec) {
+// Host PIDs of every process in the container's cgroup, or else its PID namespace (init first).
+static std::vector<pid_t> container_pids(const StateStore& store, const ContainerRecord& rec) {
     std::vector<pid_t> pids{rec.pid};
+    if (auto cg = container_cgroup(store, rec)) {  // [cgroups]
+        if (auto procs = cg->procs()) {
+            for (pid_t p : *procs)
+                if (p != rec.pid) pids.push_back(p);
+            return pids;
+        }
+    }
     if (!rec.has_pid_ns) return pids;
     unsigned long long ns = namespace_inode(rec.pid, "pid");
     if (ns == 0) return pids;
@@ -135,10 +154,10 @@ static std::vector<pid_t> container_pids(const ContainerRecord& rec) {
     return pids;
 }
 
-static Status signal_container(const ContainerRecord& rec, int sig, bool all) {
+static Status signal_container(const StateStore& store, const ContainerRecord& rec, int sig, bool all) {
     UniqueFd pidfd = GK_TRY(open_verified_pidfd(rec.pid, rec.start_time));
     if (all) {
-        for (pid_t pid : container_pids(rec)) {
+        for (pid_t pid : container_pids(store, rec)) {
             if (pid == rec.pid) continue;
             auto st = read_proc_stat(pid);
             if (!st) continue;
@@ -146,7 +165,12 @@ static Status signal_container(const ContainerRecord& rec, int sig, bool all) {
             if (fd) (void)pidfd_signal(fd->get(), sig);
         }
     }
-    return pidfd_signal(pidfd.get(), sig);
+    GK_TRY(pidfd_signal(pidfd.get(), sig));
+    // [cgroups] A frozen (v1) task dies of SIGKILL only once thawed.
+    if (sig == SIGKILL)
+        if (auto cg = container_cgroup(store, rec))
+            if (auto frozen = cg->frozen(); frozen && *frozen) (void)cg->freeze(false);
+    return {};
 }
 
 Status kill_container(const StateStore& store, std::string_view id, int sig, bool all) {
@@ -155,7 +179,7 @@ Status kill_container(const StateStore& store, std::string_view id, int sig, boo
     if (!info) return std::move(info).error().wrap(what);
     if (info->status == spec::ContainerStatus::stopped)
         return Error(what + ": the container is not running", 0);
-    Status st = signal_container(info->record, sig, all);
+    Status st = signal_container(store, info->record, sig, all);
     if (!st) return std::move(st).error().wrap(what);
     return {};
 }
@@ -164,6 +188,14 @@ void remove_container(const StateStore& store, const ContainerRecord& rec, const
     if (cfg && cfg->hooks && !cfg->hooks->poststop.empty()) {
         Status st = run_hooks("poststop", cfg->hooks->poststop, hook_state_json(rec, "stopped"));
         if (!st) log::warning("delete " + rec.id + ": " + st.error().message());
+    }
+    // [cgroups] Whatever is still in the cgroup is killed, then the cgroup goes.
+    if (auto cg = container_cgroup(store, rec)) {
+        if (auto left = cg->procs())
+            for (pid_t p : *left) ::kill(p, SIGKILL);
+        if (auto frozen = cg->frozen(); frozen && *frozen) (void)cg->freeze(false);
+        Status gone = cg->destroy();
+        if (!gone) log::warning("delete " + rec.id + ": " + gone.error().message());
     }
     Status st = store.remove(rec.id);
     if (!st) log::warning("delete " + rec.id + ": " + st.error().message());
@@ -185,13 +217,13 @@ Status delete_container(const StateStore& store, std::string_view id, bool force
         return std::move(info).error().wrap(what);
     }
     const ContainerRecord& rec = info->record;
-    if (info->status == spec::ContainerStatus::running && !force)
+    if ((info->status == spec::ContainerStatus::running || info->status == spec::ContainerStatus::paused) && !force)
         return Error(what + ": cannot delete a running container (stop it first, or use --force)", 0);
     if (info->status != spec::ContainerStatus::stopped) {
         // created (never started) or running with --force: kill every process and wait.
         auto pidfd = open_verified_pidfd(rec.pid, rec.start_time);
         if (pidfd) {
-            (void)signal_container(rec, SIGKILL, true);
+            (void)signal_container(store, rec, SIGKILL, true);
             if (!pidfd_wait_exit(pidfd->get(), 10000))
                 return Error(what + ": the container init did not exit within 10 s of SIGKILL", ETIMEDOUT);
         }

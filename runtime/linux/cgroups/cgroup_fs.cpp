@@ -1,0 +1,129 @@
+#include "linux/cgroups/cgroup_fs.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <thread>
+
+#include "common/fd.hpp"
+
+namespace gocker::cgroups {
+
+Status write_cgroup_file(const std::string& path, const std::string& value) {
+    UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
+    if (!fd) return sys_error("open " + path);
+    ssize_t n;
+    do n = ::write(fd.get(), value.data(), value.size());
+    while (n < 0 && errno == EINTR);
+    if (n < 0) return sys_error("write \"" + value + "\" to " + path);
+    return {};
+}
+
+Result<std::string> read_cgroup_file(const std::string& path) {
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) return sys_error("open " + path);
+    std::string out;
+    char buf[4096];
+    for (;;) {
+        ssize_t n = ::read(fd.get(), buf, sizeof buf);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return sys_error("read " + path);
+        }
+        if (n == 0) break;
+        out.append(buf, static_cast<size_t>(n));
+    }
+    return out;
+}
+
+bool path_exists(const std::string& path) { return ::access(path.c_str(), F_OK) == 0; }
+
+Status make_cgroup_dirs(const std::string& root, const std::string& rel, std::vector<std::string>& created) {
+    std::string dir = root;
+    size_t i = 0;
+    while (i < rel.size()) {
+        size_t j = rel.find('/', i);
+        if (j == std::string::npos) j = rel.size();
+        if (j > i) {
+            dir += "/" + rel.substr(i, j - i);
+            if (::mkdir(dir.c_str(), 0755) == 0) created.push_back(dir);
+            else if (errno != EEXIST) return sys_error("create cgroup " + dir);
+        }
+        i = j + 1;
+    }
+    return {};
+}
+
+static Status rmdir_retry(const std::string& dir, int timeout_ms) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    for (;;) {
+        if (::rmdir(dir.c_str()) == 0 || errno == ENOENT) return {};
+        if (errno != EBUSY || std::chrono::steady_clock::now() >= deadline) return sys_error("remove cgroup " + dir);
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+}
+
+Status remove_cgroup_tree(const std::string& dir, int timeout_ms) {
+    if (DIR* d = ::opendir(dir.c_str())) {
+        std::vector<std::string> children;
+        while (struct dirent* e = ::readdir(d)) {
+            std::string name = e->d_name;
+            if (e->d_type == DT_DIR && name != "." && name != "..") children.push_back(dir + "/" + name);
+        }
+        ::closedir(d);
+        for (const auto& c : children) GK_TRY(remove_cgroup_tree(c, timeout_ms));
+    } else if (errno == ENOENT) {
+        return {};
+    }
+    return rmdir_retry(dir, timeout_ms);
+}
+
+Result<std::vector<pid_t>> read_procs_recursive(const std::string& dir) {
+    std::vector<pid_t> out;
+    std::string text = GK_TRY(read_cgroup_file(dir + "/cgroup.procs"));
+    const char* p = text.c_str();
+    while (*p) {
+        char* end;
+        long v = std::strtol(p, &end, 10);
+        if (end == p) {
+            ++p;
+            continue;
+        }
+        if (v > 0) out.push_back(static_cast<pid_t>(v));
+        p = end;
+    }
+    if (DIR* d = ::opendir(dir.c_str())) {
+        std::vector<std::string> children;
+        while (struct dirent* e = ::readdir(d)) {
+            std::string name = e->d_name;
+            if (e->d_type == DT_DIR && name != "." && name != "..") children.push_back(dir + "/" + name);
+        }
+        ::closedir(d);
+        for (const auto& c : children) {
+            auto more = read_procs_recursive(c);
+            if (more) out.insert(out.end(), more->begin(), more->end());
+        }
+    }
+    return out;
+}
+
+bool flat_keyed_value(const std::string& text, const std::string& key, uint64_t& out) {
+    size_t at = 0;
+    while (at < text.size()) {
+        size_t nl = text.find('\n', at);
+        if (nl == std::string::npos) nl = text.size();
+        if (text.compare(at, key.size(), key) == 0 && at + key.size() < nl && text[at + key.size()] == ' ') {
+            out = std::strtoull(text.c_str() + at + key.size() + 1, nullptr, 10);
+            return true;
+        }
+        at = nl + 1;
+    }
+    return false;
+}
+
+}  // namespace gocker::cgroups

@@ -1,0 +1,31 @@
+// The small file operations every cgroup manager needs, with errors in the one-line shape
+// `write "1000" to /sys/fs/cgroup/memory/gocker/x/memory.limit_in_bytes: invalid argument`.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+#include "common/result.hpp"
+
+namespace gocker::cgroups {
+
+Status write_cgroup_file(const std::string& path, const std::string& value);
+Result<std::string> read_cgroup_file(const std::string& path);
+bool path_exists(const std::string& path);
+
+// mkdir -p of `root` + `rel`; appends each directory it made to `created` (outermost first).
+Status make_cgroup_dirs(const std::string& root, const std::string& rel, std::vector<std::string>& created);
+
+// Removes `dir` and every cgroup below it, deepest first. rmdir of a cgroup fails with EBUSY
+// while exiting tasks are still being released, so each is retried for up to `timeout_ms`.
+Status remove_cgroup_tree(const std::string& dir, int timeout_ms);
+
+// PIDs in cgroup.procs of `dir` and of every cgroup below it.
+Result<std::vector<pid_t>> read_procs_recursive(const std::string& dir);
+
+// "key value" lines (memory.stat, cpu.stat, memory.events) -> value of `key`, or nullopt.
+bool flat_keyed_value(const std::string& text, const std::string& key, uint64_t& out);
+
+}  // namespace gocker::cgroups

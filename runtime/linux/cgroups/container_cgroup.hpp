@@ -1,0 +1,26 @@
+// The cgroup steps of the container lifecycle, so that create.cpp and lifecycle.cpp each need
+// one call: make and limit the cgroup of a new container, and find it again later.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "common/result.hpp"
+#include "linux/cgroups/manager.hpp"
+#include "spec/config.hpp"
+
+namespace gocker::cgroups {
+
+// The file in the container's state directory that remembers its cgroup.
+inline constexpr std::string_view kStateFile = "cgroup.json";
+
+// Resolves linux.cgroupsPath, creates the directories, writes every limit and the device rules.
+// Null (and no error) when the host has no cgroup filesystem and the config sets no resources.
+// On failure nothing is left behind.
+Result<std::unique_ptr<CgroupManager>> create_container_cgroup(const spec::Config& cfg, std::string_view id);
+
+// The manager of an existing container from <state_dir>/cgroup.json; ENOENT when it has none.
+Result<std::unique_ptr<CgroupManager>> open_container_cgroup(const std::string& state_dir);
+
+}  // namespace gocker::cgroups
