@@ -31,6 +31,8 @@ Writes DIR/config.json and DIR/rootfs. Without CMD the container runs the spec's
                       the seed's mapping of root to host uid/gid 1000 (devpts loses its gid=5
                       option, as in 'runc spec --rootless': group 5 is not mapped); the copied
                       rootfs is chowned to UID:GID
+  --seccomp PROFILE   linux.seccomp from PROFILE: 'default' (bundles/profiles/seccomp-default.json,
+                      Docker's default allowlist) or a file holding a linux.seccomp object
   --force             replace DIR/config.json and DIR/rootfs if they exist
 The runtime binary is \$GOCKER_RUNTIME, else build/gocker-runtime, else gocker-runtime on PATH.
 USAGE
@@ -104,6 +106,12 @@ while (( $# )); do
             shift ;;
         --readonly) add_edit '.root.readonly = true' ;;
         --rw) add_edit '.root.readonly = false' ;;
+        --seccomp)
+            (( $# >= 2 )) || die "--seccomp needs 'default' or a profile file"
+            profile=$2; [[ $profile == default ]] && profile="$repo/bundles/profiles/seccomp-default.json"
+            jq -e 'type == "object" and has("defaultAction")' "$profile" >/dev/null 2>&1 ||
+                die "--seccomp $2: $profile is not a readable linux.seccomp object"
+            jq_args+=(--slurpfile seccomp "$profile"); add_edit '.linux.seccomp = $seccomp[0]'; shift ;;
         --force) force=1 ;;
         -h|--help) usage; exit 0 ;;
         --) shift; cmd=("$@"); have_cmd=1; break ;;
