@@ -1,0 +1,60 @@
+#!/bin/sh
+# Runs inside the cgroup v2 VM (tests/vm/cgroup2-vm.sh), as PID 1's child, with busybox sh.
+# Bundles are made by the harness under /ctr/<name>. Each check prints "ok - NAME" or
+# "not ok - NAME: why"; the last line is "VM-RESULT: N passed, M failed".
+R="gocker-runtime --root /run/gocker-vm"
+pass=0
+fail=0
+ok() { echo "ok - $1"; pass=$((pass + 1)); }
+notok() { echo "not ok - $1"; fail=$((fail + 1)); }
+check() { # NAME EXPECTED ACTUAL
+    if [ "$2" = "$3" ]; then ok "$1"; else notok "$1: expected '$2', got '$3'"; fi
+}
+cg=/sys/fs/cgroup
+
+# 1. A container runs on a pure v2 host, and its init is in its own cgroup from the start.
+out=$($R run -b /ctr/basic basic 2>&1)
+check "run on a pure cgroup v2 host" "hello-v2" "$(echo "$out" | head -n 1)"
+case "$(echo "$out" | sed -n 2p)" in
+    0::/*) ok "the container sees a cgroup v2 path" ;;
+    *) notok "the container sees a cgroup v2 path: got '$(echo "$out" | sed -n 2p)'" ;;
+esac
+check "basic: nothing left in state" "" "$($R list -q)"
+
+# 2. Limits are written before create returns, and the init is placed in the cgroup.
+if $R create -b /ctr/limits limits; then
+    pid=$($R state limits | sed -n 's/.*"pid": *\([0-9]*\).*/\1/p')
+    dir=$cg/gocker-vm/limits
+    check "the init is in its cgroup (CLONE_INTO_CGROUP)" "0::/gocker-vm/limits" "$(cat /proc/$pid/cgroup 2>&1)"
+    check "memory.max" "67108864" "$(cat $dir/memory.max 2>&1)"
+    check "pids.max" "20" "$(cat $dir/pids.max 2>&1)"
+    check "cpu.max" "50000 100000" "$(cat $dir/cpu.max 2>&1)"
+    check "cpu.weight from shares 1024" "100" "$(cat $dir/cpu.weight 2>&1)"
+    $R start limits
+    $R pause limits
+    check "pause: cgroup.freeze" "1" "$(cat $dir/cgroup.freeze 2>&1)"
+    case "$($R state limits)" in *'"paused"'*) ok "state shows paused" ;; *) notok "state shows paused: $($R state limits)" ;; esac
+    $R resume limits
+    check "resume: cgroup.freeze" "0" "$(cat $dir/cgroup.freeze 2>&1)"
+    $R update --memory 33554432 --pids-limit 30 limits
+    check "update memory.max" "33554432" "$(cat $dir/memory.max 2>&1)"
+    check "update pids.max" "30" "$(cat $dir/pids.max 2>&1)"
+    check "ps lists the init" "$pid" "$($R ps --format json limits | tr -d '[] ')"
+    $R delete --force limits
+    if [ -e "$dir" ]; then notok "delete removes the cgroup"; else ok "delete removes the cgroup"; fi
+    if [ -e "$cg/gocker-vm" ]; then notok "delete removes the parent it made"; else ok "delete removes the parent it made"; fi
+else
+    notok "create with limits"
+fi
+
+# 3. The memory limit is enforced: the allocating process is OOM-killed, the init survives.
+out=$($R run -b /ctr/oom oom 2>&1)
+case "$out" in *survived*) ok "memory limit: the init survives the OOM kill" ;; *) notok "memory limit: the init survives the OOM kill: $out" ;; esac
+case "$out" in *"oom_kill 1"*|*"oom_kill 2"*) ok "memory.events counts the OOM kill" ;; *) notok "memory.events counts the OOM kill: $out" ;; esac
+
+# 4. The pids limit is enforced: forks past it fail.
+out=$($R run -b /ctr/pids pids 2>&1)
+n=$(echo "$out" | tail -n 1)
+if [ "$n" -le 10 ] 2>/dev/null; then ok "pids limit: at most 10 processes ($n)"; else notok "pids limit: at most 10 processes: $out"; fi
+
+echo "VM-RESULT: $pass passed, $fail failed"
