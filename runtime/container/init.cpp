@@ -135,7 +135,11 @@ void write_fifo_error(int fd, const Error& e) {
     if (::write(fifo.get(), "\0", 1) != 1) _exit(1);
 
     const spec::Process& proc = *ctx.config->process;
-    if (ctx.config->hooks) {
+    if (ctx.config->hooks && !ctx.config->hooks->start_container.empty()) {
+        // The runtime's state said "creating" (for createContainer); by now we are "created".
+        constexpr std::string_view creating = "\"status\":\"creating\"";
+        if (auto at = state_json.find(creating); at != std::string::npos)
+            state_json.replace(at, creating.size(), "\"status\":\"created\"");
         Status hs = run_hooks("startContainer", ctx.config->hooks->start_container, state_json);
         if (!hs) {
             write_fifo_error(fifo.get(), hs.error());
