@@ -45,6 +45,39 @@ spec::DeviceCgroupRule rule(bool allow, const char* type, std::optional<int64_t>
     return {allow, type, major, minor, access};
 }
 
+// The kernel's verifier refuses a program with an unreachable instruction (found on a real
+// cgroup v2 kernel: the deny-all rule used to be followed by a dead default).
+bool every_instruction_reachable(const std::vector<struct bpf_insn>& prog) {
+    std::vector<bool> seen(prog.size(), false);
+    std::vector<size_t> todo{0};
+    while (!todo.empty()) {
+        size_t pc = todo.back();
+        todo.pop_back();
+        if (pc >= prog.size() || seen[pc]) continue;
+        seen[pc] = true;
+        uint8_t code = prog[pc].code;
+        if (code == (BPF_JMP | BPF_EXIT)) continue;
+        todo.push_back(pc + 1);
+        if ((code & 0x07) == BPF_JMP) todo.push_back(pc + 1 + static_cast<size_t>(prog[pc].off));
+    }
+    for (bool s : seen)
+        if (!s) return false;
+    return true;
+}
+
+TEST(CgroupDevices, EveryInstructionIsReachable) {
+    EXPECT_TRUE(every_instruction_reachable(device_program({})));
+    EXPECT_TRUE(every_instruction_reachable(device_program({rule(false, "a", std::nullopt, std::nullopt, "rwm")})));
+    EXPECT_TRUE(every_instruction_reachable(device_program(
+        {rule(false, "a", std::nullopt, std::nullopt, "rwm"), rule(true, "c", 1, 3, "rwm"), rule(true, "a", 5, 1, "r")})));
+    // An unconditional rule in the middle hides the ones before it (later rules win).
+    auto p = device_program({rule(true, "c", 1, 3, "rwm"), rule(false, "a", std::nullopt, std::nullopt, "rwm"),
+                             rule(true, "c", 1, 5, "rwm")});
+    EXPECT_TRUE(every_instruction_reachable(p));
+    EXPECT_EQ(run(p, C, R, 1, 3), 0);
+    EXPECT_EQ(run(p, C, R, 1, 5), 1);
+}
+
 TEST(CgroupDevices, NoRulesAllowsEverything) {
     auto p = device_program({});
     EXPECT_EQ(run(p, C, R | W, 1, 3), 1);

@@ -100,6 +100,9 @@ std::vector<struct bpf_insn> device_program(const std::vector<spec::DeviceCgroup
         block.push_back(insn(BPF_JMP | BPF_EXIT, 0, 0, 0, 0));
         for (size_t at : to_next) block[at].off = static_cast<int16_t>(block.size() - at - 1);
         p.insert(p.end(), block.begin(), block.end());
+        // A rule that matches every access ends the program: the verifier refuses the
+        // unreachable instructions that would follow it.
+        if (to_next.empty()) return p;
     }
     p.push_back(insn(BPF_ALU64 | BPF_MOV | BPF_K, R0, 0, 0, 1));
     p.push_back(insn(BPF_JMP | BPF_EXIT, 0, 0, 0, 0));
