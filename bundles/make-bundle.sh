@@ -31,6 +31,10 @@ Writes DIR/config.json and DIR/rootfs. Without CMD the container runs the spec's
                       the seed's mapping of root to host uid/gid 1000 (devpts loses its gid=5
                       option, as in 'runc spec --rootless': group 5 is not mapped); the copied
                       rootfs is chowned to UID:GID
+  --cpu-limit N       CPUs the container may use: 0.5, 1, 2 or max (cgroup cpu quota/period)
+  --memory-limit SIZE memory limit: 512M, 1G or max
+  --pids-limit N      maximum number of processes, or max (default 20, the seed's limit)
+                      (the three limits are passed to 'gocker-runtime spec', which checks them)
   --seccomp PROFILE   linux.seccomp from PROFILE: 'default' (bundles/profiles/seccomp-default.json,
                       Docker's default allowlist) or a file holding a linux.seccomp object
   --force             replace DIR/config.json and DIR/rootfs if they exist
@@ -56,6 +60,8 @@ have_cmd=0
 env_count=0
 vol_count=0
 map_root=0
+spec_limits=()
+pids_given=0
 
 while (( $# )); do
     case "$1" in
@@ -106,6 +112,10 @@ while (( $# )); do
             shift ;;
         --readonly) add_edit '.root.readonly = true' ;;
         --rw) add_edit '.root.readonly = false' ;;
+        --cpu-limit|--memory-limit|--pids-limit)
+            (( $# >= 2 )) || die "$1 needs a value"
+            [[ $1 == --pids-limit ]] && pids_given=1
+            spec_limits+=("$1" "$2"); shift ;;
         --seccomp)
             (( $# >= 2 )) || die "--seccomp needs 'default' or a profile file"
             profile=$2; [[ $profile == default ]] && profile="$repo/bundles/profiles/seccomp-default.json"
@@ -161,11 +171,13 @@ if [[ -e $config ]]; then
 fi
 
 if [[ -n $from_config ]]; then
+    (( ${#spec_limits[@]} == 0 )) || die "--cpu-limit/--memory-limit/--pids-limit edit the generated config; with --from-config put them in FILE"
     [[ -r $from_config ]] || die "--from-config $from_config: cannot read it"
     jq . "$from_config" >"$config.tmp" || die "--from-config $from_config: not valid JSON"
     mv -f -- "$config.tmp" "$config"
 else
-    "$runtime" spec --bundle "$bundle" || die "'$runtime spec --bundle $bundle' failed"
+    (( pids_given )) || spec_limits+=(--pids-limit 20)
+    "$runtime" spec --bundle "$bundle" "${spec_limits[@]}" || die "'$runtime spec --bundle $bundle ${spec_limits[*]}' failed"
     [[ -s $config ]] || die "'$runtime spec --bundle $bundle' wrote no $config"
 fi
 

@@ -8,6 +8,7 @@
 #include "cli/parse_options.hpp"
 #include "common/fd.hpp"
 #include "container/state_store.hpp"
+#include "linux/cgroups/units.hpp"
 #include "spec/config_io.hpp"
 
 namespace gocker::cli {
@@ -65,6 +66,41 @@ Status add_seccomp_profile(spec::Config& cfg, const std::string& choice) {
     return ok_status();
 }
 
+// [cgroups] The seed's limit flags, as linux.resources: --cpu-limit 0.5|1|max (quota/period),
+// --memory-limit 512M|1G|max, --pids-limit N|max.
+Status add_seed_limits(spec::Config& cfg, const cxxopts::ParseResult& r) {
+    if (!r.count("cpu-limit") && !r.count("memory-limit") && !r.count("pids-limit")) return ok_status();
+    if (!cfg.linux) cfg.linux.emplace();
+    if (!cfg.linux->resources) cfg.linux->resources.emplace();
+    spec::Resources& res = *cfg.linux->resources;
+    if (r.count("cpu-limit")) {
+        auto q = GK_TRY(cgroups::parse_cpu_limit(r["cpu-limit"].as<std::string>(), "--cpu-limit"));
+        if (!res.cpu) res.cpu.emplace();
+        res.cpu->quota = q.quota;
+        res.cpu->period = q.period;
+    }
+    if (r.count("memory-limit")) {
+        int64_t bytes = GK_TRY(cgroups::parse_bytes(r["memory-limit"].as<std::string>(), "--memory-limit"));
+        if (bytes == 0) return Error("--memory-limit: 0 would leave no memory at all; use max for no limit", EINVAL);
+        if (!res.memory) res.memory.emplace();
+        res.memory->limit = bytes;
+    }
+    if (r.count("pids-limit")) {
+        std::string v = r["pids-limit"].as<std::string>();
+        int64_t n = -1;
+        if (v != "max") {
+            char* end = nullptr;
+            errno = 0;
+            long long x = std::strtoll(v.c_str(), &end, 10);
+            if (v.empty() || *end || errno || x <= 0)
+                return Error("--pids-limit: invalid value \"" + v + "\" (expected a positive number of processes, or max)", 0);
+            n = x;
+        }
+        res.pids = spec::Pids{n};
+    }
+    return ok_status();
+}
+
 }  // namespace
 
 int cmd_spec(const GlobalOptions&, std::vector<std::string>& args) {
@@ -74,7 +110,11 @@ int cmd_spec(const GlobalOptions&, std::vector<std::string>& args) {
     opts.add_options()("b,bundle", "path to the bundle directory", cxxopts::value<std::string>()->default_value("."))(
         "rootless", "a config for a rootless container: a user namespace mapping the caller's uid/gid to root")(
         "seccomp", "add a seccomp profile: 'default' (Docker's default allowlist) or a file holding a linux.seccomp object",
-        cxxopts::value<std::string>())("h,help", "show this help");
+        cxxopts::value<std::string>())("cpu-limit", "linux.resources.cpu quota in CPUs: 0.5, 1, 2 or max",
+                                       cxxopts::value<std::string>())(
+        "memory-limit", "linux.resources.memory.limit: 512M, 1G or max", cxxopts::value<std::string>())(
+        "pids-limit", "linux.resources.pids.limit: a number of processes or max", cxxopts::value<std::string>())(
+        "h,help", "show this help");
     int code = 0;
     auto r = parse_command(opts, args, code);
     if (!r) return code;
@@ -87,6 +127,8 @@ int cmd_spec(const GlobalOptions&, std::vector<std::string>& args) {
         Status sc = add_seccomp_profile(cfg, (*r)["seccomp"].as<std::string>());
         if (!sc) return report(std::move(sc).error().wrap("spec --seccomp"));
     }
+    Status limits = add_seed_limits(cfg, *r);
+    if (!limits) return usage_error("spec: " + limits.error().message(), opts.help());
     std::string path = (*r)["bundle"].as<std::string>() + "/config.json";
     Status st = write_new_file(path, spec::config_to_json(cfg));
     if (!st) return report(std::move(st).error().wrap("spec"));

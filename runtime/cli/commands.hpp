@@ -54,5 +54,10 @@ int cmd_state(const GlobalOptions&, std::vector<std::string>&);
 int cmd_kill(const GlobalOptions&, std::vector<std::string>&);
 int cmd_delete(const GlobalOptions&, std::vector<std::string>&);
 int cmd_list(const GlobalOptions&, std::vector<std::string>&);
+int cmd_ps(const GlobalOptions&, std::vector<std::string>&);      // [cgroups]
+int cmd_pause(const GlobalOptions&, std::vector<std::string>&);
+int cmd_resume(const GlobalOptions&, std::vector<std::string>&);
+int cmd_update(const GlobalOptions&, std::vector<std::string>&);
+int cmd_events(const GlobalOptions&, std::vector<std::string>&);
 
 }  // namespace gocker::cli

@@ -25,6 +25,15 @@ spec::Features implemented_features() {
     f.oci_version_min = "1.0.0";
     f.oci_version_max = spec::kOciVersion;
     f.annotations["io.gocker.runtime.version"] = GOCKER_VERSION;
+    // [cgroups] Managers for v1, v2 and hybrid hosts (runtime/linux/cgroups); rdma.max on both.
+    // systemd-style cgroupsPath is mapped to cgroupfs paths, not driven through systemd.
+    spec::Features::Cgroup cg;
+    cg.v1 = true;
+    cg.v2 = true;
+    cg.systemd = false;
+    cg.systemd_user = false;
+    cg.rdma = true;
+    f.cgroup = cg;
     // The lifecycle (runtime/container, runtime/linux/{namespaces,hooks,rootfs}).
     f.hooks = {"prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"};
     f.mount_options = mountopt::known_mount_options();

@@ -14,7 +14,7 @@ std::string lower(std::string_view s) {
 }
 
 Error bad(std::string_view flag, std::string_view text, const char* expected) {
-    return Error(std::string(flag) + ": invalid value \"" + std::string(text) + "\" (expected " + expected + ")", EINVAL);
+    return Error(std::string(flag) + ": invalid value \"" + std::string(text) + "\" (expected " + expected + ")", 0);
 }
 
 // Leading decimal number ("1", "0.5"); `used` gets its length; false if none.
