@@ -218,7 +218,9 @@ Status delete_container(const StateStore& store, std::string_view id, bool force
     }
     const ContainerRecord& rec = info->record;
     if ((info->status == spec::ContainerStatus::running || info->status == spec::ContainerStatus::paused) && !force)
-        return Error(what + ": cannot delete a running container (stop it first, or use --force)", 0);
+        return Error(what + ": cannot delete a " + spec::status_name(info->status) +
+                         " container (stop it first, or use --force)",
+                     0);
     if (info->status != spec::ContainerStatus::stopped) {
         // created (never started) or running with --force: kill every process and wait.
         auto pidfd = open_verified_pidfd(rec.pid, rec.start_time);
