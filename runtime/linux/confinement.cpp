@@ -1,5 +1,6 @@
 #include "linux/confinement.hpp"
 
+#include <sys/capability.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -22,7 +23,7 @@ Result<Confinement> Confinement::prepare(const spec::Process& proc, const spec::
         c.seccomp_ = GK_TRY(compile_seccomp(*lnx->seccomp));
         if (c.seccomp_->uses_notify() && listener < 0)
             return Error("linux.seccomp uses SCMP_ACT_NOTIFY but no listener is connected", EINVAL);
-        bool keeps_sys_admin = c.caps_ ? ((c.caps_->effective >> 21) & 1) : proc.user.uid == 0;
+        bool keeps_sys_admin = c.caps_ ? ((c.caps_->effective >> CAP_SYS_ADMIN) & 1) : proc.user.uid == 0;
         c.seccomp_early_ = !proc.no_new_privileges && !keeps_sys_admin;
         log::debug(std::string("seccomp: ") + std::to_string(c.seccomp_->rules_added()) + " rules, " +
                    std::to_string(c.seccomp_->names_skipped()) + " unknown names skipped; loaded " +

@@ -1,0 +1,117 @@
+// CVE-2019-5736 class: overwriting the runtime binary through /proc/PID/exe.
+//
+// The container init is a clone of the runtime, so until its execve its /proc/PID/exe is the
+// runtime binary. An attacker in another container that sees the init (here: a second container
+// in the host pid namespace, given the init's pid) opens /proc/PID/exe, waits for the init to be
+// gone, and reopens the descriptor for writing through /proc/self/fd. How the runtime stops it:
+// the init is non-dumpable until execve (the open is refused without CAP_SYS_PTRACE), and
+// `create` runs from a sealed memfd copy of itself, so even a process allowed to open the exe
+// gets an anonymous, write-sealed file, never the host binary.
+//
+// The victim is a COPY of the runtime in the test's temp dir: a successful attack damages only
+// that decoy, never the build output.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <algorithm>
+#include <filesystem>
+#include <thread>
+
+#include "security/container_fixture.hpp"
+
+namespace gocker {
+namespace {
+
+using test::contains;
+using test::RunResult;
+using test::run_cmd;
+
+class ExeOverwrite : public test::ContainerTest {
+protected:
+    void SetUp() override {
+        ContainerTest::SetUp();
+        std::filesystem::create_directories(tmp_ + "/decoy");
+        decoy_ = tmp_ + "/decoy/gocker-runtime";
+        std::filesystem::copy_file(GOCKER_BINARY, decoy_);
+        ::chmod(decoy_.c_str(), 0755);
+        original_ = test::slurp(decoy_);
+        ASSERT_FALSE(original_.empty());
+        binary_ = decoy_;  // every command of this test runs the decoy
+        std::filesystem::create_directories(tmp_ + "/out");
+    }
+
+    // The attacker: a container in the host pid namespace with /out bound to the test's dir.
+    RunResult attack(int victim_pid, bool all_caps, const std::string& id) {
+        spec::Config victim_cfg = cfg_;
+        auto& ns = cfg_.linux->namespaces;
+        ns.erase(std::remove_if(ns.begin(), ns.end(), [](const spec::Namespace& n) { return n.type == "pid"; }),
+                 ns.end());
+        spec::Mount out;
+        out.destination = "/out";
+        out.source = tmp_ + "/out";
+        out.type = "bind";
+        out.options = {"rbind", "rw"};
+        cfg_.mounts.push_back(out);
+        if (all_caps) cfg_.process->capabilities.reset();
+        std::string p = std::to_string(victim_pid);
+        RunResult r = run_script(
+            id, "if (exec 3</proc/" + p + "/exe) 2>/dev/null; then exec 3</proc/" + p + "/exe;"
+                "  echo opened > /out/state; readlink /proc/self/fd/3;"
+                "  while [ -e /out/state ]; do usleep 50000; done;"  // the test deletes the victim, then the flag
+                "  if echo PWNED > /proc/self/fd/3; then echo WROTE; else echo write-refused; fi;"
+                "else echo open-refused; echo refused > /out/state; fi");
+        cfg_ = victim_cfg;
+        return r;
+    }
+
+    void expect_decoy_intact() {
+        std::string now = test::slurp(decoy_);
+        EXPECT_EQ(now.size(), original_.size());
+        EXPECT_TRUE(now == original_) << "the runtime binary was modified";
+    }
+
+    std::string decoy_, original_;
+};
+
+
+TEST_F(ExeOverwrite, InitIsNonDumpableSoItsExeCannotBeOpened) {
+    RunResult c = create("victim");
+    ASSERT_EQ(c.exit_code, 0) << c.err;
+    int pid = container_pid("victim");
+    ASSERT_GT(pid, 0);
+    // Default capabilities: no CAP_SYS_PTRACE.
+    RunResult r = attack(pid, false, "attacker");
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(contains(r.out, "open-refused")) << r.out;
+    gocker({"delete", "--force", "victim"});
+    expect_decoy_intact();
+}
+
+TEST_F(ExeOverwrite, EvenWhenOpenedTheExeIsASealedCopy) {
+    RunResult c = create("victim2");
+    ASSERT_EQ(c.exit_code, 0) << c.err;
+    int pid = container_pid("victim2");
+    ASSERT_GT(pid, 0);
+    // All capabilities (CAP_SYS_PTRACE passes the dumpable check): the exe can be opened, but it
+    // is the memfd copy. Once the victim is gone, the attacker tries to write through the fd.
+    std::thread deleter([&] {
+        for (int i = 0; i < 200 && !std::filesystem::exists(tmp_ + "/out/state"); ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        run_cmd({decoy_, "--root", root_, "delete", "--force", "victim2"});
+        std::filesystem::remove(tmp_ + "/out/state");
+    });
+    RunResult r = attack(pid, true, "attacker2");
+    deleter.join();
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_FALSE(contains(r.out, "WROTE")) << r.out;
+    // With CAP_SYS_PTRACE the open is expected to succeed: the attack gets as far as it can.
+    EXPECT_FALSE(contains(r.out, "open-refused")) << r.out;
+    {
+        EXPECT_TRUE(contains(r.out, "/memfd:")) << "the init's exe is the host binary: " << r.out;
+        EXPECT_TRUE(contains(r.out, "write-refused")) << r.out;
+    }
+    expect_decoy_intact();
+}
+
+}  // namespace
+}  // namespace gocker

@@ -1,0 +1,86 @@
+// CVE-2025-52881 class (/proc writes redirected through a bind-mounted procfs file) and
+// CVE-2023-27561 / CVE-2019-19921 class (a /proc mount destination that is a symlink).
+//
+// The runtime writes to /proc files on the container's behalf (sysctls, oom_score_adj, LSM exec
+// labels). A config or image that bind-mounts another file over one of them must not turn the
+// runtime's write into a write to that file. How the runtime stops it: the writes go through
+// descriptors checked to be on procfs (fstatfs PROC_SUPER_MAGIC) and opened without following
+// links, and mounts are refused where /proc is not a real procfs; /proc as a symlink in the
+// rootfs is resolved inside the root (or refused), never followed to the host.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "security/container_fixture.hpp"
+
+namespace gocker {
+namespace {
+
+using test::contains;
+using test::RunResult;
+namespace fs = std::filesystem;
+
+class ProcRedirect : public test::ContainerTest {
+protected:
+    void SetUp() override {
+        ContainerTest::SetUp();
+        victim_ = tmp_ + "/host-victim";
+        test::spit(victim_, "UNTOUCHED");
+    }
+    std::string victim_;
+};
+
+TEST_F(ProcRedirect, SysctlWriteIsNotRedirectedByABindMount) {
+    // A bind mount of a host file over the sysctl the runtime is about to write.
+    spec::Mount m;
+    m.destination = "/proc/sys/kernel/domainname";
+    m.source = victim_;
+    m.type = "bind";
+    m.options = {"bind", "rw"};
+    cfg_.mounts.push_back(m);
+    cfg_.linux->sysctl["kernel.domainname"] = "redirected";
+    RunResult r = run_script("proc-sysctl", "cat /proc/sys/kernel/domainname");
+    EXPECT_EQ(test::slurp(victim_), "UNTOUCHED") << "the runtime's sysctl write went to the host file: " << r.out
+                                                 << r.err;
+}
+
+TEST_F(ProcRedirect, OomScoreAdjWriteIsNotRedirected) {
+    spec::Mount m;
+    m.destination = "/proc/self/oom_score_adj";
+    m.source = victim_;
+    m.type = "bind";
+    m.options = {"bind", "rw"};
+    cfg_.mounts.push_back(m);
+    cfg_.process->oom_score_adj = 500;
+    RunResult r = run_script("proc-oom", "cat /proc/self/oom_score_adj");
+    EXPECT_EQ(test::slurp(victim_), "UNTOUCHED") << r.out << r.err;
+}
+
+TEST_F(ProcRedirect, ProcDestinationSymlinkDoesNotLeaveTheRoot) {
+    std::string rootfs = use_rootfs_copy();
+    std::string host = tmp_ + "/host-proc-target";
+    fs::create_directories(host);
+    fs::remove_all(rootfs + "/proc");
+    ASSERT_EQ(::symlink(host.c_str(), (rootfs + "/proc").c_str()), 0);
+    RunResult r = run_script("proc-symlink", "ls /proc/self/ >/dev/null && echo proc-ok");
+    // Refused, or procfs mounted inside the root: either way nothing appears on the host path
+    // and no procfs is mounted there in our (host) mount namespace.
+    EXPECT_TRUE(fs::is_empty(host)) << r.out << r.err;
+    EXPECT_FALSE(contains(test::slurp("/proc/self/mountinfo"), host)) << "procfs mounted on the host path";
+}
+
+TEST_F(ProcRedirect, ProcSymlinkToRelativeHostPathIsContained) {
+    // A relative link climbing out ("../../..") must also stay inside the root.
+    std::string rootfs = use_rootfs_copy();
+    fs::remove_all(rootfs + "/proc");
+    std::string rel = "../../../../../../../../.." + tmp_ + "/host-rel";
+    fs::create_directories(tmp_ + "/host-rel");
+    ASSERT_EQ(::symlink(rel.c_str(), (rootfs + "/proc").c_str()), 0);
+    RunResult r = run_script("proc-symlink-rel", "ls /proc/self/ >/dev/null && echo proc-ok");
+    EXPECT_TRUE(fs::is_empty(tmp_ + "/host-rel")) << r.out << r.err;
+}
+
+}  // namespace
+}  // namespace gocker
