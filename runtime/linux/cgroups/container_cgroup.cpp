@@ -1,5 +1,7 @@
 #include "linux/cgroups/container_cgroup.hpp"
 
+#include <algorithm>
+
 #include "linux/cgroups/cgroup_fs.hpp"
 #include "linux/cgroups/cgroup_path.hpp"
 #include "linux/cgroups/device_rules.hpp"
@@ -28,6 +30,16 @@ Result<std::unique_ptr<CgroupManager>> create_container_cgroup(const spec::Confi
         if (st) st = m->apply_device_rules(res.devices);
         return st;
     }();
+    // The default parent belongs to this runtime: the last container out removes it, whoever
+    // made it (two containers racing would otherwise leave an empty /gocker behind).
+    if (path.rfind(std::string(kDefaultParent) + "/", 0) == 0) {
+        auto dirs = m->created_dirs();
+        for (const auto& h : layout.hierarchies) {
+            std::string d = h.mount_point + std::string(kDefaultParent);
+            if (std::find(dirs.begin(), dirs.end(), d) == dirs.end()) dirs.insert(dirs.begin(), d);
+        }
+        m->set_created_dirs(std::move(dirs));
+    }
     if (!made) {
         (void)m->destroy();
         return std::move(made).error().wrap("cgroup " + path);
