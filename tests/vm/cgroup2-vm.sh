@@ -81,9 +81,21 @@ make_bundle limits '.process.args = ["sleep", "30"]
 make_bundle oom '.process.args = ["sh", "-c", "tail -c 200000000 /dev/zero >/dev/null; echo survived; grep oom_kill /sys/fs/cgroup/memory.events"]
     | .linux.resources += {memory: {limit: 33554432, swap: 33554432}}
     | .mounts |= map(if .destination == "/sys/fs/cgroup" then .options = ["nosuid", "noexec", "nodev", "relatime"] else . end)'
-make_bundle pids '.process.args = ["sh", "-c", "i=0; while [ $i -lt 30 ]; do sleep 10 & i=$((i+1)); done 2>/dev/null; ls -d /proc/[0-9]* | wc -l"]
+# busybox sh gives up when a fork fails: the forking loop runs in a child shell, the count in
+# the parent with builtins only.
+make_bundle pids '.process.args = ["sh", "-c", "sh -c \"i=0; while [ \\$i -lt 30 ]; do sleep 10 & i=\\$((i+1)); done\" 2>/dev/null; set -- /proc/[0-9]*; echo $#"]
     | .linux.resources += {pids: {limit: 10}}'
+# pivot_root cannot leave the initramfs (rootfs): /init copies it into a tmpfs and switches
+# root there first, as a real system's initramfs does.
 cat >"$initrd/init" <<'INIT'
+#!/bin/sh
+export PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin
+mkdir -p /newroot
+mount -t tmpfs -o size=400m tmpfs /newroot
+for d in /*; do [ "$d" = /newroot ] || cp -a "$d" /newroot/; done
+exec switch_root /newroot /init2
+INIT
+cat >"$initrd/init2" <<'INIT'
 #!/bin/sh
 export PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin
 mount -t proc proc /proc
@@ -97,7 +109,7 @@ sh /v2-tests.sh
 echo "VM-DONE"
 poweroff -f
 INIT
-chmod +x "$initrd/init"
+chmod +x "$initrd/init" "$initrd/init2"
 (cd "$initrd" && find . | cpio -o -H newc --quiet | gzip -1) >"$work/initrd.gz"
 
 log=$work/console.log
