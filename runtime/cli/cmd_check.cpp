@@ -9,7 +9,9 @@
 
 #include "cli/commands.hpp"
 #include "cli/parse_options.hpp"
+#include "linux/features_probe.hpp"
 #include "linux/host_probe.hpp"
+#include "linux/lsm.hpp"
 #include "spec/config_io.hpp"
 
 namespace gocker::cli {
@@ -63,6 +65,33 @@ std::vector<Row> host_rows(const HostReport& h) {
     return rows;
 }
 
+// [confinement] What this build can confine with (the `features` lists) and which security
+// modules the host has enabled.
+std::vector<Row> confinement_rows() {
+    std::vector<Row> rows;
+    spec::Features f = implemented_features();
+    rows.push_back({"capabilities (this build)", "ok", std::to_string(f.capabilities.size()) + " known, " +
+                                                         f.capabilities.front() + " .. " + f.capabilities.back()});
+    if (f.seccomp) {
+        rows.push_back({"seccomp actions", "ok", join(f.seccomp->actions)});
+        rows.push_back({"seccomp operators", "ok", join(f.seccomp->operators)});
+        rows.push_back({"seccomp architectures", "ok", join(f.seccomp->archs)});
+        std::vector<std::string> unsupported;
+        for (const auto& flag : f.seccomp->known_flags)
+            if (std::find(f.seccomp->supported_flags.begin(), f.seccomp->supported_flags.end(), flag) ==
+                f.seccomp->supported_flags.end())
+                unsupported.push_back(flag);
+        rows.push_back({"seccomp flags", unsupported.empty() ? "ok" : "warn",
+                        join(f.seccomp->supported_flags) +
+                            (unsupported.empty() ? "" : "; not with this libseccomp: " + join(unsupported))});
+    }
+    rows.push_back({"apparmor", apparmor_enabled() ? "ok" : "warn",
+                    apparmor_enabled() ? "enabled" : "not enabled on this host: process.apparmorProfile is refused"});
+    rows.push_back({"selinux", selinux_enabled() ? "ok" : "warn",
+                    selinux_enabled() ? "enabled" : "not enabled on this host: process.selinuxLabel is refused"});
+    return rows;
+}
+
 // The bundle's rootfs must be a directory; checked here because only `check` knows the bundle.
 std::optional<std::string> rootfs_problem(const spec::Config& cfg, const std::string& bundle) {
     if (!cfg.root) return std::nullopt;
@@ -97,6 +126,7 @@ int cmd_check(const GlobalOptions&, std::vector<std::string>& args) {
 
     HostReport host = probe_host();
     std::vector<Row> rows = host_rows(host);
+    for (auto& row : confinement_rows()) rows.push_back(std::move(row));
 
     std::string config_label, config_error;
     std::vector<std::string> problems;

@@ -23,6 +23,7 @@
 #include "linux/namespaces.hpp"
 #include "linux/proc_info.hpp"
 #include "linux/seccomp.hpp"
+#include "linux/seccomp_cache.hpp"
 #include "linux/sync.hpp"
 #include "linux/terminal.hpp"
 #include "spec/config_io.hpp"
@@ -201,6 +202,9 @@ static Result<CreatedContainer> create_impl(const StateStore& store, const Creat
     UniqueFd seccomp_listener;
     if (lnx && lnx->seccomp && seccomp_uses_notify(*lnx->seccomp))
         seccomp_listener = GK_TRY(connect_seccomp_listener(lnx->seccomp->listener_path));
+    // [confinement] The filter, compiled here (errors before clone) or read from the cache.
+    std::optional<SeccompProgram> seccomp;
+    if (lnx && lnx->seccomp) seccomp = GK_TRY(seccomp_program(*lnx->seccomp, store.root() + "/.seccomp-cache"));
 
     trace::mark("state dir, exec fifo");
     // [cgroups] The cgroup, with every limit written, before the init exists.
@@ -234,6 +238,7 @@ static Result<CreatedContainer> create_impl(const StateStore& store, const Creat
         ctx.fifo_fd = fifo_fd.release();
         ctx.console_socket = console.get();
         ctx.seccomp_listener = seccomp_listener.get();
+        ctx.seccomp = seccomp ? &*seccomp : nullptr;
         ctx.preserve_fds = opts.preserve_fds;
         ctx.no_new_keyring = opts.no_new_keyring;
         ctx.id = opts.id;

@@ -12,6 +12,8 @@
 
 namespace gocker {
 
+struct SeccompProgram;
+
 struct InitContext {
     const spec::Config* config = nullptr;
     const NamespacePlan* namespaces = nullptr;
@@ -21,6 +23,7 @@ struct InitContext {
                                 // directory the init may not be allowed to search)
     int console_socket = -1;    // --console-socket connection, when process.terminal
     int seccomp_listener = -1;  // linux.seccomp.listenerPath connection, when SCMP_ACT_NOTIFY is used
+    const SeccompProgram* seccomp = nullptr;  // compiled linux.seccomp (runtime/linux/seccomp_cache)
     int preserve_fds = 0;
     bool no_new_keyring = false;
     std::string id;

@@ -10,7 +10,7 @@
 
 namespace gocker {
 
-Result<Confinement> Confinement::prepare(const spec::Process& proc, const spec::Linux* lnx, int listener,
+Result<Confinement> Confinement::prepare(const spec::Process& proc, const SeccompProgram* seccomp, int listener,
                                          std::string state_json) {
     Confinement c;
     c.proc_ = &proc;
@@ -18,15 +18,14 @@ Result<Confinement> Confinement::prepare(const spec::Process& proc, const spec::
     c.listener_ = listener;
     c.state_json_ = std::move(state_json);
     if (proc.capabilities) c.caps_ = GK_TRY(plan_capabilities(*proc.capabilities));
-    if (lnx && lnx->seccomp) {
-        c.seccomp_cfg_ = &*lnx->seccomp;
-        c.seccomp_ = GK_TRY(compile_seccomp(*lnx->seccomp));
-        if (c.seccomp_->uses_notify() && listener < 0)
+    if (seccomp) {
+        c.seccomp_ = seccomp;
+        if (seccomp->notify && listener < 0)
             return Error("linux.seccomp uses SCMP_ACT_NOTIFY but no listener is connected", EINVAL);
         bool keeps_sys_admin = c.caps_ ? ((c.caps_->effective >> CAP_SYS_ADMIN) & 1) : proc.user.uid == 0;
         c.seccomp_early_ = !proc.no_new_privileges && !keeps_sys_admin;
-        log::debug(std::string("seccomp: ") + std::to_string(c.seccomp_->rules_added()) + " rules, " +
-                   std::to_string(c.seccomp_->names_skipped()) + " unknown names skipped; loaded " +
+        log::debug(std::string("seccomp: ") + std::to_string(seccomp->bpf.size() / 8) + " BPF instructions" +
+                   (seccomp->from_cache ? " (cached)" : "") + "; loaded " +
                    (c.seccomp_early_ ? "before dropping capabilities (no noNewPrivileges, no CAP_SYS_ADMIN)"
                                      : "right before execve"));
     }
@@ -34,14 +33,15 @@ Result<Confinement> Confinement::prepare(const spec::Process& proc, const spec::
 }
 
 Status Confinement::load_seccomp() {
-    UniqueFd notify = GK_TRY(seccomp_->load());
-    seccomp_.reset();
+    const SeccompProgram& program = *seccomp_;
+    seccomp_ = nullptr;
+    UniqueFd notify = GK_TRY(load_seccomp_program(program));
     if (!notify) return {};
     auto state = spec::parse_state(state_json_);
     int pid = state ? state->pid : ::getpid();
     UniqueFd listener(listener_);
     listener_ = -1;
-    GK_TRY(send_to_seccomp_listener(std::move(listener), notify.get(), pid, seccomp_cfg_->listener_metadata,
+    GK_TRY(send_to_seccomp_listener(std::move(listener), notify.get(), pid, program.listener_metadata,
                                     state_json_));
     return {};
 }

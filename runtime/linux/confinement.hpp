@@ -1,7 +1,8 @@
 // The container init's security steps in one place, so that init.cpp reads as the list of steps
 // (runc's standard_init_linux.go order):
 //
-//   prepare()            before "ready": plan capabilities, compile the seccomp profile
+//   prepare()            before "ready": plan capabilities (the seccomp program was compiled, or
+//                        read from the cache, by the runtime before clone: seccomp_cache.hpp)
 //   before_user_switch() seccomp now if it could not be loaded later (see below), then
 //                        PR_SET_KEEPCAPS + drop the bounding set
 //   switch_user()        (process.cpp)
@@ -20,15 +21,17 @@
 #include "common/result.hpp"
 #include "linux/capabilities.hpp"
 #include "linux/seccomp.hpp"
+#include "linux/seccomp_cache.hpp"
 #include "spec/config.hpp"
 
 namespace gocker {
 
 class Confinement {
 public:
-    // `listener`: the connection to linux.seccomp.listenerPath (made by the runtime before
-    // clone) or -1; `state_json`: the container state, sent to the listener with the notify fd.
-    static Result<Confinement> prepare(const spec::Process& proc, const spec::Linux* lnx, int listener,
+    // `seccomp`: the compiled linux.seccomp or null; `listener`: the connection to
+    // linux.seccomp.listenerPath (made by the runtime before clone) or -1; `state_json`: the
+    // container state, sent to the listener with the notify fd.
+    static Result<Confinement> prepare(const spec::Process& proc, const SeccompProgram* seccomp, int listener,
                                        std::string state_json);
     Status before_user_switch();
     Status after_user_switch();
@@ -41,9 +44,8 @@ private:
     Status load_seccomp();
 
     const spec::Process* proc_ = nullptr;
-    const spec::Seccomp* seccomp_cfg_ = nullptr;
     std::optional<CapabilitySets> caps_;
-    std::optional<SeccompFilter> seccomp_;
+    const SeccompProgram* seccomp_ = nullptr;
     bool seccomp_early_ = false;
     int last_cap_ = 40;
     int listener_ = -1;
