@@ -10,6 +10,8 @@
 #include <thread>
 
 #include "linux/capabilities.hpp"
+#include "linux/lsm.hpp"
+#include "linux/seccomp.hpp"
 #include "security/container_fixture.hpp"
 
 namespace gocker {
@@ -255,6 +257,32 @@ TEST_F(Confinement, DefaultProfileBlocksWhatDockersBlocksAndAShellWorks) {
     EXPECT_TRUE(contains(r.out, "unshare-blocked")) << r.out;
     EXPECT_TRUE(contains(r.out, "mount-blocked")) << r.out;
     EXPECT_TRUE(contains(r.out, "Seccomp:\t2")) << r.out;
+}
+
+TEST_F(Confinement, LsmLabelIsRefusedWhereTheHostLacksTheModule) {
+    if (apparmor_enabled()) GTEST_SKIP() << "AppArmor is enabled here";
+    cfg_.process->apparmor_profile = "docker-default";
+    RunResult r = run_script("lsm-aa", "true");
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_TRUE(contains(r.err, "process.apparmorProfile \"docker-default\" is set but AppArmor is not enabled"))
+        << r.err;
+    if (selinux_enabled()) return;
+    cfg_.process->apparmor_profile.clear();
+    cfg_.process->selinux_label = "system_u:system_r:container_t:s0";
+    r = run_script("lsm-se", "true");
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_TRUE(contains(r.err, "SELinux is not enabled on this host")) << r.err;
+}
+
+TEST_F(Confinement, FlagThisLibseccompCannotHonourIsRefused) {
+    if (seccomp_flag_supported("SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV")) GTEST_SKIP() << "libseccomp >= 2.6";
+    spec::Seccomp s = allow_all_but({});
+    s.flags = {"SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"};
+    cfg_.linux->seccomp = s;
+    RunResult r = run_script("sc-flag", "true");
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_TRUE(contains(r.err, "linux.seccomp.flags[1]: SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV is not supported"))
+        << r.err;
 }
 
 TEST_F(Confinement, FeaturesListTheConfinementSupport) {
