@@ -145,7 +145,7 @@ int cmd_check(const GlobalOptions&, std::vector<std::string>& args) {
         problems = config_host_problems(spec::default_config(), host);
     }
     rows.push_back({"config", config_error.empty() ? "ok" : "fail",
-                    config_label + (config_error.empty() ? ": valid" : ": " + config_error)});
+                    config_error.empty() ? config_label + ": valid" : config_error});
     for (const auto& p : problems) rows.push_back({"config needs", "fail", p});
     bool can_run = config_error.empty() && problems.empty();
 

@@ -29,7 +29,8 @@ inline std::optional<cxxopts::ParseResult> parse_command(cxxopts::Options& opts,
         std::vector<char*> argv = make_argv(args);
         cxxopts::ParseResult r = opts.parse(static_cast<int>(args.size()), argv.data());
         if (r.count("help")) {
-            std::cout << opts.help();
+            std::string help = opts.help();
+            std::cout << help << (help.empty() || help.back() != '\n' ? "\n" : "");
             exit_code = 0;
             return std::nullopt;
         }
