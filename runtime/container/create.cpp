@@ -16,6 +16,7 @@
 #include "common/trace.hpp"
 #include "container/init.hpp"
 #include "linux/cgroups/container_cgroup.hpp"  // [cgroups]
+#include "linux/host_probe.hpp"
 #include "linux/hooks.hpp"
 #include "linux/hygiene.hpp"
 #include "linux/idmap.hpp"
@@ -220,6 +221,11 @@ static Result<CreatedContainer> create_impl(const StateStore& store, const Creat
     GK_TRY(nsswitch.enter(ns, lnx));
     int pidfd = -1;
     int cgroup_fd = rollback.cgroup() ? rollback.cgroup()->clone_into_fd() : -1;  // [cgroups]
+    // [cgroups] A cgroup namespace is rooted where its creator stands: on v1/hybrid hosts the init
+    // only reaches its cgroups after clone3, so it unshares the namespace once attached.
+    bool cgroupns_after_attach =
+        rollback.cgroup() && (ns.clone_flags & CLONE_NEWCGROUP) && detect_cgroup_mode() != CgroupMode::v2;
+    if (cgroupns_after_attach) ns.clone_flags &= ~static_cast<uint64_t>(CLONE_NEWCGROUP);
     pid_t pid = GK_TRY(clone_init(ns.clone_flags, &pidfd, cgroup_fd));
     if (pid == 0) {
         // The init must not hold the container lock (flock is per open file) while it waits.
@@ -241,6 +247,7 @@ static Result<CreatedContainer> create_impl(const StateStore& store, const Creat
         ctx.seccomp = seccomp ? &*seccomp : nullptr;
         ctx.preserve_fds = opts.preserve_fds;
         ctx.no_new_keyring = opts.no_new_keyring;
+        ctx.cgroupns_after_attach = cgroupns_after_attach;
         ctx.id = opts.id;
         container_init(ctx);
     }
@@ -248,6 +255,7 @@ static Result<CreatedContainer> create_impl(const StateStore& store, const Creat
     rollback.set_child(pid, pidfd);
     // [cgroups] v1 hierarchies: attach before the init can fork (it waits for hooks_done).
     if (rollback.cgroup()) GK_TRY_CTX(rollback.cgroup()->attach(pid, cgroup_fd >= 0), "cgroup " + rec.cgroup_path);
+    if (cgroupns_after_attach) GK_TRY(parent_end.send(SyncType::cgroup_attached));
     nsswitch.restore();
     child_end.close();
     console.reset();

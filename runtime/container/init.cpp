@@ -38,6 +38,10 @@ Status init_until_ready(const InitContext& ctx, UniqueFd& fifo, std::string& exe
     // [confinement] Until execve, no container process may open /proc/<us>/exe or our fds.
     GK_TRY(make_non_dumpable());
 
+    if (ctx.cgroupns_after_attach) {
+        GK_TRY(ctx.sync->expect(SyncType::cgroup_attached));
+        if (::unshare(CLONE_NEWCGROUP) < 0) return sys_error("create the cgroup namespace");
+    }
     GK_TRY(join_namespaces(ns));
     trace::mark("join namespaces", 'i');
     if (ns.new_user) {

@@ -26,6 +26,9 @@ struct InitContext {
     const SeccompProgram* seccomp = nullptr;  // compiled linux.seccomp (runtime/linux/seccomp_cache)
     int preserve_fds = 0;
     bool no_new_keyring = false;
+    // v1/hybrid hosts: the init is attached to its cgroups after clone3, so its new cgroup
+    // namespace is made then (rooted at the container's cgroup, not the runtime's).
+    bool cgroupns_after_attach = false;
     std::string id;
 };
 

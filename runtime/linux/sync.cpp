@@ -25,6 +25,7 @@ const char* sync_type_name(SyncType t) {
         case SyncType::ready: return "ready";
         case SyncType::detach: return "detach";
         case SyncType::error: return "error";
+        case SyncType::cgroup_attached: return "cgroup_attached";
     }
     return "unknown";
 }

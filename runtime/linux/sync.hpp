@@ -19,6 +19,7 @@ enum class SyncType : uint32_t {
     ready = 5,         // child -> parent: about to wait on the exec FIFO
     detach = 6,        // parent -> child: state recorded; clear the parent-death signal
     error = 7,         // child -> parent: failure (errno + context), the child exits after it
+    cgroup_attached = 8,  // parent -> child: in its v1 cgroups now; unshare the cgroup namespace
 };
 
 struct SyncMsg {
