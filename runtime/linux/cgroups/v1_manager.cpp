@@ -82,10 +82,16 @@ static Status init_cpuset(const std::string& dir) {
 
 Status V1Manager::create() {
     for (const auto& h : hierarchies_) {
-        size_t before = created_.size();
         GK_TRY(make_cgroup_dirs(h.mount_point, path_, created_));
-        if (h.controllers.count("cpuset"))
-            for (size_t i = before; i < created_.size(); ++i) GK_TRY(init_cpuset(created_[i]));
+        if (h.controllers.count("cpuset")) {
+            // Every level, not only the ones we made: a parent such as /gocker made by a
+            // concurrent create may not have its cpus/mems yet. Writes only fill empty files,
+            // with the values the other create would write, so the race is harmless.
+            for (size_t slash = path_.find('/', 1);; slash = path_.find('/', slash + 1)) {
+                GK_TRY(init_cpuset(h.mount_point + path_.substr(0, slash)));
+                if (slash == std::string::npos) break;
+            }
+        }
     }
     return {};
 }
