@@ -1,9 +1,15 @@
-// compile_seccomp: config -> libseccomp filter -> BPF, which the container init does before
-// "ready" on every create with a profile. Uses the same large profile as config_bench.
+// compile_seccomp: config -> libseccomp filter -> BPF, which create does for a profile it has
+// not seen before; seccomp_program with a warm cache, which it does for every later container
+// with the same profile. Uses the same large profile as config_bench.
 #include <benchmark/benchmark.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <string>
 
 #include "bench_configs.hpp"
 #include "linux/seccomp.hpp"
+#include "linux/seccomp_cache.hpp"
 #include "spec/config_io.hpp"
 
 namespace gocker::bench {
@@ -42,6 +48,26 @@ void BM_SeccompCompileExportLarge(benchmark::State& state) {
     }
 }
 BENCHMARK(BM_SeccompCompileExportLarge);
+
+// A cache hit: read <cache>/<hash>.bpf and compare the stored profile text with the key.
+void BM_SeccompProgramCacheHit(benchmark::State& state) {
+    state.SetLabel(large_config_source());
+    const spec::Seccomp profile = large_profile();
+    std::string dir = (std::filesystem::temp_directory_path() / "gocker-bench-XXXXXX").string();
+    if (!mkdtemp(dir.data())) fail("mkdtemp " + dir, "cannot make the cache dir");
+    auto first = seccomp_program(profile, dir);
+    if (!first.ok()) fail("seccomp_program", first.error().message());
+    for (auto _ : state) {
+        auto program = seccomp_program(profile, dir);
+        if (!program.ok()) fail("seccomp_program", program.error().message());
+        if (!program->from_cache) fail("seccomp_program", "the second compile of a profile missed the cache");
+        if (program->bpf != first->bpf) fail("seccomp_program", "the cached program differs from the compiled one");
+        benchmark::DoNotOptimize(program);
+    }
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+}
+BENCHMARK(BM_SeccompProgramCacheHit);
 
 }  // namespace
 }  // namespace gocker::bench
