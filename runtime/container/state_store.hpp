@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "common/fd.hpp"
+#include "common/file_io.hpp"
 #include "common/result.hpp"
 
 namespace gocker {
@@ -81,9 +82,6 @@ private:
     std::string root_;
 };
 
-// Reads a whole file; writes one atomically (temp file in the same dir + fsync-free rename).
-Result<std::string> read_whole_file(const std::string& path);
-Status write_file_atomic(const std::string& path, std::string_view data, int mode = 0644);
 // RFC 3339 time with nanoseconds, UTC (as runc's "created").
 std::string now_rfc3339_nano();
 

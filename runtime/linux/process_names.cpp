@@ -36,7 +36,7 @@ std::optional<int> rlimit_resource(std::string_view name) {
 }
 
 std::optional<int> sched_policy(std::string_view name) {
-    // SCHED_ISO (4) is reserved by the kernel but not implemented; sched_setattr reports
+    // SCHED_ISO (4) is a number the kernel reserves without a scheduler behind it; sched_setattr reports
     // EINVAL for it, which is the honest answer for a config that asks for it.
     static constexpr std::pair<std::string_view, int> kTable[] = {
         {"SCHED_OTHER", SCHED_NORMAL}, {"SCHED_FIFO", SCHED_FIFO},   {"SCHED_RR", SCHED_RR},

@@ -1,5 +1,7 @@
 #include "linux/cgroups/cgroup_fs.hpp"
 
+#include "common/file_io.hpp"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -24,22 +26,7 @@ Status write_cgroup_file(const std::string& path, const std::string& value) {
     return {};
 }
 
-Result<std::string> read_cgroup_file(const std::string& path) {
-    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd) return sys_error("open " + path);
-    std::string out;
-    char buf[4096];
-    for (;;) {
-        ssize_t n = ::read(fd.get(), buf, sizeof buf);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return sys_error("read " + path);
-        }
-        if (n == 0) break;
-        out.append(buf, static_cast<size_t>(n));
-    }
-    return out;
-}
+Result<std::string> read_cgroup_file(const std::string& path) { return read_whole_file(path); }
 
 bool path_exists(const std::string& path) { return ::access(path.c_str(), F_OK) == 0; }
 
