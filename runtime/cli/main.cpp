@@ -107,13 +107,10 @@ int main_impl(int argc, char** argv) {
     if (format == "json") g.log_format = log::Format::json;
     else if (format != "text")
         return usage_error("invalid --log-format \"" + format + "\": expected text or json", usage_text());
-    if (r.count("log")) {
-        g.log_file = r["log"].as<std::string>();
-        // Clients read a failed call's reason from this file, so it must exist even on success.
-        UniqueFd probe(::open(g.log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
-        if (!probe) return report(sys_error("open log file \"" + g.log_file + "\""));
-    }
-    log::configure({g.log_file, g.log_format, g.debug});
+    if (r.count("log")) g.log_file = r["log"].as<std::string>();
+    // Clients read a failed call's reason from the log file, so it is created even on success.
+    if (!log::configure({g.log_file, g.log_format, g.debug}))
+        return report(sys_error("open log file \"" + g.log_file + "\""));
 
     if (r.count("version")) {
         print_version();

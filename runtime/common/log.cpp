@@ -55,12 +55,13 @@ std::string format_line(Level level, std::string_view msg) {
 
 }  // namespace
 
-void configure(const Options& opts) {
+bool configure(const Options& opts) {
     g_opts = opts;
     if (g_fd >= 0) ::close(g_fd);
     g_fd = -1;
-    if (!opts.file.empty())
-        g_fd = ::open(opts.file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (opts.file.empty()) return true;
+    g_fd = ::open(opts.file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    return g_fd >= 0;
 }
 
 bool debug_enabled() { return g_opts.debug; }

@@ -20,7 +20,8 @@ struct Options {
     bool debug = false;
 };
 
-void configure(const Options& opts);
+// Opens (creating it) the log file when one is given; false, with errno set, when it cannot.
+bool configure(const Options& opts);
 bool debug_enabled();
 
 void write(Level level, std::string_view msg);

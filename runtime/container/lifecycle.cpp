@@ -19,9 +19,11 @@
 
 namespace gocker {
 
-// [cgroups] The container's cgroup manager, or null when it has none.
-static std::unique_ptr<cgroups::CgroupManager> container_cgroup(const StateStore& store, const ContainerRecord& rec) {
-    if (rec.cgroup_path.empty()) return nullptr;
+// [cgroups] The container's cgroup manager, or null when it has none. A half-made container has
+// no record of its cgroup path yet, but its cgroup.json is already in the state directory.
+static std::unique_ptr<cgroups::CgroupManager> container_cgroup(const StateStore& store, const ContainerRecord& rec,
+                                                                bool half_made = false) {
+    if (rec.cgroup_path.empty() && !half_made) return nullptr;
     auto m = cgroups::open_container_cgroup(store.dir(rec.id));
     return m ? std::move(*m) : nullptr;
 }
@@ -184,13 +186,14 @@ Status kill_container(const StateStore& store, std::string_view id, int sig, boo
     return {};
 }
 
-void remove_container(const StateStore& store, const ContainerRecord& rec, const spec::Config* cfg) {
+void remove_container(const StateStore& store, const ContainerRecord& rec, const spec::Config* cfg,
+                      bool half_made) {
     if (cfg && cfg->hooks && !cfg->hooks->poststop.empty()) {
         Status st = run_hooks("poststop", cfg->hooks->poststop, hook_state_json(rec, "stopped"));
         if (!st) log::warning("delete " + rec.id + ": " + st.error().message());
     }
     // [cgroups] Whatever is still in the cgroup is killed, then the cgroup goes.
-    if (auto cg = container_cgroup(store, rec)) {
+    if (auto cg = container_cgroup(store, rec, half_made)) {
         if (auto left = cg->procs())
             for (pid_t p : *left) ::kill(p, SIGKILL);
         if (auto frozen = cg->frozen(); frozen && *frozen) (void)cg->freeze(false);
@@ -208,10 +211,12 @@ Status delete_container(const StateStore& store, std::string_view id, bool force
     if (!lock) return std::move(lock).error().wrap(what);
     auto info = load_container(store, id);
     if (!info) {
-        // A directory without a readable record is a half-made container: remove it.
+        // A directory without a readable record is a half-made container (a create that was
+        // killed): remove it the same way as any other, cgroup included (its cgroup.json is there).
         if (force) {
-            Status st = store.remove(id);
-            if (!st) return std::move(st).error().wrap(what);
+            ContainerRecord half_made;
+            half_made.id = std::string(id);
+            remove_container(store, half_made, nullptr, true);
             return {};
         }
         return std::move(info).error().wrap(what);

@@ -35,8 +35,10 @@ Status kill_container(const StateStore& store, std::string_view id, int sig, boo
 
 // force: kill a running container first; a missing container is then not an error.
 Status delete_container(const StateStore& store, std::string_view id, bool force);
-// Runs poststop hooks and removes the state (the processes must be gone).
-void remove_container(const StateStore& store, const ContainerRecord& rec, const spec::Config* cfg);
+// Runs poststop hooks, kills what is left in the cgroup, removes the cgroup and the state.
+// half_made: a create that died before recording the container (no state.json yet).
+void remove_container(const StateStore& store, const ContainerRecord& rec, const spec::Config* cfg,
+                      bool half_made = false);
 
 Result<std::vector<ContainerInfo>> list_containers(const StateStore& store);
 
