@@ -14,6 +14,17 @@ endmacro()
 
 gocker_require_pkg(SECCOMP libseccomp libseccomp-dev)
 gocker_require_pkg(LIBCAP libcap libcap-dev)
+if(GOCKER_STATIC)
+  # The static runtime links the archives that the same -dev packages ship.
+  find_library(SECCOMP_STATIC_LIBRARY NAMES libseccomp.a HINTS ${SECCOMP_LIBRARY_DIRS})
+  find_library(LIBCAP_STATIC_LIBRARY NAMES libcap.a HINTS ${LIBCAP_LIBRARY_DIRS})
+  if(NOT SECCOMP_STATIC_LIBRARY OR NOT LIBCAP_STATIC_LIBRARY)
+    message(FATAL_ERROR "libseccomp.a or libcap.a not found (Debian packages 'libseccomp-dev', 'libcap-dev'); or configure with -DGOCKER_STATIC=OFF")
+  endif()
+  set(GOCKER_SYSTEM_LIBS ${SECCOMP_STATIC_LIBRARY} ${LIBCAP_STATIC_LIBRARY})
+else()
+  set(GOCKER_SYSTEM_LIBS PkgConfig::SECCOMP PkgConfig::LIBCAP)
+endif()
 
 find_path(RAPIDJSON_INCLUDE_DIRS rapidjson/document.h)
 if(NOT RAPIDJSON_INCLUDE_DIRS)

@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <linux/sched.h>
-#include <pwd.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -13,6 +12,7 @@
 #include <cstdlib>
 
 #include "common/log.hpp"
+#include "common/passwd.hpp"
 #include "common/trace.hpp"
 #include "container/init.hpp"
 #include "linux/cgroups/container_cgroup.hpp"  // [cgroups]
@@ -95,13 +95,6 @@ Result<pid_t> clone_init(uint64_t flags, int* pidfd, int cgroup_fd = -1) {
     return static_cast<pid_t>(pid);
 }
 
-std::string owner_name() {
-    uid_t uid = ::geteuid();
-    if (uid == 0) return "root";
-    struct passwd* pw = ::getpwuid(uid);
-    return pw ? pw->pw_name : std::to_string(uid);
-}
-
 // The parent's side of the conversation with the init, until it reports "ready".
 Status drive_init(const SyncSocket& sync, pid_t pid, const spec::Config& cfg, ContainerRecord& rec) {
     for (;;) {
@@ -175,7 +168,7 @@ static Result<CreatedContainer> create_impl(const StateStore& store, const Creat
     rec.rootfs = GK_TRY(absolute_path(cfg.root->path, rec.bundle, "open root filesystem"));
     rec.annotations = cfg.annotations;
     rec.created = now_rfc3339_nano();
-    rec.owner = owner_name();
+    rec.owner = user_name_of(::geteuid());
     const spec::Linux* lnx = cfg.linux ? &*cfg.linux : nullptr;
     if (cfg.process->terminal && opts.console_socket.empty() && opts.console_fd < 0)
         return Error("process.terminal is true but no --console-socket was given", 0);
