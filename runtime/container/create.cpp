@@ -283,8 +283,9 @@ static Result<CreatedContainer> create_impl(const StateStore& store, const Creat
 Result<CreatedContainer> create_container(const StateStore& store, const CreateOptions& opts) {
     std::string what = "create " + opts.id;
     // [confinement] CVE-2019-5736: the init is a clone of this process, so its /proc/self/exe
-    // must be a sealed copy, never the host's binary. Returns here only once sealed.
-    if (Status sealed = reexec_from_sealed_copy(); !sealed) return std::move(sealed).error().wrap(what);
+    // must be a read-only view or a sealed copy, never the writable host binary. Returns here
+    // only once protected.
+    if (Status safe = reexec_from_protected_binary(); !safe) return std::move(safe).error().wrap(what);
     auto lock = store.create_dir(opts.id);
     if (!lock) return std::move(lock).error().wrap(what);
     CreateRollback rollback(store, opts.id);

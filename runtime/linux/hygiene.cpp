@@ -2,9 +2,11 @@
 
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <string>
@@ -41,19 +43,38 @@ Result<std::vector<std::string>> own_cmdline() {
 
 }  // namespace
 
-bool running_from_sealed_copy() {
-    UniqueFd fd(::open("/proc/self/exe", O_RDONLY | O_CLOEXEC));
-    if (!fd) return false;
-    int seals = ::fcntl(fd.get(), F_GET_SEALS);
-    return seals >= 0 && (seals & F_SEAL_WRITE);
+RuntimeBinary classify_runtime_binary(int exe_fd) {
+    int seals = ::fcntl(exe_fd, F_GET_SEALS);
+    if (seals >= 0 && (seals & F_SEAL_WRITE)) return RuntimeBinary::sealed_memfd;
+    struct statvfs vfs {};
+    if (::fstatvfs(exe_fd, &vfs) == 0 && (vfs.f_flag & ST_RDONLY)) return RuntimeBinary::read_only_mount;
+    return RuntimeBinary::writable;
 }
 
-Status reexec_from_sealed_copy() {
-    if (running_from_sealed_copy()) return {};
-    UniqueFd exe(::open("/proc/self/exe", O_RDONLY | O_CLOEXEC));
-    if (!exe) return sys_error("open /proc/self/exe to make a sealed copy of the runtime");
+RuntimeBinary running_runtime_binary() {
+    UniqueFd fd(::open("/proc/self/exe", O_RDONLY | O_CLOEXEC));
+    if (!fd) return RuntimeBinary::writable;
+    return classify_runtime_binary(fd.get());
+}
+
+// A detached, read-only bind mount of the running binary, or an error when the kernel or the
+// caller's privileges do not allow it (open_tree and mount_setattr need CAP_SYS_ADMIN over the
+// mount namespace, and Linux 5.12).
+Result<UniqueFd> read_only_view_of(const char* path) {
+    UniqueFd tree(::open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC));
+    if (!tree) return sys_error(std::string("open_tree ") + path);
+    struct mount_attr attr {};
+    attr.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
+    if (::mount_setattr(tree.get(), "", AT_EMPTY_PATH, &attr, sizeof attr) < 0)
+        return sys_error("make the runtime's bind mount read-only");
+    return tree;
+}
+
+Result<UniqueFd> sealed_memfd_copy_of(const char* path) {
+    UniqueFd exe(::open(path, O_RDONLY | O_CLOEXEC));
+    if (!exe) return sys_error(std::string("open ") + path + " to make a sealed copy of the runtime");
     struct stat st {};
-    if (::fstat(exe.get(), &st) < 0) return sys_error("stat /proc/self/exe");
+    if (::fstat(exe.get(), &st) < 0) return sys_error(std::string("stat ") + path);
     UniqueFd mem(::memfd_create("gocker-runtime", MFD_CLOEXEC | MFD_ALLOW_SEALING));
     if (!mem) return sys_error("memfd_create for a sealed copy of the runtime");
     off_t off = 0;
@@ -64,13 +85,26 @@ Status reexec_from_sealed_copy() {
         if (n == 0) return Error("copy the runtime binary into a memfd: short copy", EIO);
     }
     if (::fcntl(mem.get(), F_ADD_SEALS, kSeals) < 0) return sys_error("seal the runtime's memfd copy");
+    return mem;
+}
+
+Status reexec_from_protected_binary() {
+    if (running_runtime_binary() != RuntimeBinary::writable) return {};
+    UniqueFd image;
+    if (auto view = read_only_view_of("/proc/self/exe")) {
+        image = std::move(*view);
+        log::debug("re-executing from a read-only bind mount of the runtime binary");
+    } else {
+        log::debug(view.error().message() + "; falling back to a sealed memfd copy of the runtime binary");
+        image = GK_TRY(sealed_memfd_copy_of("/proc/self/exe"));
+        log::debug("re-executing from a sealed memfd copy of the runtime binary");
+    }
     auto args = GK_TRY(own_cmdline());
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
-    log::debug("re-executing from a sealed copy of the runtime binary");
-    ::execveat(mem.get(), "", argv.data(), environ, AT_EMPTY_PATH);
-    return sys_error("execute the sealed copy of the runtime");
+    ::execveat(image.get(), "", argv.data(), environ, AT_EMPTY_PATH);
+    return sys_error("execute the protected copy of the runtime");
 }
 
 Status make_non_dumpable() {

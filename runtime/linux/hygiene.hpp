@@ -5,24 +5,44 @@
 // makes the kernel exec the runtime binary as the container process; from there a process in
 // the container can hold /proc/PID/exe open and rewrite the host binary once it is no longer
 // running. Two defences, both applied:
-//   - reexec_from_sealed_copy(): `create`/`run` run from a sealed memfd copy of the binary, so
-//     whatever the container reaches through /proc/.../exe is an anonymous, write-sealed file;
+//   - reexec_from_protected_binary(): `create`/`run` run from a binary that cannot be written
+//     through: a detached read-only bind mount of it (open_tree + mount_setattr, no copy, the
+//     same page cache; crun does the same with a mounted bind), or, where that is not allowed
+//     (no CAP_SYS_ADMIN, old kernel), a sealed memfd copy. A binary already on a read-only mount
+//     is used as it is;
 //   - make_non_dumpable(): the init is non-dumpable until its execve, so other container
 //     processes cannot open /proc/<init>/exe, /proc/<init>/fd/* or ptrace it.
 #pragma once
 
+#include "common/fd.hpp"
 #include "common/result.hpp"
 
 namespace gocker {
 
-// True when /proc/self/exe is a memfd with F_SEAL_WRITE.
-bool running_from_sealed_copy();
+enum class RuntimeBinary {
+    writable,         // the host's file, on a writable mount: must not reach the container
+    read_only_mount,  // a file on a read-only mount (ours or the host's): writes fail with EROFS
+    sealed_memfd,     // an anonymous copy with F_SEAL_WRITE: writes fail with EPERM
+};
 
-// Copies /proc/self/exe into a sealed memfd and re-executes it with the same argv (from
-// /proc/self/cmdline) and environment. Returns only when already sealed (ok) or on failure.
-// Everything the process made before this call is lost, except descriptors without
+// What the file behind `exe_fd` (an open /proc/self/exe) is.
+RuntimeBinary classify_runtime_binary(int exe_fd);
+// The same for the running process.
+RuntimeBinary running_runtime_binary();
+
+// The two protected images of a binary (the runtime passes "/proc/self/exe"), as descriptors
+// that execveat can run:
+// a detached read-only bind mount (O_PATH; needs CAP_SYS_ADMIN over the mount namespace and
+// Linux 5.12), and a sealed memfd copy (anyone, but a copy of the whole file each time).
+Result<UniqueFd> read_only_view_of(const char* path);
+Result<UniqueFd> sealed_memfd_copy_of(const char* path);
+
+// Unless the running binary is already protected, re-executes the process (same argv from
+// /proc/self/cmdline, same environment) from a read-only bind mount of the binary, or from a
+// sealed memfd copy when that cannot be made. Returns only when already protected (ok) or on
+// failure. Everything the process made before this call is lost, except descriptors without
 // close-on-exec (which is how --preserve-fds descriptors survive).
-Status reexec_from_sealed_copy();
+Status reexec_from_protected_binary();
 
 // PR_SET_DUMPABLE 0 for the calling process (reset by the kernel at execve).
 Status make_non_dumpable();

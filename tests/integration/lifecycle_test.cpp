@@ -126,16 +126,20 @@ TEST_F(Lifecycle, CreateStartStateKillDelete) {
     int pid = std::stoi(pid_text);
     EXPECT_EQ(pid_of("c1"), pid);
     EXPECT_EQ(status_of("c1"), "created");
-    // The user's program has not run yet: the init is still the runtime (running from its sealed
-    // memfd copy, "/memfd:gocker-runtime (deleted)"), waiting on the FIFO.
-    std::string init_exe = fs::read_symlink("/proc/" + std::to_string(pid) + "/exe").string();
-    EXPECT_NE(init_exe.find("gocker-runtime"), std::string::npos) << init_exe;
+    // The user's program has not run yet: the init is still the runtime (running from a read-only
+    // view of the same file — a detached bind mount, so the link reads "/"), waiting on the FIFO.
+    auto same_file = [](const std::string& a, const std::string& b) {
+        struct stat sa {}, sb {};
+        return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev &&
+               sa.st_ino == sb.st_ino;
+    };
+    std::string init_exe = "/proc/" + std::to_string(pid) + "/exe";
+    EXPECT_TRUE(same_file(init_exe, GOCKER_BINARY)) << fs::read_symlink(init_exe);
 
     r = start("c1");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(status_of("c1"), "running");
-    init_exe = fs::read_symlink("/proc/" + std::to_string(pid) + "/exe").string();
-    EXPECT_EQ(init_exe.find("gocker-runtime"), std::string::npos) << init_exe;
+    EXPECT_FALSE(same_file(init_exe, GOCKER_BINARY)) << fs::read_symlink(init_exe);
 
     r = gocker({"kill", "c1", "KILL"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
