@@ -227,7 +227,17 @@ CgroupMode cgroup_mode_from_mounts(const std::vector<MountInfo>& mounts) {
     return CgroupMode::none;
 }
 
-CgroupMode detect_cgroup_mode() { return cgroup_mode_from_mounts(read_mountinfo()); }
+// The host's cgroup mounts do not change while one command runs: read them once per process
+// (create asks for the mode, the controllers and the layout; delete asks again).
+const std::vector<MountInfo>& host_mountinfo() {
+    static const std::vector<MountInfo> mounts = read_mountinfo();
+    return mounts;
+}
+
+CgroupMode detect_cgroup_mode() {
+    static const CgroupMode mode = cgroup_mode_from_mounts(host_mountinfo());
+    return mode;
+}
 
 std::vector<CgroupController> cgroup_controllers_from(
     const std::vector<MountInfo>& mounts, std::string_view proc_cgroups,
@@ -258,12 +268,15 @@ std::vector<CgroupController> cgroup_controllers_from(
 }
 
 std::vector<CgroupController> list_cgroup_controllers() {
-    auto mounts = read_mountinfo();
-    std::map<std::string, std::string> v2_files;
-    for (const auto& m : mounts)
-        if (m.fs_type == "cgroup2" && !v2_files.count(m.mount_point))
-            v2_files[m.mount_point] = read_text(m.mount_point + "/cgroup.controllers");
-    return cgroup_controllers_from(mounts, read_text("/proc/cgroups"), v2_files);
+    static const std::vector<CgroupController> controllers = [] {
+        const auto& mounts = host_mountinfo();
+        std::map<std::string, std::string> v2_files;
+        for (const auto& m : mounts)
+            if (m.fs_type == "cgroup2" && !v2_files.count(m.mount_point))
+                v2_files[m.mount_point] = read_text(m.mount_point + "/cgroup.controllers");
+        return cgroup_controllers_from(mounts, read_text("/proc/cgroups"), v2_files);
+    }();
+    return controllers;
 }
 
 std::optional<int> capability_number(std::string_view name) {
@@ -295,8 +308,7 @@ std::optional<uint64_t> parse_status_hex(std::string_view status, std::string_vi
 
 HostReport probe_host() {
     HostReport r;
-    auto mounts = read_mountinfo();
-    r.cgroup_mode = cgroup_mode_from_mounts(mounts);
+    r.cgroup_mode = detect_cgroup_mode();
     r.controllers = list_cgroup_controllers();
 
     for (const auto& [type, proc] : kNamespaces) {
@@ -332,7 +344,7 @@ HostReport probe_host() {
     if (v) r.libseccomp_version = std::to_string(v->major) + "." + std::to_string(v->minor) + "." + std::to_string(v->micro);
 
     // The last "/" line is the one in effect.
-    for (const auto& m : mounts)
+    for (const auto& m : host_mountinfo())
         if (m.mount_point == "/") r.root_fs_type = m.fs_type;
     r.pivot_root_ok = r.root_fs_type != "rootfs" && r.root_fs_type != "ramfs";
 

@@ -34,9 +34,10 @@ struct MountInfo {
 };
 std::vector<MountInfo> parse_mountinfo(std::string_view text);
 std::vector<MountInfo> read_mountinfo();  // /proc/self/mountinfo; empty if unreadable
+const std::vector<MountInfo>& host_mountinfo();  // read_mountinfo() once per process
 
 CgroupMode cgroup_mode_from_mounts(const std::vector<MountInfo>& mounts);
-CgroupMode detect_cgroup_mode();
+CgroupMode detect_cgroup_mode();  // read once per process (the host's mounts)
 
 // A controller that can be used, with the hierarchy it lives in.
 struct CgroupController {
@@ -50,7 +51,7 @@ struct CgroupController {
 std::vector<CgroupController> cgroup_controllers_from(
     const std::vector<MountInfo>& mounts, std::string_view proc_cgroups,
     const std::map<std::string, std::string>& v2_controllers_files);
-std::vector<CgroupController> list_cgroup_controllers();
+std::vector<CgroupController> list_cgroup_controllers();  // read once per process
 
 // Capabilities: "CAP_CHOWN" <-> 0 ... for every capability this build knows.
 std::optional<int> capability_number(std::string_view name);

@@ -59,8 +59,10 @@ CgroupLayout layout_from(CgroupMode mode, const std::vector<MountInfo>& mounts,
 }
 
 CgroupLayout detect_layout() {
-    auto mounts = read_mountinfo();
-    return layout_from(cgroup_mode_from_mounts(mounts), mounts, list_cgroup_controllers());
+    static const CgroupLayout layout = [] {
+        return layout_from(detect_cgroup_mode(), host_mountinfo(), list_cgroup_controllers());
+    }();
+    return layout;
 }
 
 Result<std::string> CgroupManager::read(const std::string& controller, const std::string& file) const {
