@@ -12,6 +12,7 @@
 #include "cli/lifecycle_options.hpp"
 #include "cli/tty_relay.hpp"
 #include "common/log.hpp"
+#include "common/trace.hpp"
 #include "container/lifecycle.hpp"
 #include "linux/terminal.hpp"
 
@@ -79,10 +80,12 @@ int cmd_run(const GlobalOptions& g, std::vector<std::string>& args) {
         exit_code = forward_and_wait(rec.pid, created->pidfd.get(), forwarded, master.get());
     }
     ::sigprocmask(SIG_SETMASK, &old, nullptr);
+    trace::mark("container ran, init reaped");
     if (!exit_code) return report(std::move(exit_code).error().wrap("run " + co.id));
     if (!keep) {
-        Status del = delete_container(store, co.id, true);
+        Status del = delete_exited_container(store, *created);
         if (!del) log::warning(del.error().message());
+        trace::mark("delete");
     }
     return *exit_code;
 }

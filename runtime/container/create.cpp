@@ -67,6 +67,7 @@ public:
     void set_pid_file(std::string p) { pid_file_ = std::move(p); }
     void set_cgroup(std::unique_ptr<cgroups::CgroupManager> m) { cgroup_ = std::move(m); }  // [cgroups]
     cgroups::CgroupManager* cgroup() const { return cgroup_.get(); }
+    std::unique_ptr<cgroups::CgroupManager> release_cgroup() { return std::move(cgroup_); }
     void commit() { committed_ = true; }
 
 private:
@@ -292,6 +293,7 @@ Result<CreatedContainer> create_container(const StateStore& store, const CreateO
     auto created = create_impl(store, opts, rollback, *lock);
     if (!created) return std::move(created).error().wrap(what);
     rollback.commit();
+    created->cgroup = rollback.release_cgroup();
     return created;
 }
 

@@ -9,6 +9,7 @@
 #include "common/fd.hpp"
 #include "common/result.hpp"
 #include "container/state_store.hpp"
+#include "linux/cgroups/manager.hpp"
 #include "spec/config.hpp"
 
 namespace gocker {
@@ -29,6 +30,7 @@ struct CreatedContainer {
     ContainerRecord record;
     spec::Config config;
     UniqueFd pidfd;  // of the container init, a child of this process
+    std::unique_ptr<cgroups::CgroupManager> cgroup;  // [cgroups] null when it has none
 };
 
 // Validates the bundle, makes the state directory, clones the container init and drives it to

@@ -187,13 +187,18 @@ Status kill_container(const StateStore& store, std::string_view id, int sig, boo
 }
 
 void remove_container(const StateStore& store, const ContainerRecord& rec, const spec::Config* cfg,
-                      bool half_made) {
+                      bool half_made, cgroups::CgroupManager* cgroup) {
     if (cfg && cfg->hooks && !cfg->hooks->poststop.empty()) {
         Status st = run_hooks("poststop", cfg->hooks->poststop, hook_state_json(rec, "stopped"));
         if (!st) log::warning("delete " + rec.id + ": " + st.error().message());
     }
     // [cgroups] Whatever is still in the cgroup is killed, then the cgroup goes.
-    if (auto cg = container_cgroup(store, rec, half_made)) {
+    std::unique_ptr<cgroups::CgroupManager> found;
+    if (!cgroup) {
+        found = container_cgroup(store, rec, half_made);
+        cgroup = found.get();
+    }
+    if (auto* cg = cgroup) {
         if (auto left = cg->procs())
             for (pid_t p : *left) ::kill(p, SIGKILL);
         if (auto frozen = cg->frozen(); frozen && *frozen) (void)cg->freeze(false);
@@ -237,6 +242,18 @@ Status delete_container(const StateStore& store, std::string_view id, bool force
     }
     auto cfg = stored_config(store, id);
     remove_container(store, rec, cfg ? &*cfg : nullptr);
+    return {};
+}
+
+Status delete_exited_container(const StateStore& store, const CreatedContainer& c) {
+    const std::string& id = c.record.id;
+    auto lock = store.lock(id);
+    if (!lock) {
+        if (!store.exists(id)) return {};
+        return std::move(lock).error().wrap("delete " + id);
+    }
+    if (!store.exists(id)) return {};
+    remove_container(store, c.record, &c.config, false, c.cgroup.get());
     return {};
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/result.hpp"
+#include "container/create.hpp"
 #include "container/state_store.hpp"
 #include "spec/config.hpp"
 #include "spec/state.hpp"
@@ -37,8 +38,15 @@ Status kill_container(const StateStore& store, std::string_view id, int sig, boo
 Status delete_container(const StateStore& store, std::string_view id, bool force);
 // Runs poststop hooks, kills what is left in the cgroup, removes the cgroup and the state.
 // half_made: a create that died before recording the container (no state.json yet).
+// cgroup: the container's manager when the caller holds it (`run`); else it is found again
+// from the state directory.
 void remove_container(const StateStore& store, const ContainerRecord& rec, const spec::Config* cfg,
-                      bool half_made = false);
+                      bool half_made = false, cgroups::CgroupManager* cgroup = nullptr);
+
+// `run`'s own delete, once it has reaped the init: the same removal as `delete --force` of a
+// stopped container, with the record, config and cgroup that `run` already holds instead of
+// reading them back. Nothing to do when someone else deleted the container meanwhile.
+Status delete_exited_container(const StateStore& store, const CreatedContainer& c);
 
 Result<std::vector<ContainerInfo>> list_containers(const StateStore& store);
 
