@@ -94,12 +94,13 @@ uint64_t read_bounding_set(int last_cap) {
 }
 
 Status drop_bounding_set(const CapabilitySets& want, int last_cap) {
-    GK_TRY(check_host_has(want, read_bounding_set(last_cap), last_cap));
+    const uint64_t bounding = read_bounding_set(last_cap);
+    GK_TRY(check_host_has(want, bounding, last_cap));
     // Keep the permitted set across the setresuid() to a non-root user that follows; the final
     // sets are applied right after it.
     if (::prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0) return sys_error("prctl PR_SET_KEEPCAPS 1");
     for (int cap = 0; cap <= last_cap; ++cap) {
-        if (has(want.bounding, cap) || ::prctl(PR_CAPBSET_READ, cap, 0, 0, 0) != 1) continue;
+        if (has(want.bounding, cap) || !has(bounding, cap)) continue;
         if (::cap_drop_bound(static_cast<cap_value_t>(cap)) < 0)
             return sys_error("drop " + name_of(cap) + " from the bounding set");
     }

@@ -45,7 +45,8 @@ int raw_openat2(int dirfd, const std::string& path, int flags) {
 std::string fd_path(int fd) { return "/proc/self/fd/" + std::to_string(fd); }
 
 Result<UniqueFd> open_in_root(int root_fd, const std::string& path, int flags) {
-    std::string rel = join(split(path), split(path).size());
+    std::vector<std::string> comps = split(path);
+    std::string rel = join(comps, comps.size());
     int fd = raw_openat2(root_fd, rel, flags);
     if (fd < 0) return sys_error("open " + path + " inside the root filesystem");
     return UniqueFd(fd);
@@ -53,10 +54,24 @@ Result<UniqueFd> open_in_root(int root_fd, const std::string& path, int flags) {
 
 Result<UniqueFd> create_in_root(int root_fd, const std::string& path, Kind kind, mode_t mode) {
     std::vector<std::string> comps = split(path);
+    if (!comps.empty()) {
+        // Fast path: the whole path usually exists (the image's /proc, /dev, /sys...). One
+        // openat2 of the full path is exactly the last step of the walk below.
+        int fd = raw_openat2(root_fd, join(comps, comps.size()), O_PATH | (kind == Kind::file ? 0 : O_DIRECTORY));
+        if (fd >= 0) return UniqueFd(fd);
+        if (errno != ENOENT) return sys_error("open " + path + " inside the root filesystem");
+    }
     int symlinks = 0;
-    UniqueFd parent(raw_openat2(root_fd, ".", O_PATH | O_DIRECTORY));
-    if (!parent) return sys_error("open the root filesystem");
+    UniqueFd parent;
     size_t i = 0;
+    if (comps.size() > 1) {
+        // Next most common: only the last component is missing (a mount point on a fresh tmpfs).
+        // Start the walk at its parent, as the walk would after resolving every prefix.
+        parent.reset(raw_openat2(root_fd, join(comps, comps.size() - 1), O_PATH | O_DIRECTORY));
+        if (parent) i = comps.size() - 1;
+    }
+    if (!parent) parent.reset(raw_openat2(root_fd, ".", O_PATH | O_DIRECTORY));
+    if (!parent) return sys_error("open the root filesystem");
     while (i < comps.size()) {
         const bool last = i + 1 == comps.size();
         const int want = O_PATH | ((last && kind == Kind::file) ? 0 : O_DIRECTORY);
