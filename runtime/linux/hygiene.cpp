@@ -88,23 +88,45 @@ Result<UniqueFd> sealed_memfd_copy_of(const char* path) {
     return mem;
 }
 
-Status reexec_from_protected_binary() {
-    if (running_runtime_binary() != RuntimeBinary::writable) return {};
-    UniqueFd image;
-    if (auto view = read_only_view_of("/proc/self/exe")) {
-        image = std::move(*view);
-        log::debug("re-executing from a read-only bind mount of the runtime binary");
-    } else {
-        log::debug(view.error().message() + "; falling back to a sealed memfd copy of the runtime binary");
-        image = GK_TRY(sealed_memfd_copy_of("/proc/self/exe"));
-        log::debug("re-executing from a sealed memfd copy of the runtime binary");
-    }
+namespace {
+
+// Set in the environment of the re-executed runtime (and removed again at once), so that a kernel
+// on which the new image still looks writable cannot make the runtime re-execute forever.
+constexpr const char* kReexecMarker = "_GOCKER_REEXECUTED_FROM";
+
+Status reexec(UniqueFd image, const char* how) {
     auto args = GK_TRY(own_cmdline());
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
+    if (::setenv(kReexecMarker, how, 1) < 0) return sys_error("setenv");
     ::execveat(image.get(), "", argv.data(), environ, AT_EMPTY_PATH);
-    return sys_error("execute the protected copy of the runtime");
+    Error e = sys_error(std::string("execute the runtime from a ") + how);
+    ::unsetenv(kReexecMarker);
+    return e;
+}
+
+}  // namespace
+
+Status reexec_from_protected_binary() {
+    const char* marker = ::getenv(kReexecMarker);
+    std::string previous = marker ? marker : "";
+    if (marker) ::unsetenv(kReexecMarker);
+    if (running_runtime_binary() != RuntimeBinary::writable) return {};
+    if (previous.empty()) {
+        if (auto view = read_only_view_of("/proc/self/exe")) {
+            log::debug("re-executing from a read-only bind mount of the runtime binary");
+            return reexec(std::move(*view), "read-only view");
+        } else {
+            log::debug(view.error().message() + "; falling back to a sealed memfd copy of the runtime binary");
+        }
+    } else if (previous != "read-only view") {
+        return Error("the runtime re-executed itself from a " + previous +
+                         " of its binary, but /proc/self/exe still looks writable",
+                     EPERM);
+    }
+    log::debug("re-executing from a sealed memfd copy of the runtime binary");
+    return reexec(GK_TRY(sealed_memfd_copy_of("/proc/self/exe")), "sealed memfd copy");
 }
 
 Status make_non_dumpable() {

@@ -113,5 +113,26 @@ TEST_F(ExeOverwrite, EvenWhenOpenedTheExeIsReadOnly) {
     expect_decoy_intact();
 }
 
+
+// Where a detached mount cannot be made (here: a user namespace that does not own the mount
+// namespace, so open_tree is refused), create falls back to a sealed memfd copy and still
+// re-executes exactly once before it goes on.
+TEST_F(ExeOverwrite, WithoutMountPrivilegeCreateFallsBackToASealedCopy) {
+    write_config();
+    RunResult r = run_cmd({"unshare", "-Ur", binary_, "--debug", "--root", root_, "create", "--bundle", bundle_,
+                           "fallback"});
+    // The create itself may fail further on (a user namespace cannot write every cgroup file);
+    // what matters here is how the binary was protected.
+    EXPECT_TRUE(contains(r.err, "falling back to a sealed memfd copy")) << r.err;
+    EXPECT_TRUE(contains(r.err, "re-executing from a sealed memfd copy")) << r.err;
+    size_t starts = 0;
+    for (size_t at = r.err.find("debug: command create"); at != std::string::npos;
+         at = r.err.find("debug: command create", at + 1))
+        ++starts;
+    EXPECT_EQ(starts, 2u) << "expected one re-exec: " << r.err;
+    if (r.exit_code == 0) gocker({"delete", "--force", "fallback"});
+    expect_decoy_intact();
+}
+
 }  // namespace
 }  // namespace gocker
