@@ -33,7 +33,8 @@ Status init_until_ready(const InitContext& ctx, UniqueFd& fifo, std::string& exe
     const spec::Process& proc = *cfg.process;
     const NamespacePlan& ns = *ctx.namespaces;
 
-    // Die with the runtime until it has recorded us (cleared on "detach").
+    // Die with the runtime while it drives us (cleared just before "ready"; from there on the
+    // end-of-file of the sync socket does the same job, see init_main).
     if (::prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) return sys_error("set parent-death signal");
     // [confinement] Until execve, no container process may open /proc/<us>/exe or our fds.
     GK_TRY(make_non_dumpable());
@@ -122,10 +123,12 @@ void write_fifo_error(int fd, const Error& e) {
         _exit(1);
     }
 
-    // Ready: the runtime records the container, then lets us go.
-    if (!ctx.sync->send(SyncType::ready, 0, trace::enabled() ? trace::encode_marks() : std::string()) || !ctx.sync->expect(SyncType::detach)) _exit(1);
+    // Ready: the runtime records the container, then lets us go. The parent-death signal is
+    // cleared first, so that the runtime need not wait for us after "detach" (`create` exits at
+    // once); a runtime that dies before "detach" closes the socket, and the end-of-file here ends
+    // us just as the signal would have.
     ::prctl(PR_SET_PDEATHSIG, 0);
-    // Closing the socket tells the runtime we no longer depend on it.
+    if (!ctx.sync->send(SyncType::ready, 0, trace::enabled() ? trace::encode_marks() : std::string()) || !ctx.sync->expect(SyncType::detach)) _exit(1);
     ctx.sync->close();
 
     // Block until `start` opens the FIFO for reading.
