@@ -39,14 +39,24 @@ Status init_until_ready(const InitContext& ctx, UniqueFd& fifo, std::string& exe
     // [confinement] Until execve, no container process may open /proc/<us>/exe or our fds.
     GK_TRY(make_non_dumpable());
 
-    if (ctx.cgroupns_after_attach) {
+    // [cgroups] v1/hybrid: the runtime attaches us to the container's cgroups while we go on;
+    // "cgroup_attached" is the first message it sends, so it is taken before any other. The
+    // cgroup namespace is made then, rooted at the container's cgroups: before the cgroup
+    // filesystem is mounted and before anything is forked (hooks).
+    bool attached = !ctx.cgroupns_after_attach;
+    auto take_cgroup_attached = [&]() -> Status {
+        if (attached) return {};
+        attached = true;
         GK_TRY(ctx.sync->expect(SyncType::cgroup_attached));
         if (::unshare(CLONE_NEWCGROUP) < 0) return sys_error("create the cgroup namespace");
-    }
+        trace::mark("wait for cgroups, cgroup namespace", 'i');
+        return {};
+    };
     GK_TRY(join_namespaces(ns));
     trace::mark("join namespaces", 'i');
     if (ns.new_user) {
         GK_TRY(ctx.sync->send(SyncType::want_idmap));
+        GK_TRY(take_cgroup_attached());
         GK_TRY(ctx.sync->expect(SyncType::idmap_done));
         trace::mark("wait for id maps", 'i');
     }
@@ -67,6 +77,7 @@ Status init_until_ready(const InitContext& ctx, UniqueFd& fifo, std::string& exe
         return sys_error("set domainname \"" + cfg.domainname + "\"");
 
     trace::mark("keyring, hostname", 'i');
+    GK_TRY(take_cgroup_attached());
     GK_TRY(prepare_rootfs(ctx.rootfs));
     trace::mark("mounts", 'i');
 

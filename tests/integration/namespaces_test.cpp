@@ -77,6 +77,32 @@ TEST_F(Namespaces, CgroupNamespaceRootsEveryHierarchy) {
     while (std::getline(in, line)) EXPECT_EQ(line.substr(line.size() - 2), ":/") << line;
 }
 
+// With a new user namespace the init asks for its id maps while the runtime is still attaching
+// it to the v1 cgroups: the two exchanges must interleave and the cgroup namespace still be
+// rooted at the container's cgroups.
+TEST_F(Namespaces, CgroupNamespaceInAUserNamespaceRootsEveryHierarchy) {
+    config().append("/linux/namespaces", R"({"type":"user"})");
+    config().set("/linux/uidMappings", R"([{"containerID":0,"hostID":200000,"size":65536}])");
+    config().set("/linux/gidMappings", R"([{"containerID":0,"hostID":200000,"size":65536}])");
+    program("cat /proc/self/cgroup; readlink /proc/self/ns/cgroup");
+    RunResult r = run("cguser");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::istringstream in(r.out);
+    std::string line, ns;
+    int hierarchies = 0;
+    while (std::getline(in, line)) {
+        if (line.rfind("cgroup:[", 0) == 0) {
+            ns = line;
+            continue;
+        }
+        ++hierarchies;
+        EXPECT_EQ(line.substr(line.size() - 2), ":/") << line;
+    }
+    EXPECT_GT(hierarchies, 0) << r.out;
+    ASSERT_FALSE(ns.empty()) << r.out;
+    EXPECT_NE(ns, host_ns("cgroup")) << "the container shares the host's cgroup namespace";
+}
+
 TEST_F(Namespaces, UserNamespaceMapsIds) {
     config().append("/linux/namespaces", R"({"type":"user"})");
     config().set("/linux/uidMappings", R"([{"containerID":0,"hostID":200000,"size":65536}])");
