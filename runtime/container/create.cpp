@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <linux/sched.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include <climits>
+#include <optional>
 #include <cstdlib>
 
 #include "common/log.hpp"
@@ -94,6 +96,19 @@ Result<pid_t> clone_init(uint64_t flags, int* pidfd, int cgroup_fd = -1) {
     long pid = ::syscall(SYS_clone3, &args, sizeof args);
     if (pid < 0) return sys_error("clone3 the container init");
     return static_cast<pid_t>(pid);
+}
+
+// An error message the init has already sent (it sends one, then exits, when a step fails), if
+// any is waiting: when the runtime's own step fails because the init is gone, the init's reason
+// is the one to report.
+std::optional<Error> pending_init_error(const SyncSocket& sync) {
+    struct pollfd p {};
+    p.fd = sync.fd();
+    p.events = POLLIN;
+    if (::poll(&p, 1, 0) <= 0) return std::nullopt;
+    auto msg = sync.recv();
+    if (msg && msg->type == SyncType::error) return Error(msg->text, msg->err);
+    return std::nullopt;
 }
 
 // The parent's side of the conversation with the init, until it reports "ready".
@@ -215,10 +230,12 @@ static Result<CreatedContainer> create_impl(const StateStore& store, const Creat
     GK_TRY(nsswitch.enter(ns, lnx));
     int pidfd = -1;
     int cgroup_fd = rollback.cgroup() ? rollback.cgroup()->clone_into_fd() : -1;  // [cgroups]
-    // [cgroups] A cgroup namespace is rooted where its creator stands: on v1/hybrid hosts the init
-    // only reaches its cgroups after clone3, so it unshares the namespace once attached.
-    bool cgroupns_after_attach =
-        rollback.cgroup() && (ns.clone_flags & CLONE_NEWCGROUP) && detect_cgroup_mode() != CgroupMode::v2;
+    // [cgroups] On v1/hybrid hosts the init reaches its cgroups only when the runtime writes its
+    // pid after clone3: it waits for "cgroup_attached" before it mounts the cgroup filesystem
+    // (which shows its own cgroups) or lets anything fork, and a new cgroup namespace, rooted
+    // where its creator stands, is unshared only then.
+    const bool wait_cgroup_attached = rollback.cgroup() && detect_cgroup_mode() != CgroupMode::v2;
+    const bool cgroupns_after_attach = wait_cgroup_attached && (ns.clone_flags & CLONE_NEWCGROUP);
     if (cgroupns_after_attach) ns.clone_flags &= ~static_cast<uint64_t>(CLONE_NEWCGROUP);
     pid_t pid = GK_TRY(clone_init(ns.clone_flags, &pidfd, cgroup_fd));
     if (pid == 0) {
@@ -241,15 +258,25 @@ static Result<CreatedContainer> create_impl(const StateStore& store, const Creat
         ctx.seccomp = seccomp ? &*seccomp : nullptr;
         ctx.preserve_fds = opts.preserve_fds;
         ctx.no_new_keyring = opts.no_new_keyring;
+        ctx.wait_cgroup_attached = wait_cgroup_attached;
         ctx.cgroupns_after_attach = cgroupns_after_attach;
         ctx.id = opts.id;
         container_init(ctx);
     }
     out.pidfd.reset(pidfd);
     rollback.set_child(pid, pidfd);
-    // [cgroups] v1 hierarchies: attach before the init can fork (it waits for hooks_done).
-    if (rollback.cgroup()) GK_TRY_CTX(rollback.cgroup()->attach(pid, cgroup_fd >= 0), "cgroup " + rec.cgroup_path);
-    if (cgroupns_after_attach) GK_TRY(parent_end.send(SyncType::cgroup_attached));
+    // [cgroups] Attach before the init can fork; v1 hierarchies by pid (v2: cloned into it).
+    if (rollback.cgroup()) {
+        Status made = rollback.cgroup()->attach(pid, cgroup_fd >= 0);
+        if (!made) made = std::move(made).error().wrap("cgroup " + rec.cgroup_path);
+        if (made && wait_cgroup_attached) made = parent_end.send(SyncType::cgroup_attached);
+        if (!made) {
+            // The init may have failed on its own meanwhile (and be gone, which is why the attach
+            // or the message failed): its error is the one to report.
+            if (auto early = pending_init_error(parent_end)) return *early;
+            return std::move(made).error();
+        }
+    }
     nsswitch.restore();
     child_end.close();
     console.reset();

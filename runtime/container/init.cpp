@@ -39,17 +39,18 @@ Status init_until_ready(const InitContext& ctx, UniqueFd& fifo, std::string& exe
     // [confinement] Until execve, no container process may open /proc/<us>/exe or our fds.
     GK_TRY(make_non_dumpable());
 
-    // [cgroups] v1/hybrid: the runtime attaches us to the container's cgroups while we go on;
-    // "cgroup_attached" is the first message it sends, so it is taken before any other. The
-    // cgroup namespace is made then, rooted at the container's cgroups: before the cgroup
-    // filesystem is mounted and before anything is forked (hooks).
-    bool attached = !ctx.cgroupns_after_attach;
+    // [cgroups] v1/hybrid: the runtime makes the container's cgroups and attaches us while we go
+    // on; "cgroup_attached" is the first message it sends, so it is taken before any other, and
+    // at the latest before the cgroup filesystem is mounted (which shows our own cgroups) and
+    // before anything is forked (hooks). A new cgroup namespace is made then, rooted there.
+    bool attached = !ctx.wait_cgroup_attached;
     auto take_cgroup_attached = [&]() -> Status {
         if (attached) return {};
         attached = true;
         GK_TRY(ctx.sync->expect(SyncType::cgroup_attached));
-        if (::unshare(CLONE_NEWCGROUP) < 0) return sys_error("create the cgroup namespace");
-        trace::mark("wait for cgroups, cgroup namespace", 'i');
+        if (ctx.cgroupns_after_attach && ::unshare(CLONE_NEWCGROUP) < 0)
+            return sys_error("create the cgroup namespace");
+        trace::mark("wait for cgroups", 'i');
         return {};
     };
     GK_TRY(join_namespaces(ns));
@@ -77,8 +78,10 @@ Status init_until_ready(const InitContext& ctx, UniqueFd& fifo, std::string& exe
         return sys_error("set domainname \"" + cfg.domainname + "\"");
 
     trace::mark("keyring, hostname", 'i');
+    RootfsSpec rootfs = ctx.rootfs;
+    rootfs.before_cgroup_mount = take_cgroup_attached;
+    GK_TRY(prepare_rootfs(rootfs));
     GK_TRY(take_cgroup_attached());
-    GK_TRY(prepare_rootfs(ctx.rootfs));
     trace::mark("mounts", 'i');
 
     // The runtime runs the prestart and createRuntime hooks in its own namespaces, then hands

@@ -28,7 +28,8 @@ struct InitContext {
     bool no_new_keyring = false;
     // v1/hybrid hosts: the init is attached to its cgroups after clone3, so its new cgroup
     // namespace is made then (rooted at the container's cgroup, not the runtime's).
-    bool cgroupns_after_attach = false;
+    bool wait_cgroup_attached = false;   // v1/hybrid: the runtime sends cgroup_attached after clone3
+    bool cgroupns_after_attach = false;  // ... and then the init unshares its cgroup namespace
     std::string id;
 };
 

@@ -216,7 +216,10 @@ Status apply_mount(int root_fd, const MountOp& op, const RootfsSpec& spec) {
     struct stat before {};
     if (::fstat(dest.get(), &before) != 0) return sys_error(what);
 
-    if (op.kind == MountKind::cgroup) return mount_cgroup(root_fd, dest.get(), op, spec);
+    if (op.kind == MountKind::cgroup) {
+        if (spec.before_cgroup_mount) GK_TRY(spec.before_cgroup_mount());
+        return mount_cgroup(root_fd, dest.get(), op, spec);
+    }
     const char* fstype = op.kind == MountKind::bind ? nullptr : op.fstype.c_str();
     const char* data = op.data.empty() ? nullptr : op.data.c_str();
     if (::mount(op.source.c_str(), fd_path(dest.get()).c_str(), fstype, op.flags, data) != 0) return sys_error(what);

@@ -11,6 +11,7 @@
 //                      root.readonly, final rootfsPropagation
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "common/result.hpp"
@@ -25,6 +26,8 @@ struct RootfsSpec {
     bool no_pivot = false;     // --no-pivot: chroot instead of pivot_root
     bool in_user_ns = false;   // a new user namespace: devices are bind-mounted from the host, not mknod'ed
     bool new_mount_ns = true;  // false: the container shares the host mount namespace (rootfs mounts refused)
+    // Called before a cgroup filesystem is mounted (the init waits there until it is in its cgroups).
+    std::function<Status()> before_cgroup_mount;
 };
 
 Status prepare_rootfs(const RootfsSpec& spec);

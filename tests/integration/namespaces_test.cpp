@@ -77,6 +77,25 @@ TEST_F(Namespaces, CgroupNamespaceRootsEveryHierarchy) {
     while (std::getline(in, line)) EXPECT_EQ(line.substr(line.size() - 2), ":/") << line;
 }
 
+// Without a cgroup namespace the cgroup mount binds the init's own cgroup of each v1 hierarchy,
+// read from /proc/self/cgroup while the rootfs is mounted: the init must already be attached then
+// (it waits for "cgroup_attached"), or the host's root cgroup would be bound instead.
+TEST_F(Namespaces, WithoutCgroupNamespaceTheCgroupMountIsTheContainersOwn) {
+    config().drop_namespace("cgroup");
+    program("for f in /sys/fs/cgroup/*/cgroup.procs; do echo \"$f: $(cat $f | tr '\\n' ' ')\"; done");
+    RunResult r = run("owncg");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::istringstream in(r.out);
+    std::string line;
+    int files = 0;
+    while (std::getline(in, line)) {
+        ++files;
+        // In the container's pid namespace only its own processes are listed: the program is 1.
+        EXPECT_NE((" " + line.substr(line.find(':') + 1) + " ").find(" 1 "), std::string::npos) << line;
+    }
+    EXPECT_GT(files, 0) << r.out << r.err;
+}
+
 // With a new user namespace the init asks for its id maps while the runtime is still attaching
 // it to the v1 cgroups: the two exchanges must interleave and the cgroup namespace still be
 // rooted at the container's cgroups.
