@@ -253,6 +253,10 @@ Status delete_exited_container(const StateStore& store, const CreatedContainer& 
         return std::move(lock).error().wrap("delete " + id);
     }
     if (!store.exists(id)) return {};
+    // Someone may have deleted ours and created another container with the same id meanwhile:
+    // remove only the container this `run` made.
+    if (auto now = store.read_record(id); !now || now->pid != c.record.pid || now->start_time != c.record.start_time)
+        return {};
     remove_container(store, c.record, &c.config, false, c.cgroup.get());
     return {};
 }

@@ -45,7 +45,8 @@ void remove_container(const StateStore& store, const ContainerRecord& rec, const
 
 // `run`'s own delete, once it has reaped the init: the same removal as `delete --force` of a
 // stopped container, with the record, config and cgroup that `run` already holds instead of
-// reading them back. Nothing to do when someone else deleted the container meanwhile.
+// reading them back. Nothing to do when someone else deleted the container meanwhile (or made
+// another one with the same id: the record's pid and start time must still be ours).
 Status delete_exited_container(const StateStore& store, const CreatedContainer& c);
 
 Result<std::vector<ContainerInfo>> list_containers(const StateStore& store);
