@@ -235,8 +235,13 @@ static Result<CreatedContainer> create_impl(const StateStore& store, const Creat
     // (which shows its own cgroups) or lets anything fork, and a new cgroup namespace, rooted
     // where its creator stands, is unshared only then.
     const bool wait_cgroup_attached = rollback.cgroup() && detect_cgroup_mode() != CgroupMode::v2;
-    const bool cgroupns_after_attach = wait_cgroup_attached && (ns.clone_flags & CLONE_NEWCGROUP);
-    if (cgroupns_after_attach) ns.clone_flags &= ~static_cast<uint64_t>(CLONE_NEWCGROUP);
+    // (With a joined user namespace the new namespaces are unshared after the join, not cloned.)
+    const bool cgroupns_after_attach =
+        wait_cgroup_attached && ((ns.clone_flags | ns.unshare_after_join) & CLONE_NEWCGROUP);
+    if (cgroupns_after_attach) {
+        ns.clone_flags &= ~static_cast<uint64_t>(CLONE_NEWCGROUP);
+        ns.unshare_after_join &= ~static_cast<uint64_t>(CLONE_NEWCGROUP);
+    }
     pid_t pid = GK_TRY(clone_init(ns.clone_flags, &pidfd, cgroup_fd));
     if (pid == 0) {
         // The init must not hold the container lock (flock is per open file) while it waits.

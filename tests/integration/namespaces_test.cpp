@@ -175,6 +175,40 @@ TEST_F(Namespaces, JoinAnotherContainersNetworkByPath) {
     EXPECT_NE(want, host_ns("net"));
 }
 
+// A container that joins another's user (and pid) namespace makes its other new namespaces after
+// the join; its new cgroup namespace must still wait for its own cgroups.
+TEST_F(Namespaces, NewCgroupNamespaceInsideAJoinedUserNamespaceIsRootedAtItsCgroup) {
+    config().append("/linux/namespaces", R"({"type":"user"})");
+    config().set("/linux/uidMappings", R"([{"containerID":0,"hostID":200000,"size":65536}])");
+    config().set("/linux/gidMappings", R"([{"containerID":0,"hostID":200000,"size":65536}])");
+    program("sleep 30");
+    ASSERT_EQ(create("userowner").exit_code, 0);
+    std::string base = "/proc/" + std::to_string(pid_of("userowner")) + "/ns/";
+    config().drop_namespace("user");
+    config().drop_namespace("pid");
+    config().append("/linux/namespaces", R"({"type":"user","path":)" + json_str(base + "user") + "}");
+    config().append("/linux/namespaces", R"({"type":"pid","path":)" + json_str(base + "pid") + "}");
+    config().set("/linux/uidMappings", "[]");
+    config().set("/linux/gidMappings", "[]");
+    program("cat /proc/self/cgroup; readlink /proc/self/ns/cgroup");
+    RunResult r = run("userjoiner");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::istringstream in(r.out);
+    std::string line, ns;
+    int hierarchies = 0;
+    while (std::getline(in, line)) {
+        if (line.rfind("cgroup:[", 0) == 0) {
+            ns = line;
+            continue;
+        }
+        ++hierarchies;
+        EXPECT_EQ(line.substr(line.size() - 2), ":/") << line;
+    }
+    EXPECT_GT(hierarchies, 0) << r.out;
+    ASSERT_FALSE(ns.empty()) << r.out;
+    EXPECT_NE(ns, host_ns("cgroup"));
+}
+
 TEST_F(Namespaces, JoiningSomethingThatIsNotANamespaceFailsNamingIt) {
     std::string bogus = tmp() + "/not-a-namespace";
     write_text(bogus, "x");
