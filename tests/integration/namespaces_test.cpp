@@ -15,7 +15,35 @@ namespace fs = std::filesystem;
 
 std::string host_ns(const std::string& type) { return fs::read_symlink("/proc/self/ns/" + type).string(); }
 
-using Namespaces = BundleTest;
+class Namespaces : public BundleTest {
+protected:
+    // A new user namespace, container root mapped to host uid/gid 200000 (65536 ids).
+    void new_user_namespace() {
+        config().append("/linux/namespaces", R"({"type":"user"})");
+        config().set("/linux/uidMappings", R"([{"containerID":0,"hostID":200000,"size":65536}])");
+        config().set("/linux/gidMappings", R"([{"containerID":0,"hostID":200000,"size":65536}])");
+    }
+};
+
+// `out` is what "cat /proc/self/cgroup; readlink /proc/self/ns/cgroup" printed in a container:
+// every hierarchy must read "/" (the namespace is rooted at the container's own cgroups), and
+// the namespace must not be the host's.
+void expect_own_cgroupns_rooted_at_its_cgroup(const std::string& out) {
+    std::istringstream in(out);
+    std::string line, ns;
+    int hierarchies = 0;
+    while (std::getline(in, line)) {
+        if (line.rfind("cgroup:[", 0) == 0) {
+            ns = line;
+            continue;
+        }
+        ++hierarchies;
+        EXPECT_EQ(line.substr(line.size() - 2), ":/") << line;
+    }
+    EXPECT_GT(hierarchies, 0) << out;
+    ASSERT_FALSE(ns.empty()) << out;
+    EXPECT_NE(ns, host_ns("cgroup")) << "the container shares the host's cgroup namespace";
+}
 
 TEST_F(Namespaces, EachNewNamespaceDiffersFromTheHost) {
     program("for n in pid_for_children ipc uts net mnt cgroup; do readlink /proc/self/ns/$n; done");
@@ -100,32 +128,15 @@ TEST_F(Namespaces, WithoutCgroupNamespaceTheCgroupMountIsTheContainersOwn) {
 // it to the v1 cgroups: the two exchanges must interleave and the cgroup namespace still be
 // rooted at the container's cgroups.
 TEST_F(Namespaces, CgroupNamespaceInAUserNamespaceRootsEveryHierarchy) {
-    config().append("/linux/namespaces", R"({"type":"user"})");
-    config().set("/linux/uidMappings", R"([{"containerID":0,"hostID":200000,"size":65536}])");
-    config().set("/linux/gidMappings", R"([{"containerID":0,"hostID":200000,"size":65536}])");
+    new_user_namespace();
     program("cat /proc/self/cgroup; readlink /proc/self/ns/cgroup");
     RunResult r = run("cguser");
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    std::istringstream in(r.out);
-    std::string line, ns;
-    int hierarchies = 0;
-    while (std::getline(in, line)) {
-        if (line.rfind("cgroup:[", 0) == 0) {
-            ns = line;
-            continue;
-        }
-        ++hierarchies;
-        EXPECT_EQ(line.substr(line.size() - 2), ":/") << line;
-    }
-    EXPECT_GT(hierarchies, 0) << r.out;
-    ASSERT_FALSE(ns.empty()) << r.out;
-    EXPECT_NE(ns, host_ns("cgroup")) << "the container shares the host's cgroup namespace";
+    expect_own_cgroupns_rooted_at_its_cgroup(r.out);
 }
 
 TEST_F(Namespaces, UserNamespaceMapsIds) {
-    config().append("/linux/namespaces", R"({"type":"user"})");
-    config().set("/linux/uidMappings", R"([{"containerID":0,"hostID":200000,"size":65536}])");
-    config().set("/linux/gidMappings", R"([{"containerID":0,"hostID":200000,"size":65536}])");
+    new_user_namespace();
     program("sleep 30");
     RunResult made = create("user");
     ASSERT_EQ(made.exit_code, 0) << made.err;
@@ -178,9 +189,7 @@ TEST_F(Namespaces, JoinAnotherContainersNetworkByPath) {
 // A container that joins another's user (and pid) namespace makes its other new namespaces after
 // the join; its new cgroup namespace must still wait for its own cgroups.
 TEST_F(Namespaces, NewCgroupNamespaceInsideAJoinedUserNamespaceIsRootedAtItsCgroup) {
-    config().append("/linux/namespaces", R"({"type":"user"})");
-    config().set("/linux/uidMappings", R"([{"containerID":0,"hostID":200000,"size":65536}])");
-    config().set("/linux/gidMappings", R"([{"containerID":0,"hostID":200000,"size":65536}])");
+    new_user_namespace();
     program("sleep 30");
     ASSERT_EQ(create("userowner").exit_code, 0);
     std::string base = "/proc/" + std::to_string(pid_of("userowner")) + "/ns/";
@@ -193,20 +202,7 @@ TEST_F(Namespaces, NewCgroupNamespaceInsideAJoinedUserNamespaceIsRootedAtItsCgro
     program("cat /proc/self/cgroup; readlink /proc/self/ns/cgroup");
     RunResult r = run("userjoiner");
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    std::istringstream in(r.out);
-    std::string line, ns;
-    int hierarchies = 0;
-    while (std::getline(in, line)) {
-        if (line.rfind("cgroup:[", 0) == 0) {
-            ns = line;
-            continue;
-        }
-        ++hierarchies;
-        EXPECT_EQ(line.substr(line.size() - 2), ":/") << line;
-    }
-    EXPECT_GT(hierarchies, 0) << r.out;
-    ASSERT_FALSE(ns.empty()) << r.out;
-    EXPECT_NE(ns, host_ns("cgroup"));
+    expect_own_cgroupns_rooted_at_its_cgroup(r.out);
 }
 
 TEST_F(Namespaces, JoiningSomethingThatIsNotANamespaceFailsNamingIt) {
