@@ -17,6 +17,7 @@
 #include "common/passwd.hpp"
 #include "common/trace.hpp"
 #include "container/init.hpp"
+#include "linux/capabilities.hpp"
 #include "linux/cgroups/container_cgroup.hpp"  // [cgroups]
 #include "linux/host_probe.hpp"
 #include "linux/hooks.hpp"
@@ -48,8 +49,8 @@ public:
     CreateRollback(const StateStore& store, std::string id) : store_(store), id_(std::move(id)) {}
     ~CreateRollback() {
         if (committed_) return;
-        if (pidfd_ >= 0) {
-            (void)pidfd_signal(pidfd_, SIGKILL);
+        if (pidfd_) {
+            (void)pidfd_signal(pidfd_.get(), SIGKILL);
             int status;
             while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
             }
@@ -59,24 +60,27 @@ public:
             Status st = cgroup_->destroy();
             if (!st) log::warning("create " + id_ + ": " + st.error().message());
         }
-        if (!store_.remove(id_)) log::warning("create " + id_ + ": could not remove the state directory");
+        if (Status gone = store_.remove(id_); !gone) log::warning("create " + id_ + ": " + gone.error().message());
         if (!pid_file_.empty()) ::unlink(pid_file_.c_str());
     }
-    void set_child(pid_t pid, int pidfd) {
+    // The rollback owns the init's pidfd until the create is committed, so that the pidfd is
+    // still open when a failed create kills the init with it.
+    void set_child(pid_t pid, UniqueFd pidfd) {
         pid_ = pid;
-        pidfd_ = pidfd;
+        pidfd_ = std::move(pidfd);
     }
     void set_pid_file(std::string p) { pid_file_ = std::move(p); }
     void set_cgroup(std::unique_ptr<cgroups::CgroupManager> m) { cgroup_ = std::move(m); }  // [cgroups]
     cgroups::CgroupManager* cgroup() const { return cgroup_.get(); }
     std::unique_ptr<cgroups::CgroupManager> release_cgroup() { return std::move(cgroup_); }
+    UniqueFd release_pidfd() { return std::move(pidfd_); }
     void commit() { committed_ = true; }
 
 private:
     const StateStore& store_;
     std::string id_;
     pid_t pid_ = -1;
-    int pidfd_ = -1;
+    UniqueFd pidfd_;
     std::string pid_file_;
     std::unique_ptr<cgroups::CgroupManager> cgroup_;
     bool committed_ = false;
@@ -216,6 +220,8 @@ static Result<CreatedContainer> create_impl(const StateStore& store, const Creat
     std::optional<SeccompProgram> seccomp;
     if (lnx && lnx->seccomp) seccomp = GK_TRY(seccomp_program(*lnx->seccomp, store.root() + "/.seccomp-cache"));
 
+    // [confinement] Read here, on the host: inside the new root the file may be the image's own.
+    const int last_cap = cfg.process->capabilities ? last_capability() : 0;  // unused without capabilities
     trace::mark("state dir, exec fifo");
     // [cgroups] The cgroup, with every limit written, before the init exists.
     if (auto cg = GK_TRY(cgroups::create_container_cgroup(cfg, opts.id))) {
@@ -262,14 +268,14 @@ static Result<CreatedContainer> create_impl(const StateStore& store, const Creat
         ctx.seccomp_listener = seccomp_listener.get();
         ctx.seccomp = seccomp ? &*seccomp : nullptr;
         ctx.preserve_fds = opts.preserve_fds;
+        ctx.last_cap = last_cap;
         ctx.no_new_keyring = opts.no_new_keyring;
         ctx.wait_cgroup_attached = wait_cgroup_attached;
         ctx.cgroupns_after_attach = cgroupns_after_attach;
         ctx.id = opts.id;
         container_init(ctx);
     }
-    out.pidfd.reset(pidfd);
-    rollback.set_child(pid, pidfd);
+    rollback.set_child(pid, UniqueFd(pidfd));
     // [cgroups] Attach before the init can fork; v1 hierarchies by pid (v2: cloned into it).
     if (rollback.cgroup()) {
         Status made = rollback.cgroup()->attach(pid, cgroup_fd >= 0);
@@ -324,6 +330,7 @@ Result<CreatedContainer> create_container(const StateStore& store, const CreateO
     auto created = create_impl(store, opts, rollback, *lock);
     if (!created) return std::move(created).error().wrap(what);
     rollback.commit();
+    created->pidfd = rollback.release_pidfd();
     created->cgroup = rollback.release_cgroup();
     return created;
 }

@@ -105,7 +105,7 @@ Status init_until_ready(const InitContext& ctx, UniqueFd& fifo, std::string& exe
     GK_TRY(apply_process_attributes(proc, lnx));
     if (proc.terminal) GK_TRY(setup_console(ctx.console_socket, proc.console_size));
     // [confinement] Capabilities kept across the user switch then set; NNP, LSM; seccomp compiled.
-    conf.emplace(GK_TRY(Confinement::prepare(proc, ctx.seccomp, ctx.seccomp_listener, state_json)));
+    conf.emplace(GK_TRY(Confinement::prepare(proc, ctx.last_cap, ctx.seccomp, ctx.seccomp_listener, state_json)));
     GK_TRY(conf->before_user_switch());
     GK_TRY(switch_user(proc));
     GK_TRY(conf->after_user_switch());

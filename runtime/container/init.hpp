@@ -25,6 +25,7 @@ struct InitContext {
     int seccomp_listener = -1;  // linux.seccomp.listenerPath connection, when SCMP_ACT_NOTIFY is used
     const SeccompProgram* seccomp = nullptr;  // compiled linux.seccomp (runtime/linux/seccomp_cache)
     int preserve_fds = 0;
+    int last_cap = 40;  // the host's /proc/sys/kernel/cap_last_cap, read before clone
     bool no_new_keyring = false;
     // v1/hybrid hosts: the init is attached to its cgroups after clone3, so its new cgroup
     // namespace is made then (rooted at the container's cgroup, not the runtime's).

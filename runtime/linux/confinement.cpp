@@ -10,11 +10,11 @@
 
 namespace gocker {
 
-Result<Confinement> Confinement::prepare(const spec::Process& proc, const SeccompProgram* seccomp, int listener,
-                                         std::string state_json) {
+Result<Confinement> Confinement::prepare(const spec::Process& proc, int last_cap, const SeccompProgram* seccomp,
+                                         int listener, std::string state_json) {
     Confinement c;
     c.proc_ = &proc;
-    c.last_cap_ = last_capability();
+    c.last_cap_ = last_cap;
     c.listener_ = listener;
     c.state_json_ = std::move(state_json);
     if (proc.capabilities) c.caps_ = GK_TRY(plan_capabilities(*proc.capabilities));

@@ -28,11 +28,13 @@ namespace gocker {
 
 class Confinement {
 public:
-    // `seccomp`: the compiled linux.seccomp or null; `listener`: the connection to
-    // linux.seccomp.listenerPath (made by the runtime before clone) or -1; `state_json`: the
-    // container state, sent to the listener with the notify fd.
-    static Result<Confinement> prepare(const spec::Process& proc, const SeccompProgram* seccomp, int listener,
-                                       std::string state_json);
+    // `last_cap`: the host kernel's last capability, read by the runtime before clone (inside the
+    // container, /proc/sys/kernel/cap_last_cap may be the image's own file); `seccomp`: the
+    // compiled linux.seccomp or null; `listener`: the connection to linux.seccomp.listenerPath
+    // (made by the runtime before clone) or -1; `state_json`: the container state, sent to the
+    // listener with the notify fd.
+    static Result<Confinement> prepare(const spec::Process& proc, int last_cap, const SeccompProgram* seccomp,
+                                       int listener, std::string state_json);
     Status before_user_switch();
     Status after_user_switch();
     Status before_exec();
