@@ -92,6 +92,28 @@ TEST_F(Confinement, NonRootUserWithoutAmbientHasNoCapabilities) {
     EXPECT_EQ(status_field(r.out, "CapPrm"), "0000000000000000");
 }
 
+// The bounding set is cut by the host kernel's last capability, which the container must not be
+// able to choose: here a decoy bound over /proc/sys/kernel/cap_last_cap claims 29, and the
+// capabilities above 29 (CAP_SETFCAP, CAP_MAC_ADMIN, CAP_BPF...) must still leave the set.
+TEST_F(Confinement, TheHostsLastCapabilityCountsNotTheContainers) {
+    std::string decoy = tmp_ + "/cap_last_cap";
+    test::spit(decoy, "29\n");
+    spec::Mount m;
+    m.destination = "/proc/sys/kernel/cap_last_cap";
+    m.source = decoy;
+    m.type = "bind";
+    m.options = {"bind", "ro"};
+    cfg_.mounts.push_back(m);
+    spec::Capabilities c;
+    c.bounding = c.effective = c.permitted = {"CAP_KILL"};
+    cfg_.process->capabilities = c;
+    cfg_.process->no_new_privileges = true;
+    RunResult r = run_script("lastcap", "cat /proc/sys/kernel/cap_last_cap /proc/self/status");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    ASSERT_EQ(r.out.substr(0, 3), "29\n") << r.out;  // the decoy is what the container sees
+    EXPECT_EQ(status_field(r.out, "CapBnd"), "0000000000000020");
+}
+
 TEST_F(Confinement, CapabilityTheHostLacksIsReportedClearly) {
     int last = last_capability();
     if ((read_bounding_set(last) >> 24) & 1) GTEST_SKIP() << "this host has CAP_SYS_RESOURCE";
