@@ -14,6 +14,7 @@
 #include "common/log.hpp"
 #include "common/trace.hpp"
 #include "container/lifecycle.hpp"
+#include "linux/proc_info.hpp"
 #include "linux/terminal.hpp"
 
 namespace gocker::cli {
@@ -59,16 +60,16 @@ int cmd_run(const GlobalOptions& g, std::vector<std::string>& args) {
         auto m = recv_fd(console_ours.get());
         if (!m) {
             Error e = std::move(m).error().wrap("run " + co.id + ": receive the pty master");
-            (void)delete_container(store, co.id, true);
+            if (Status del = delete_container(store, co.id, true); !del) log::warning(del.error().message());
             return report(e);
         }
         master = std::move(*m);
     }
     const ContainerRecord& rec = created->record;
-    Status st = start_locked(store, rec, created->config);
+    Status st = start_locked(store, rec, created->config, created->pidfd.get());
     if (!st) {
         Error e = std::move(st).error().wrap("run " + co.id);
-        (void)delete_container(store, co.id, true);
+        if (Status del = delete_container(store, co.id, true); !del) log::warning(del.error().message());
         return report(e);
     }
     if (detach) return 0;
@@ -81,7 +82,15 @@ int cmd_run(const GlobalOptions& g, std::vector<std::string>& args) {
     }
     ::sigprocmask(SIG_SETMASK, &old, nullptr);
     trace::mark("container ran, init reaped");
-    if (!exit_code) return report(std::move(exit_code).error().wrap("run " + co.id));
+    if (!exit_code) {
+        // Nothing relays signals or waits for the container any more: do not leave it running
+        // (and, unless --keep, not behind either).
+        Error e = std::move(exit_code).error().wrap("run " + co.id);
+        (void)pidfd_signal(created->pidfd.get(), SIGKILL);
+        if (!keep)
+            if (Status del = delete_container(store, co.id, true); !del) log::warning(del.error().message());
+        return report(e);
+    }
     if (!keep) {
         Status del = delete_exited_container(store, *created);
         if (!del) log::warning(del.error().message());

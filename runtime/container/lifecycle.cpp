@@ -74,8 +74,7 @@ static Status wait_for_exec(int fifo, int pidfd) {
         if (fds[0].revents & POLLIN) break;
         if (fds[1].revents & POLLIN) return Error("the container init exited before it could start the program", 0);
     }
-    int flags = ::fcntl(fifo, F_GETFL);
-    ::fcntl(fifo, F_SETFL, flags & ~O_NONBLOCK);
+    ::fcntl(fifo, F_SETFL, 0);  // opened O_NONBLOCK only so that open() would not wait
     std::string text;
     char buf[4096];
     bool marker = false;
@@ -97,15 +96,14 @@ static Status wait_for_exec(int fifo, int pidfd) {
     return {};
 }
 
-Status start_locked(const StateStore& store, const ContainerRecord& rec, const spec::Config& cfg) {
-    UniqueFd pidfd = GK_TRY(open_verified_pidfd(rec.pid, rec.start_time));
+Status start_locked(const StateStore& store, const ContainerRecord& rec, const spec::Config& cfg, int pidfd) {
     std::string fifo_path = store.fifo_path(rec.id);
     UniqueFd fifo(::open(fifo_path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
     if (!fifo) return sys_error("open exec fifo " + fifo_path);
     // From here on the container is no longer "created", whatever happens to the program.
     ::unlink(fifo_path.c_str());
     trace::mark("open exec fifo");
-    GK_TRY(wait_for_exec(fifo.get(), pidfd.get()));
+    GK_TRY(wait_for_exec(fifo.get(), pidfd));
     trace::mark("startContainer hooks, execve");
     if (cfg.hooks && !cfg.hooks->poststart.empty()) {
         Status st = run_hooks("poststart", cfg.hooks->poststart, hook_state_json(rec, "running"));
@@ -126,7 +124,9 @@ Status start_container(const StateStore& store, std::string_view id) {
                      0);
     auto cfg = stored_config(store, id);
     if (!cfg) return std::move(cfg).error().wrap(what);
-    Status st = start_locked(store, info->record, *cfg);
+    auto pidfd = open_verified_pidfd(info->record.pid, info->record.start_time);
+    if (!pidfd) return std::move(pidfd).error().wrap(what);
+    Status st = start_locked(store, info->record, *cfg, pidfd->get());
     if (!st) return std::move(st).error().wrap(what);
     return {};
 }

@@ -205,6 +205,8 @@ std::vector<MountInfo> parse_mountinfo(std::string_view text) {
         m.fs_type = f[dash + 1];
         m.source = unescape_octal(f[dash + 2]);
         if (dash + 3 < f.size()) m.super_options = f[dash + 3];
+        for (size_t i = 6; i < dash; ++i)
+            if (f[i].rfind("shared:", 0) == 0) m.shared = true;
         out.push_back(std::move(m));
     }
     return out;

@@ -31,6 +31,7 @@ struct MountInfo {
     std::string fs_type;
     std::string source;
     std::string super_options;  // e.g. "rw,cpu,cpuacct" for a cgroup v1 hierarchy
+    bool shared = false;        // a "shared:N" optional field: a peer group member
 };
 std::vector<MountInfo> parse_mountinfo(std::string_view text);
 std::vector<MountInfo> read_mountinfo();  // /proc/self/mountinfo; empty if unreadable

@@ -17,6 +17,7 @@
 #include "common/fd.hpp"
 #include "common/log.hpp"
 #include "linux/devices.hpp"
+#include "linux/host_probe.hpp"
 #include "linux/mount_options.hpp"
 #include "linux/mount_plan.hpp"
 #include "linux/safe_path.hpp"
@@ -36,20 +37,6 @@ Status set_propagation(const std::string& target, unsigned long flags, const std
     return ok_status();
 }
 
-std::string unescape_mountinfo(const std::string& s) {
-    std::string out;
-    for (size_t i = 0; i < s.size(); ++i) {
-        // The kernel escapes space, tab, newline and backslash as \ooo (three octal digits).
-        if (s[i] == '\\' && i + 3 < s.size() && s[i + 1] >= '0' && s[i + 1] <= '3') {
-            out += static_cast<char>((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0'));
-            i += 3;
-        } else {
-            out += s[i];
-        }
-    }
-    return out;
-}
-
 bool path_within(const std::string& path, const std::string& mount_point) {
     if (mount_point == "/") return true;
     return path == mount_point || path.rfind(mount_point + "/", 0) == 0;
@@ -57,25 +44,15 @@ bool path_within(const std::string& path, const std::string& mount_point) {
 
 // pivot_root refuses a new root whose parent mount is shared; runc makes that parent private.
 Status make_rootfs_parent_private(const std::string& rootfs) {
-    std::ifstream in("/proc/self/mountinfo");
-    if (!in) return sys_error("read /proc/self/mountinfo");
-    std::string line, best;
-    bool best_shared = false;
-    while (std::getline(in, line)) {
-        std::istringstream fields(line);
-        std::string id, parent, devno, root, mount_point, opts, field;
-        fields >> id >> parent >> devno >> root >> mount_point >> opts;
-        bool shared = false;
-        while (fields >> field && field != "-")
-            if (field.rfind("shared:", 0) == 0) shared = true;
-        mount_point = unescape_mountinfo(mount_point);
-        if (path_within(rootfs, mount_point) && mount_point.size() >= best.size()) {
-            best = mount_point;
-            best_shared = shared;
-        }
-    }
-    if (best.empty() || !best_shared) return ok_status();
-    return set_propagation(best, MS_PRIVATE, "make " + best + " private (the parent mount of the rootfs)");
+    const std::vector<MountInfo> mounts = read_mountinfo();  // this namespace's, as it is now
+    if (mounts.empty()) return sys_error("read /proc/self/mountinfo");
+    const MountInfo* best = nullptr;
+    for (const auto& m : mounts)
+        if (path_within(rootfs, m.mount_point) && (!best || m.mount_point.size() >= best->mount_point.size()))
+            best = &m;
+    if (!best || !best->shared) return ok_status();
+    return set_propagation(best->mount_point, MS_PRIVATE,
+                           "make " + best->mount_point + " private (the parent mount of the rootfs)");
 }
 
 // The mount now at `dest` inside the root, checked to be a new mount: if a symlink swap had
@@ -345,7 +322,8 @@ Status prepare_rootfs(const RootfsSpec& spec) {
     // Nothing mounted from here on may reach the host's mount namespace.
     GK_TRY(set_propagation("/", MS_SLAVE | MS_REC, "make / rslave"));
     if (prop) GK_TRY(set_propagation("/", prop, "set / to linux.rootfsPropagation \"" + prop_value + "\""));
-    GK_TRY(make_rootfs_parent_private(spec.rootfs));
+    // After the rslave above no mount is shared, unless rootfsPropagation made "/" (or all) shared.
+    if (prop & MS_SHARED) GK_TRY(make_rootfs_parent_private(spec.rootfs));
     if (::mount(spec.rootfs.c_str(), spec.rootfs.c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0)
         return sys_error("bind the root filesystem " + spec.rootfs + " on itself");
 

@@ -156,5 +156,15 @@ TEST_F(Mounts, BadMountFailsNamingTheDestination) {
     EXPECT_EQ(host_mount_count(), before);
 }
 
+// linux.rootfsPropagation "shared" makes "/" shared again after the runtime's rslave: the parent
+// mount of the rootfs must then be made private, or pivot_root refuses it.
+TEST_F(Mounts, SharedRootfsPropagationStillPivots) {
+    config().set("/linux/rootfsPropagation", json_str("shared"));
+    program("grep -c shared: /proc/self/mountinfo >/dev/null && echo shared");
+    RunResult r = run("prop-shared");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, "shared\n");
+}
+
 }  // namespace
 }  // namespace gocker::test

@@ -42,6 +42,19 @@ TEST(HostProbe, ParsesMountinfoWithOptionalFieldsAndEscapes) {
     EXPECT_EQ(m[6].mount_point, "/mnt/with space");
 }
 
+TEST(HostProbe, MountinfoTellsSharedMountsApart) {
+    auto m = parse_mountinfo(
+        "21 1 0:20 / / rw shared:1 - ext4 /dev/vda rw\n"
+        "22 21 0:21 / /a rw master:3 - tmpfs t rw\n"
+        "23 21 0:22 / /b rw master:3 shared:7 - tmpfs t rw\n"
+        "24 21 0:23 / /c rw - tmpfs t rw\n");
+    ASSERT_EQ(m.size(), 4u);
+    EXPECT_TRUE(m[0].shared);
+    EXPECT_FALSE(m[1].shared);  // a slave only
+    EXPECT_TRUE(m[2].shared);
+    EXPECT_FALSE(m[3].shared);  // private
+}
+
 TEST(HostProbe, CgroupModeFromMounts) {
     EXPECT_EQ(cgroup_mode_from_mounts(parse_mountinfo(kHybridMountinfo)), CgroupMode::hybrid);
     EXPECT_EQ(cgroup_mode_from_mounts(parse_mountinfo("1 0 0:1 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw\n")),
