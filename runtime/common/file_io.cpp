@@ -7,8 +7,8 @@
 
 namespace gocker {
 
-Result<std::string> read_whole_file(const std::string& path) {
-    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+Result<std::string> read_whole_file(const std::string& path, int open_flags) {
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | open_flags));
     if (!fd) return sys_error("open " + path);
     std::string out;
     char buf[16384];
@@ -37,10 +37,10 @@ static Status write_all_fd(int fd, std::string_view data, const std::string& wha
     return {};
 }
 
-Status write_file_atomic(const std::string& path, std::string_view data, int mode) {
+Status write_file_atomic(const std::string& path, std::string_view data, int mode, int open_flags) {
     std::string tmp = path + ".tmp." + std::to_string(getpid());
     {
-        UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
+        UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | open_flags, mode));
         if (!fd) return sys_error("create " + tmp);
         Status st = write_all_fd(fd.get(), data, tmp);
         if (!st) {

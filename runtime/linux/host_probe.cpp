@@ -11,22 +11,20 @@
 #include <array>
 #include <cerrno>
 #include <charconv>
-#include <fstream>
 #include <set>
 #include <sstream>
 
 #include "common/fd.hpp"
+#include "common/file_io.hpp"
 #include "common/result.hpp"
 
 namespace gocker {
 namespace {
 
+// The file's text, or "" when it cannot be read (a probe reports what it finds).
 std::string read_text(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) return {};
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
+    auto text = read_whole_file(path);
+    return text ? std::move(*text) : std::string();
 }
 
 std::string trim(std::string_view s) {

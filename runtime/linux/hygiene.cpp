@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/fd.hpp"
+#include "common/file_io.hpp"
 #include "common/log.hpp"
 
 extern char** environ;
@@ -23,13 +24,7 @@ namespace {
 constexpr int kSeals = F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE;
 
 Result<std::vector<std::string>> own_cmdline() {
-    UniqueFd fd(::open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC));
-    if (!fd) return sys_error("open /proc/self/cmdline");
-    std::string text;
-    char buf[4096];
-    ssize_t n;
-    while ((n = ::read(fd.get(), buf, sizeof buf)) > 0) text.append(buf, static_cast<size_t>(n));
-    if (n < 0) return sys_error("read /proc/self/cmdline");
+    std::string text = GK_TRY(read_whole_file("/proc/self/cmdline"));
     std::vector<std::string> args;
     size_t start = 0;
     while (start < text.size()) {

@@ -1,5 +1,6 @@
 #include "linux/seccomp.hpp"
 
+#include <linux/seccomp.h>
 #include <seccomp.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -12,6 +13,7 @@
 #include <set>
 
 #include "common/log.hpp"
+#include "linux/terminal.hpp"
 #include "spec/oci_names.hpp"
 
 namespace gocker {
@@ -25,14 +27,31 @@ std::string libseccomp_version() {
 
 bool carries_errno(const std::string& action) { return action == "SCMP_ACT_ERRNO" || action == "SCMP_ACT_TRACE"; }
 
+// Every linux.seccomp.flags value this build can honour: the libseccomp attribute that sets it
+// when the filter is built, and the seccomp(2) flag bit the cached program is loaded with.
+struct SeccompFlag {
+    const char* name;
+    scmp_filter_attr attr;
+    unsigned int kernel_bit;
+};
+constexpr SeccompFlag kSeccompFlags[] = {
+    {"SECCOMP_FILTER_FLAG_TSYNC", SCMP_FLTATR_CTL_TSYNC, SECCOMP_FILTER_FLAG_TSYNC},
+    {"SECCOMP_FILTER_FLAG_LOG", SCMP_FLTATR_CTL_LOG, SECCOMP_FILTER_FLAG_LOG},
+    {"SECCOMP_FILTER_FLAG_SPEC_ALLOW", SCMP_FLTATR_CTL_SSB, SECCOMP_FILTER_FLAG_SPEC_ALLOW},
+#if (SCMP_VER_MAJOR > 2 || (SCMP_VER_MAJOR == 2 && SCMP_VER_MINOR >= 6)) && defined(SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV)
+    {"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", SCMP_FLTATR_CTL_WAITKILL, SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV},
+#endif
+};
+
+const SeccompFlag* find_flag(const std::string& name) {
+    for (const auto& f : kSeccompFlags)
+        if (name == f.name) return &f;
+    return nullptr;
+}
+
 // The attribute that implements a flag, or nothing when this libseccomp lacks it.
 std::optional<scmp_filter_attr> flag_attr(const std::string& name) {
-    if (name == "SECCOMP_FILTER_FLAG_TSYNC") return SCMP_FLTATR_CTL_TSYNC;
-    if (name == "SECCOMP_FILTER_FLAG_LOG") return SCMP_FLTATR_CTL_LOG;
-    if (name == "SECCOMP_FILTER_FLAG_SPEC_ALLOW") return SCMP_FLTATR_CTL_SSB;
-#if SCMP_VER_MAJOR > 2 || (SCMP_VER_MAJOR == 2 && SCMP_VER_MINOR >= 6)
-    if (name == "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV") return SCMP_FLTATR_CTL_WAITKILL;
-#endif
+    if (const SeccompFlag* f = find_flag(name)) return f->attr;
     return std::nullopt;
 }
 
@@ -77,7 +96,12 @@ Result<int> seccomp_operator(const std::string& name) {
     return Error("unknown seccomp operator \"" + name + "\"", EINVAL);
 }
 
-bool seccomp_flag_supported(const std::string& name) { return flag_attr(name).has_value(); }
+bool seccomp_flag_supported(const std::string& name) { return find_flag(name) != nullptr; }
+
+unsigned int seccomp_kernel_flag(const std::string& name) {
+    const SeccompFlag* f = find_flag(name);
+    return f ? f->kernel_bit : 0;
+}
 
 std::vector<std::string> supported_seccomp_actions() {
     std::vector<std::string> out;
@@ -223,15 +247,7 @@ Result<std::vector<uint8_t>> SeccompFilter::export_bpf() const {
 }
 
 Result<UniqueFd> connect_seccomp_listener(const std::string& path) {
-    const std::string what = "connect to linux.seccomp.listenerPath \"" + path + "\"";
-    struct sockaddr_un addr {};
-    addr.sun_family = AF_UNIX;
-    if (path.empty() || path.size() >= sizeof(addr.sun_path)) return Error(what, ENAMETOOLONG);
-    std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-    UniqueFd sock(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    if (!sock) return sys_error(what);
-    if (::connect(sock.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) return sys_error(what);
-    return sock;
+    return connect_unix_socket(path, "connect to linux.seccomp.listenerPath \"" + path + "\"");
 }
 
 Status send_to_seccomp_listener(UniqueFd listener, int notify_fd, int pid, const std::string& metadata,

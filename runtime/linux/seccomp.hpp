@@ -32,6 +32,8 @@ Result<uint32_t> seccomp_arch(const std::string& name);
 Result<int> seccomp_operator(const std::string& name);
 // Whether this libseccomp (and kernel API level) can honour a flag name.
 bool seccomp_flag_supported(const std::string& name);
+// The SECCOMP_FILTER_FLAG_* bit for seccomp(2) of a supported flag name; 0 otherwise.
+unsigned int seccomp_kernel_flag(const std::string& name);
 
 // What this build supports, for `features` (names in OCI spelling).
 std::vector<std::string> supported_seccomp_actions();

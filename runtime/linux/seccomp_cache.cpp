@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstdio>
 
+#include "common/file_io.hpp"
 #include "common/log.hpp"
 #include "linux/seccomp.hpp"
 
@@ -33,43 +34,9 @@ std::string hex(uint64_t v) {
 
 void add(std::string& k, const std::string& s) { k += std::to_string(s.size()) + ":" + s + ";"; }
 
-Result<std::string> read_all(const std::string& path) {
-    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
-    if (!fd) return sys_error("open " + path);
-    std::string out;
-    char buf[16384];
-    ssize_t n;
-    while ((n = ::read(fd.get(), buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
-    if (n < 0) return sys_error("read " + path);
-    return out;
-}
-
-Status write_atomic(const std::string& dir, const std::string& name, const std::string& data) {
-    if (::mkdir(dir.c_str(), 0700) < 0 && errno != EEXIST) return sys_error("mkdir " + dir);
-    std::string tmp = dir + "/." + name + "." + std::to_string(::getpid());
-    UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600));
-    if (!fd) return sys_error("create " + tmp);
-    if (::write(fd.get(), data.data(), data.size()) != static_cast<ssize_t>(data.size())) {
-        Error e = sys_error("write " + tmp);
-        ::unlink(tmp.c_str());
-        return e;
-    }
-    fd.reset();
-    if (::rename(tmp.c_str(), (dir + "/" + name).c_str()) < 0) {
-        Error e = sys_error("rename " + tmp);
-        ::unlink(tmp.c_str());
-        return e;
-    }
-    return {};
-}
-
 unsigned int filter_flags(const spec::Seccomp& p, bool notify) {
     unsigned int f = 0;
-    for (const auto& name : p.flags) {
-        if (name == "SECCOMP_FILTER_FLAG_TSYNC") f |= SECCOMP_FILTER_FLAG_TSYNC;
-        if (name == "SECCOMP_FILTER_FLAG_LOG") f |= SECCOMP_FILTER_FLAG_LOG;
-        if (name == "SECCOMP_FILTER_FLAG_SPEC_ALLOW") f |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
-    }
+    for (const auto& name : p.flags) f |= seccomp_kernel_flag(name);
     if (notify) {
         f |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
         // TSYNC and NEW_LISTENER together need TSYNC_ESRCH (libseccomp does the same).
@@ -108,7 +75,7 @@ Result<SeccompProgram> seccomp_program(const spec::Seccomp& profile, const std::
     std::string key = seccomp_cache_key(profile);
     std::string name = hex(fnv1a(key, 0xcbf29ce484222325ULL)) + hex(fnv1a(key, 0x84222325cbf29ce4ULL)) + ".bpf";
     if (!cache_dir.empty()) {
-        auto text = read_all(cache_dir + "/" + name);
+        auto text = read_whole_file(cache_dir + "/" + name, O_NOFOLLOW);
         // Layout: the key, '\0', the program. A hit needs the exact key.
         if (text && text->size() > key.size() + 1 && text->compare(0, key.size(), key) == 0 &&
             (*text)[key.size()] == '\0' && (text->size() - key.size() - 1) % sizeof(sock_filter) == 0) {
@@ -124,8 +91,9 @@ Result<SeccompProgram> seccomp_program(const spec::Seccomp& profile, const std::
         std::string data = key;
         data.push_back('\0');
         data.append(out.bpf.begin(), out.bpf.end());
-        if (Status st = write_atomic(cache_dir, name, data); !st)
-            log::debug("seccomp: not cached: " + st.error().message());
+        Status st = (::mkdir(cache_dir.c_str(), 0700) < 0 && errno != EEXIST) ? sys_error("mkdir " + cache_dir)
+                                                                             : write_file_atomic(cache_dir + "/" + name, data, 0600, O_NOFOLLOW);
+        if (!st) log::debug("seccomp: not cached: " + st.error().message());
     }
     return out;
 }

@@ -79,7 +79,10 @@ Status bind_console(int slave) {
 }  // namespace
 
 Result<UniqueFd> connect_console_socket(const std::string& path) {
-    const std::string what = "connect to console socket \"" + path + "\"";
+    return connect_unix_socket(path, "connect to console socket \"" + path + "\"");
+}
+
+Result<UniqueFd> connect_unix_socket(const std::string& path, const std::string& what) {
     struct sockaddr_un addr {};
     addr.sun_family = AF_UNIX;
     if (path.empty() || path.size() >= sizeof(addr.sun_path)) return Error(what, ENAMETOOLONG);

@@ -11,6 +11,8 @@
 
 namespace gocker {
 
+// A connected AF_UNIX stream socket to `path`; errors read "<what>: <reason>".
+Result<UniqueFd> connect_unix_socket(const std::string& path, const std::string& what);
 // Parent side: connect to the AF_UNIX stream socket at `path` (before clone, so the child inherits it).
 Result<UniqueFd> connect_console_socket(const std::string& path);
 
