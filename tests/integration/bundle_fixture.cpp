@@ -13,6 +13,8 @@
 #include <sstream>
 #include <thread>
 
+#include "common/file_io.hpp"
+
 namespace gocker::test {
 
 namespace fs = std::filesystem;
@@ -62,10 +64,8 @@ void ConfigEditor::drop_namespace(const std::string& type) {
 }
 
 std::string read_text(const std::string& path) {
-    std::ifstream in(path);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
+    auto text = read_whole_file(path);
+    return text ? *text : "";
 }
 
 void write_text(const std::string& path, const std::string& text, int mode) {

@@ -47,6 +47,40 @@ bool have_v1(const char* ctrl) {
     return cgroups::detect_layout().controllers().v1.count(ctrl) > 0;
 }
 
+// What a test starts by hand, undone however the test ends (a failed ASSERT returns early): the
+// cgroup is thawed, the child SIGKILLed and reaped, the pipe closed and the cgroup tree removed.
+// The normal path does the same through kill_and_reap() / close_fd(), which mark it done.
+class Leftovers {
+public:
+    Leftovers() = default;
+    Leftovers(const Leftovers&) = delete;
+    Leftovers& operator=(const Leftovers&) = delete;
+    ~Leftovers() {
+        kill_and_reap();
+        close_fd(fds[0]);
+        close_fd(fds[1]);
+        if (!cgroup_tree.empty() && fs::exists(cgroup_tree)) (void)cgroups::remove_cgroup_tree(cgroup_tree, 2000);
+    }
+    void kill_and_reap() {
+        if (child <= 0) return;
+        // A fatal signal reaches a frozen v2 task, but thaw first so nothing is left frozen.
+        if (!frozen_cgroup.empty() && fs::exists(frozen_cgroup + "/cgroup.freeze"))
+            (void)cgroups::write_cgroup_file(frozen_cgroup + "/cgroup.freeze", "0");
+        ::kill(child, SIGKILL);
+        ::waitpid(child, nullptr, 0);
+        child = -1;
+    }
+    static void close_fd(int& fd) {
+        if (fd >= 0) ::close(fd);
+        fd = -1;
+    }
+
+    pid_t child = -1;
+    int fds[2] = {-1, -1};
+    std::string frozen_cgroup;  // a v2 cgroup the child may be frozen in
+    std::string cgroup_tree;    // removed last, if it is still there
+};
+
 class CgroupsTest : public BundleTest {
 protected:
     void SetUp() override {
@@ -114,7 +148,8 @@ TEST_F(CgroupsTest, MemoryLimitOomKillsTheAllocatorNotTheInitAndEventsReportsIt)
             "echo dd=$? > /out/dd; sleep 100");
     ASSERT_EQ(create("oom").exit_code, 0);
     ASSERT_EQ(start("oom").exit_code, 0);
-    int pipefd[2];
+    Leftovers left;  // the `events` child and the pipe, if an ASSERT below fails
+    int (&pipefd)[2] = left.fds;
     ASSERT_EQ(::pipe2(pipefd, O_CLOEXEC), 0);
     pid_t events = ::fork();
     if (events == 0) {
@@ -123,7 +158,8 @@ TEST_F(CgroupsTest, MemoryLimitOomKillsTheAllocatorNotTheInitAndEventsReportsIt)
         ::execl(GOCKER_BINARY, GOCKER_BINARY, "--root", root_dir.c_str(), "events", "--interval", "60s", "oom", nullptr);
         _exit(127);
     }
-    ::close(pipefd[1]);
+    left.child = events;
+    Leftovers::close_fd(pipefd[1]);
     std::this_thread::sleep_for(500ms);  // let `events` read the OOM counter first
     write_text(out_file("go"), "");
     ASSERT_TRUE(wait_file_contains(out_file("dd"), "dd=")) << "the allocator never finished";
@@ -136,9 +172,8 @@ TEST_F(CgroupsTest, MemoryLimitOomKillsTheAllocatorNotTheInitAndEventsReportsIt)
         if (n > 0) seen.append(buf, static_cast<size_t>(n));
         else std::this_thread::sleep_for(100ms);
     }
-    ::kill(events, SIGKILL);
-    ::waitpid(events, nullptr, 0);
-    ::close(pipefd[0]);
+    left.kill_and_reap();
+    Leftovers::close_fd(pipefd[0]);
     EXPECT_NE(seen.find(R"({"type":"oom","id":"oom"})"), std::string::npos) << seen;
     EXPECT_GE(keyed(v1("memory", "oom") + "/memory.oom_control", "oom_kill"), 1u);
     EXPECT_EQ(status_of("oom"), "running");  // the init survived
@@ -306,8 +341,11 @@ TEST(CgroupV2Real, CloneIntoFreezeAndDeviceProgram) {
     std::string parent = "/" + random_name();
     auto m = cgroups::make_manager(cgroups::CgroupLayout{CgroupMode::v2, {bare}}, parent + "/c");
     ASSERT_TRUE(m);
-    ASSERT_TRUE((*m)->create());
     std::string dir = bare.mount_point + parent + "/c";
+    Leftovers left;  // the child, the pipe and the cgroup tree, if an ASSERT below fails
+    left.cgroup_tree = bare.mount_point + parent;
+    left.frozen_cgroup = dir;
+    ASSERT_TRUE((*m)->create());
     spec::DeviceCgroupRule deny_all{false, "a", std::nullopt, std::nullopt, "rwm"};
     spec::DeviceCgroupRule allow_zero{true, "c", 1, 5, "rw"};
     Status dev = (*m)->apply_device_rules({deny_all, allow_zero});
@@ -317,7 +355,7 @@ TEST(CgroupV2Real, CloneIntoFreezeAndDeviceProgram) {
     }
     ASSERT_TRUE(dev) << dev.error().message();
 
-    int pipefd[2];
+    int (&pipefd)[2] = left.fds;
     ASSERT_EQ(::pipe(pipefd), 0);
     struct clone_args args = {};
     args.flags = CLONE_INTO_CGROUP;
@@ -325,6 +363,7 @@ TEST(CgroupV2Real, CloneIntoFreezeAndDeviceProgram) {
     args.exit_signal = SIGCHLD;
     long pid = ::syscall(SYS_clone3, &args, sizeof args);
     ASSERT_GE(pid, 0) << "clone3(CLONE_INTO_CGROUP): " << errno;
+    if (pid > 0) left.child = static_cast<pid_t>(pid);
     if (pid == 0) {
         ::close(pipefd[0]);
         int null_fd = ::open("/dev/null", O_WRONLY);
@@ -336,7 +375,7 @@ TEST(CgroupV2Real, CloneIntoFreezeAndDeviceProgram) {
             ::usleep(20000);
         }
     }
-    ::close(pipefd[1]);
+    Leftovers::close_fd(pipefd[1]);
     char verdict[2] = {};
     ASSERT_EQ(::read(pipefd[0], verdict, 2), 2);
     EXPECT_EQ(verdict[0], 'D') << "/dev/null was not denied by the device program";
@@ -357,9 +396,8 @@ TEST(CgroupV2Real, CloneIntoFreezeAndDeviceProgram) {
     std::this_thread::sleep_for(200ms);
     EXPECT_GT(::read(pipefd[0], buf, sizeof buf), 0) << "the thawed child did not continue";
 
-    ::kill(static_cast<pid_t>(pid), SIGKILL);
-    ::waitpid(static_cast<pid_t>(pid), nullptr, 0);
-    ::close(pipefd[0]);
+    left.kill_and_reap();
+    Leftovers::close_fd(pipefd[0]);
     ASSERT_TRUE((*m)->destroy());
     EXPECT_FALSE(fs::exists(bare.mount_point + parent));
     // Limits through v2 controllers (memory, pids, hugetlb) need them enabled in the hierarchy

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/file_io.hpp"
 #include "integration/run_util.hpp"
 #include "linux/host_probe.hpp"
 #include "spec/config_io.hpp"
@@ -25,10 +26,8 @@ namespace fs = std::filesystem;
 std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
 
 std::string read_file(const std::string& path) {
-    std::ifstream in(path);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
+    auto text = read_whole_file(path);
+    return text ? *text : "";
 }
 
 void write_file(const std::string& path, const std::string& text) { std::ofstream(path) << text; }

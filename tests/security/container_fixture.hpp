@@ -18,16 +18,15 @@
 #include <string>
 #include <vector>
 
+#include "common/file_io.hpp"
 #include "integration/run_util.hpp"
 #include "spec/config_io.hpp"
 
 namespace gocker::test {
 
 inline std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
+    auto text = read_whole_file(path);
+    return text ? *text : "";
 }
 
 inline void spit(const std::string& path, const std::string& text, mode_t mode = 0644) {

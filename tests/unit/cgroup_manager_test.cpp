@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "common/file_io.hpp"
 #include "linux/cgroups/cgroup_fs.hpp"
 #include "linux/cgroups/hybrid_manager.hpp"
 #include "linux/cgroups/manager.hpp"
@@ -17,8 +18,8 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string slurp(const std::string& p) {
-    std::ifstream f(p);
-    return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    auto text = read_whole_file(p);
+    return text ? *text : "";
 }
 void touch(const std::string& p, const std::string& content = "") { std::ofstream(p) << content; }
 

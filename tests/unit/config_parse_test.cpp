@@ -5,10 +5,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "common/file_io.hpp"
 #include "spec/config_io.hpp"
 
 namespace fs = std::filesystem;
@@ -17,10 +19,8 @@ using namespace gocker::spec;
 namespace {
 
 std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
+    auto text = gocker::read_whole_file(p.string());
+    return text ? *text : "";
 }
 
 std::vector<fs::path> corpus(const char* kind, const char* verdict) {
@@ -30,6 +30,15 @@ std::vector<fs::path> corpus(const char* kind, const char* verdict) {
     std::sort(files.begin(), files.end());
     return files;
 }
+
+// Removes a directory when the test ends, also when an ASSERT returns early.
+struct RemoveDirAtExit {
+    std::string path;
+    ~RemoveDirAtExit() {
+        std::error_code ec;
+        if (!path.empty()) fs::remove_all(path, ec);
+    }
+};
 
 std::string parse_error(std::string_view json) {
     auto r = parse_config(json);
@@ -238,8 +247,10 @@ TEST(ConfigParse, SyntaxErrorsReportLineAndColumn) {
 }
 
 TEST(ConfigIo, LoadConfigReadsParsesAndValidates) {
-    fs::path dir = fs::temp_directory_path() / ("gocker-spec-test-" + std::to_string(::getpid()));
-    fs::create_directories(dir);
+    std::string tmpl = (fs::temp_directory_path() / "gocker-spec-test-XXXXXX").string();
+    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
+    RemoveDirAtExit remove_dir{tmpl};
+    fs::path dir = tmpl;
     std::ofstream(dir / "config.json") << R"({"ociVersion":"1.0.0","root":{"path":"rootfs"},"hostname":"h"})";
     auto cfg = load_config((dir / "config.json").string());
     ASSERT_FALSE(cfg.ok());
@@ -250,7 +261,6 @@ TEST(ConfigIo, LoadConfigReadsParsesAndValidates) {
     auto missing = load_config((dir / "nope.json").string());
     ASSERT_FALSE(missing.ok());
     EXPECT_EQ(missing.error().sys_errno(), ENOENT);
-    fs::remove_all(dir);
 }
 
 TEST(DefaultConfig, MatchesRuncSpecShape) {

@@ -11,6 +11,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/file_io.hpp"
 #include "linux/hooks.hpp"
 
 namespace gocker {
@@ -34,10 +35,8 @@ protected:
         return path;
     }
     std::string read(const std::string& name) {
-        std::ifstream in(dir_ + "/" + name);
-        std::stringstream s;
-        s << in.rdbuf();
-        return s.str();
+        auto text = read_whole_file(dir_ + "/" + name);
+        return text ? *text : "";
     }
     spec::Hook hook(std::string path, std::vector<std::string> args = {},
                     std::vector<std::string> env = {}, std::optional<int32_t> timeout = {}) {

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "common/fd.hpp"
+#include "common/file_io.hpp"
 #include "linux/safe_path.hpp"
 #include "linux/sysctl.hpp"
 
@@ -46,8 +47,8 @@ struct TempDir {
 void write_file(const std::string& path, const std::string& content) { std::ofstream(path) << content; }
 
 std::string read_file(const std::string& path) {
-    std::ifstream in(path);
-    return std::string(std::istreambuf_iterator<char>(in), {});
+    auto text = read_whole_file(path);
+    return text ? *text : "";
 }
 
 struct Checks {

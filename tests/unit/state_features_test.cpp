@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/file_io.hpp"
 #include "spec/features.hpp"
 #include "spec/state.hpp"
 
@@ -15,10 +16,8 @@ using namespace gocker::spec;
 namespace {
 
 std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
+    auto text = gocker::read_whole_file(p.string());
+    return text ? *text : "";
 }
 
 std::vector<fs::path> corpus(const char* kind, const char* verdict) {

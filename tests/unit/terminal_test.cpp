@@ -24,6 +24,15 @@
 namespace gocker {
 namespace {
 
+// Removes a directory when the test ends, also when an ASSERT returns early.
+struct RemoveDirAtExit {
+    std::string path;
+    ~RemoveDirAtExit() {
+        std::error_code ec;
+        if (!path.empty()) std::filesystem::remove_all(path, ec);
+    }
+};
+
 TEST(SendRecvFd, RoundTripKeepsTheFileAndTheName) {
     int sv[2];
     ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
@@ -62,6 +71,7 @@ TEST(SendRecvFd, MessageWithoutFdIsAnError) {
 TEST(ConsoleSocket, ConnectsToAListeningSocketAndReportsAMissingOne) {
     std::string dir_tmpl = (std::filesystem::temp_directory_path() / "gocker-term-XXXXXX").string();
     ASSERT_NE(mkdtemp(dir_tmpl.data()), nullptr);
+    RemoveDirAtExit remove_dir{dir_tmpl};
     const std::string path = dir_tmpl + "/console.sock";
     UniqueFd listener(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
     struct sockaddr_un addr {};
@@ -75,7 +85,6 @@ TEST(ConsoleSocket, ConnectsToAListeningSocketAndReportsAMissingOne) {
     ASSERT_FALSE(missing.ok());
     EXPECT_EQ(missing.error().message(),
               "connect to console socket \"" + dir_tmpl + "/nope.sock\": no such file or directory");
-    std::filesystem::remove_all(dir_tmpl);
 }
 
 TEST(SetupConsole, SendsAMasterThatCarriesTheChildsOutput) {
