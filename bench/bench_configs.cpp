@@ -4,10 +4,14 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <sstream>
+#include <vector>
 
 #include "spec/config_io.hpp"
 
@@ -145,11 +149,48 @@ const LargeConfig& large_config() {
     return large;
 }
 
+// The paths of the live TempRoots, for fail(). Never destroyed: fail() may run during exit.
+std::mutex& temp_roots_mutex() {
+    static auto* m = new std::mutex;
+    return *m;
+}
+std::vector<std::string>& temp_roots() {
+    static auto* roots = new std::vector<std::string>;
+    return *roots;
+}
+
+void remove_dir(const std::string& path) {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+}
+
 }  // namespace
 
 void fail(const std::string& what, const std::string& message) {
     std::fprintf(stderr, "micro_bench: %s: %s\n", what.c_str(), message.c_str());
+    {
+        std::lock_guard<std::mutex> lock(temp_roots_mutex());
+        for (const auto& path : temp_roots()) remove_dir(path);
+        temp_roots().clear();
+    }
     std::exit(1);
+}
+
+TempRoot::TempRoot() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "gocker-bench-XXXXXX").string();
+    if (!mkdtemp(tmpl.data())) fail("mkdtemp " + tmpl, "cannot make a temp dir");
+    path_ = tmpl;
+    std::lock_guard<std::mutex> lock(temp_roots_mutex());
+    temp_roots().push_back(path_);
+}
+
+TempRoot::~TempRoot() {
+    {
+        std::lock_guard<std::mutex> lock(temp_roots_mutex());
+        auto& roots = temp_roots();
+        roots.erase(std::remove(roots.begin(), roots.end(), path_), roots.end());
+    }
+    remove_dir(path_);
 }
 
 const std::string& default_config_json() {

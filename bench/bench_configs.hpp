@@ -17,7 +17,22 @@ const std::string& large_config_json();
 // Where the large config's seccomp section came from (for the benchmark label).
 const std::string& large_config_source();
 
-// Prints `what: message` to stderr and exits 1.
+// Prints `what: message` to stderr, removes every live TempRoot (std::exit skips their
+// destructors) and exits 1.
 [[noreturn]] void fail(const std::string& what, const std::string& message);
+
+// A fresh /tmp/gocker-bench-XXXXXX directory, removed by the destructor or, when a benchmark
+// fails half-way, by fail().
+class TempRoot {
+public:
+    TempRoot();
+    ~TempRoot();
+    TempRoot(const TempRoot&) = delete;
+    TempRoot& operator=(const TempRoot&) = delete;
+    const std::string& path() const { return path_; }
+
+private:
+    std::string path_;
+};
 
 }  // namespace gocker::bench

@@ -53,8 +53,8 @@ BENCHMARK(BM_SeccompCompileExportLarge);
 void BM_SeccompProgramCacheHit(benchmark::State& state) {
     state.SetLabel(large_config_source());
     const spec::Seccomp profile = large_profile();
-    std::string dir = (std::filesystem::temp_directory_path() / "gocker-bench-XXXXXX").string();
-    if (!mkdtemp(dir.data())) fail("mkdtemp " + dir, "cannot make the cache dir");
+    TempRoot cache;  // removed on return, or by fail()
+    const std::string& dir = cache.path();
     auto first = seccomp_program(profile, dir);
     if (!first.ok()) fail("seccomp_program", first.error().message());
     for (auto _ : state) {
@@ -64,8 +64,6 @@ void BM_SeccompProgramCacheHit(benchmark::State& state) {
         if (program->bpf != first->bpf) fail("seccomp_program", "the cached program differs from the compiled one");
         benchmark::DoNotOptimize(program);
     }
-    std::error_code ec;
-    std::filesystem::remove_all(dir, ec);
 }
 BENCHMARK(BM_SeccompProgramCacheHit);
 

@@ -12,25 +12,6 @@
 namespace gocker::bench {
 namespace {
 
-class TempRoot {
-public:
-    TempRoot() {
-        std::string tmpl = (std::filesystem::temp_directory_path() / "gocker-bench-XXXXXX").string();
-        if (!mkdtemp(tmpl.data())) fail("mkdtemp " + tmpl, "cannot make the state root");
-        path_ = tmpl;
-    }
-    ~TempRoot() {
-        std::error_code ec;
-        std::filesystem::remove_all(path_, ec);
-    }
-    TempRoot(const TempRoot&) = delete;
-    TempRoot& operator=(const TempRoot&) = delete;
-    const std::string& path() const { return path_; }
-
-private:
-    std::string path_;
-};
-
 ContainerRecord sample_record(const std::string& id) {
     ContainerRecord r;
     r.id = id;

@@ -31,15 +31,17 @@ cat "$bundle/config.json"
 # A real container, the seed's way: its own pid, uts, ipc, mount, network, cgroup and user
 # namespaces, container root mapped to host uid/gid 1000, a host directory as a read-only volume.
 ctr_bundle="$repo/bundles/out/demo-isolation"
+volume=""
+state_root=""
+cleanup() {
+    [[ -z $state_root ]] || "$runtime" --root "$state_root" delete --force demo >/dev/null 2>&1 || true
+    rm -rf -- ${volume:+"$volume"} ${state_root:+"$state_root"}
+}
 volume=$(mktemp -d)
+trap cleanup EXIT  # set before anything else can fail, so no temp dir is left behind
+state_root=$(mktemp -d)
 echo "a file from the host" >"$volume/hello.txt"
 chmod 755 "$volume"; chmod 644 "$volume/hello.txt"  # readable by the container's root (host uid 1000)
-state_root=$(mktemp -d)
-cleanup() {
-    "$runtime" --root "$state_root" delete --force demo >/dev/null 2>&1 || true
-    rm -rf -- "$volume" "$state_root"
-}
-trap cleanup EXIT
 
 step "bundles/make-bundle.sh: root mapped to host uid 1000, $volume mounted read-only at /data"
 "$repo/bundles/make-bundle.sh" --force --readonly --hostname gocker-demo --map-root 1000 \

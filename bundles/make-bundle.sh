@@ -163,32 +163,34 @@ find_runtime() {
 runtime=""
 [[ -n $from_config ]] || runtime=$(find_runtime)
 
-mkdir -p -- "$bundle"
 config="$bundle/config.json"
-if [[ -e $config ]]; then
-    (( force )) || die "$config exists (--force replaces it)"
-    rm -f -- "$config"
-fi
+[[ ! -e $config ]] || (( force )) || die "$config exists (--force replaces it)"
+
+# config.json is generated, edited and checked in a scratch directory and moved over DIR/config.json
+# only at the end: a bad option (a limit 'spec' refuses, a jq failure) leaves the old one as it was.
+work=$(mktemp -d "${TMPDIR:-/tmp}/make-bundle.XXXXXX") || die "mktemp -d failed"
+trap 'rm -rf -- "$work"' EXIT
+new_config="$work/config.json"
 
 if [[ -n $from_config ]]; then
     (( ${#spec_limits[@]} == 0 )) || die "--cpu-limit/--memory-limit/--pids-limit edit the generated config; with --from-config put them in FILE"
     [[ -r $from_config ]] || die "--from-config $from_config: cannot read it"
-    jq . "$from_config" >"$config.tmp" || die "--from-config $from_config: not valid JSON"
-    mv -f -- "$config.tmp" "$config"
+    jq . "$from_config" >"$new_config" || die "--from-config $from_config: not valid JSON"
 else
     (( pids_given )) || spec_limits+=(--pids-limit 20)
-    "$runtime" spec --bundle "$bundle" "${spec_limits[@]}" || die "'$runtime spec --bundle $bundle ${spec_limits[*]}' failed"
-    [[ -s $config ]] || die "'$runtime spec --bundle $bundle' wrote no $config"
+    "$runtime" spec --bundle "$work" "${spec_limits[@]}" || die "'$runtime spec ${spec_limits[*]}' failed"
+    [[ -s $new_config ]] || die "'$runtime spec' wrote no config.json"
 fi
 
 filter=""
 for edit in "${edits[@]}"; do filter+="${filter:+ | }($edit)"; done
-jq "${jq_args[@]}" "$filter" "$config" >"$config.tmp" || { rm -f -- "$config.tmp"; die "editing $config with jq failed"; }
-mv -f -- "$config.tmp" "$config"
+jq "${jq_args[@]}" "$filter" <"$new_config" >"$work/edited.json" || die "editing $config with jq failed"
+mv -f -- "$work/edited.json" "$new_config"
 
-root_path=$(jq -r '.root.path // empty' "$config")
+root_path=$(jq -r '.root.path // empty' "$new_config")
 [[ -n $root_path ]] || die "$config: /root/path is missing"
 [[ $root_path != /* ]] || die "$config: /root/path is absolute ($root_path); make-bundle only fills a path inside the bundle"
+mkdir -p -- "$bundle"
 rootfs_dst="$bundle/$root_path"
 if [[ -e $rootfs_dst ]]; then
     (( force )) || die "$rootfs_dst exists (--force replaces it)"
@@ -205,5 +207,8 @@ if (( map_root )); then
     # Container root owns its files: host ids map_uid:map_gid, as the seed's containers did.
     chown -R -h -- "$map_uid:$map_gid" "$rootfs_dst" || die "chown $rootfs_dst to $map_uid:$map_gid failed"
 fi
+
+# Last: the checked config replaces DIR/config.json (the old one, with --force).
+mv -f -- "$new_config" "$config" || die "cannot write $config"
 
 echo "make-bundle: bundle ready in $bundle (rootfs from $rootfs_src, ${copy_mode})"
