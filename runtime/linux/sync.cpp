@@ -10,8 +10,10 @@ namespace {
 struct Header {
     uint32_t type;
     int32_t err;
+    uint32_t more;  // 1: the text goes on in the next packet (same type); 0: last packet
 };
 
+// Text per packet. Longer texts (a state JSON with large annotations) go as several packets.
 constexpr size_t kMaxText = 8192;
 
 }  // namespace
@@ -38,33 +40,40 @@ Result<std::pair<SyncSocket, SyncSocket>> SyncSocket::make_pair() {
 
 Status SyncSocket::send(SyncType type, int err, std::string_view text) const {
     char buf[sizeof(Header) + kMaxText];
-    Header h{static_cast<uint32_t>(type), err};
-    memcpy(buf, &h, sizeof h);
-    size_t n = std::min(text.size(), kMaxText);
-    memcpy(buf + sizeof h, text.data(), n);
-    for (;;) {
-        ssize_t w = ::send(fd_.get(), buf, sizeof h + n, MSG_NOSIGNAL);
-        if (w >= 0) return {};
-        if (errno != EINTR) return sys_error(std::string("sync: send ") + sync_type_name(type));
-    }
+    do {
+        size_t n = std::min(text.size(), kMaxText);
+        Header h{static_cast<uint32_t>(type), err, n < text.size() ? 1u : 0u};
+        memcpy(buf, &h, sizeof h);
+        memcpy(buf + sizeof h, text.data(), n);
+        text.remove_prefix(n);
+        for (;;) {
+            ssize_t w = ::send(fd_.get(), buf, sizeof h + n, MSG_NOSIGNAL);
+            if (w >= 0) break;
+            if (errno != EINTR) return sys_error(std::string("sync: send ") + sync_type_name(type));
+        }
+    } while (!text.empty());
+    return {};
 }
 
 Result<SyncMsg> SyncSocket::recv() const {
     char buf[sizeof(Header) + kMaxText];
-    ssize_t n;
-    do {
-        n = ::recv(fd_.get(), buf, sizeof buf, 0);
-    } while (n < 0 && errno == EINTR);
-    if (n < 0) return sys_error("sync: receive");
-    if (n == 0) return Error("sync: peer closed the channel", EPIPE);
-    if (static_cast<size_t>(n) < sizeof(Header)) return Error("sync: short message", EPROTO);
-    Header h;
-    memcpy(&h, buf, sizeof h);
     SyncMsg m;
-    m.type = static_cast<SyncType>(h.type);
-    m.err = h.err;
-    m.text.assign(buf + sizeof h, static_cast<size_t>(n) - sizeof h);
-    return m;
+    for (bool first = true;; first = false) {
+        ssize_t n;
+        do {
+            n = ::recv(fd_.get(), buf, sizeof buf, 0);
+        } while (n < 0 && errno == EINTR);
+        if (n < 0) return sys_error("sync: receive");
+        if (n == 0) return Error("sync: peer closed the channel", EPIPE);
+        if (static_cast<size_t>(n) < sizeof(Header)) return Error("sync: short message", EPROTO);
+        Header h;
+        memcpy(&h, buf, sizeof h);
+        if (!first && static_cast<SyncType>(h.type) != m.type) return Error("sync: interleaved message", EPROTO);
+        m.type = static_cast<SyncType>(h.type);
+        m.err = h.err;
+        m.text.append(buf + sizeof h, static_cast<size_t>(n) - sizeof h);
+        if (!h.more) return m;
+    }
 }
 
 Status SyncSocket::expect(SyncType type) const {
