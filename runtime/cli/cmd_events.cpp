@@ -12,6 +12,7 @@
 #include "linux/cgroups/container_cgroup.hpp"
 #include "linux/cgroups/stats.hpp"
 #include "linux/cgroups/units.hpp"
+#include "linux/proc_info.hpp"
 
 namespace gocker::cli {
 namespace {
@@ -62,7 +63,7 @@ int cmd_events(const GlobalOptions& g, std::vector<std::string>& args) {
         if (now_ooms && *now_ooms > seen) {
             for (; seen < *now_ooms; ++seen) emit("oom", id, nullptr);
         }
-        if (derive_status(store, info->record) == spec::ContainerStatus::stopped) return 0;
+        if (!process_alive(info->record.pid, info->record.start_time)) return 0;  // stopped
         if (std::chrono::steady_clock::now() >= next_stats) {
             std::string data = cgroups::stats_json(**cg);
             emit("stats", id, &data);

@@ -147,11 +147,16 @@ int cmd_update(const GlobalOptions& g, std::vector<std::string>& args) {
     auto writes = cgroups::plan_resources(res, (*cg)->controllers());
     if (!writes) return report(std::move(writes).error().wrap(what));
     bool check = res.memory && res.memory->check_before_update && *res.memory->check_before_update;
-    if (auto saved = store.read_file(id, "config.json")) {
-        auto cfg = spec::parse_config(*saved);
-        if (cfg && cfg->linux && cfg->linux->resources && cfg->linux->resources->memory &&
-            cfg->linux->resources->memory->check_before_update)
-            check = check || *cfg->linux->resources->memory->check_before_update;
+    // The config the container was created with may ask for the check; it matters only for a
+    // memory limit, so it is read only then.
+    bool limit_set = res.memory && res.memory->limit && *res.memory->limit >= 0;
+    if (!check && limit_set) {
+        if (auto saved = store.read_file(id, "config.json")) {
+            auto cfg = spec::parse_config(*saved);
+            if (cfg && cfg->linux && cfg->linux->resources && cfg->linux->resources->memory &&
+                cfg->linux->resources->memory->check_before_update)
+                check = *cfg->linux->resources->memory->check_before_update;
+        }
     }
     Status st = check_memory_usage(**cg, res, check);
     if (st) st = (*cg)->apply(*writes);

@@ -46,6 +46,19 @@ Status make_cgroup_dirs(const std::string& root, const std::string& rel, std::ve
     return {};
 }
 
+// The cgroups directly below `dir` (its subdirectories), as full paths.
+static Result<std::vector<std::string>> child_cgroups(const std::string& dir) {
+    DIR* d = ::opendir(dir.c_str());
+    if (!d) return sys_error("open cgroup " + dir);
+    std::vector<std::string> children;
+    while (struct dirent* e = ::readdir(d)) {
+        std::string name = e->d_name;
+        if (e->d_type == DT_DIR && name != "." && name != "..") children.push_back(dir + "/" + name);
+    }
+    ::closedir(d);
+    return children;
+}
+
 static Status rmdir_retry(const std::string& dir, int timeout_ms) {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
     for (;;) {
@@ -59,15 +72,10 @@ Status remove_cgroup_tree(const std::string& dir, int timeout_ms) {
     // Nearly always a leaf: one rmdir. Only when it is busy are child cgroups looked for.
     if (::rmdir(dir.c_str()) == 0 || errno == ENOENT) return {};
     if (errno != EBUSY && errno != ENOTEMPTY) return sys_error("remove cgroup " + dir);
-    if (DIR* d = ::opendir(dir.c_str())) {
-        std::vector<std::string> children;
-        while (struct dirent* e = ::readdir(d)) {
-            std::string name = e->d_name;
-            if (e->d_type == DT_DIR && name != "." && name != "..") children.push_back(dir + "/" + name);
-        }
-        ::closedir(d);
-        for (const auto& c : children) GK_TRY(remove_cgroup_tree(c, timeout_ms));
-    } else if (errno == ENOENT) {
+    auto children = child_cgroups(dir);
+    if (children) {
+        for (const auto& c : *children) GK_TRY(remove_cgroup_tree(c, timeout_ms));
+    } else if (children.error().sys_errno() == ENOENT) {
         return {};
     }
     return rmdir_retry(dir, timeout_ms);
@@ -87,14 +95,8 @@ Result<std::vector<pid_t>> read_procs_recursive(const std::string& dir) {
         if (v > 0) out.push_back(static_cast<pid_t>(v));
         p = end;
     }
-    if (DIR* d = ::opendir(dir.c_str())) {
-        std::vector<std::string> children;
-        while (struct dirent* e = ::readdir(d)) {
-            std::string name = e->d_name;
-            if (e->d_type == DT_DIR && name != "." && name != "..") children.push_back(dir + "/" + name);
-        }
-        ::closedir(d);
-        for (const auto& c : children) {
+    if (auto children = child_cgroups(dir)) {
+        for (const auto& c : *children) {
             auto more = read_procs_recursive(c);
             if (more) out.insert(out.end(), more->begin(), more->end());
         }

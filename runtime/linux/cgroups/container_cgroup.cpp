@@ -12,7 +12,7 @@ Result<std::unique_ptr<CgroupManager>> create_container_cgroup(const spec::Confi
     const spec::Linux* lnx = cfg.linux ? &*cfg.linux : nullptr;
     const std::string* requested = lnx && lnx->cgroups_path ? &*lnx->cgroups_path : nullptr;
     std::string path = GK_TRY(resolve_cgroup_path(requested, id));
-    CgroupLayout layout = detect_layout();
+    const CgroupLayout& layout = detect_layout();
     if (layout.hierarchies.empty()) {
         if (lnx && lnx->resources && !(*lnx->resources == spec::Resources{}))
             return Error("/linux/resources: no cgroup filesystem is mounted on this host", ENODEV);
@@ -48,10 +48,12 @@ Result<std::unique_ptr<CgroupManager>> create_container_cgroup(const spec::Confi
 }
 
 Result<std::unique_ptr<CgroupManager>> open_container_cgroup(const std::string& state_dir) {
-    std::string file = state_dir + "/" + std::string(kStateFile);
-    if (!path_exists(file)) return Error("the container has no cgroup", ENOENT);
-    std::string json = GK_TRY(read_cgroup_file(file));
-    return load_manager(detect_layout(), json);
+    auto json = read_cgroup_file(state_dir + "/" + std::string(kStateFile));
+    if (!json) {
+        if (json.error().sys_errno() == ENOENT) return Error("the container has no cgroup", ENOENT);
+        return std::move(json).error();
+    }
+    return load_manager(detect_layout(), *json);
 }
 
 }  // namespace gocker::cgroups

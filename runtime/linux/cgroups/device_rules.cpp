@@ -111,25 +111,30 @@ std::vector<struct bpf_insn> device_program(const std::vector<spec::DeviceCgroup
 
 Status load_and_attach_device_program(int cgroup_fd, const std::vector<struct bpf_insn>& prog) {
     static const char license[] = "GPL";
-    std::vector<char> log_buf(16384, '\0');
     union bpf_attr load;
     std::memset(&load, 0, sizeof load);
     load.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
     load.insns = reinterpret_cast<uint64_t>(prog.data());
     load.insn_cnt = static_cast<uint32_t>(prog.size());
     load.license = reinterpret_cast<uint64_t>(license);
-    load.log_buf = reinterpret_cast<uint64_t>(log_buf.data());
-    load.log_size = static_cast<uint32_t>(log_buf.size());
-    load.log_level = 1;
+    // Without a log first: the verifier then records nothing (and a long program cannot fill
+    // the log and fail with ENOSPC). Only a refused program is loaded again, with the log.
     UniqueFd fd(static_cast<int>(::syscall(SYS_bpf, BPF_PROG_LOAD, &load, sizeof load)));
     if (!fd) {
         Error e = sys_error("load the device eBPF program (" + std::to_string(prog.size()) + " instructions)");
-        // The verifier's last line says why; keep the message to one line.
-        std::string why(log_buf.data());
-        while (!why.empty() && why.back() == '\n') why.pop_back();
-        size_t nl = why.rfind('\n');
-        if (!why.empty()) e.wrap("verifier: " + (nl == std::string::npos ? why : why.substr(nl + 1)));
-        return e;
+        std::vector<char> log_buf(16384, '\0');
+        load.log_buf = reinterpret_cast<uint64_t>(log_buf.data());
+        load.log_size = static_cast<uint32_t>(log_buf.size() - 1);
+        load.log_level = 1;
+        fd.reset(static_cast<int>(::syscall(SYS_bpf, BPF_PROG_LOAD, &load, sizeof load)));
+        if (!fd) {
+            // The verifier's last line says why; keep the message to one line.
+            std::string why(log_buf.data());
+            while (!why.empty() && why.back() == '\n') why.pop_back();
+            size_t nl = why.rfind('\n');
+            if (!why.empty()) e.wrap("verifier: " + (nl == std::string::npos ? why : why.substr(nl + 1)));
+            return e;
+        }
     }
     union bpf_attr attach;
     std::memset(&attach, 0, sizeof attach);

@@ -25,11 +25,12 @@ ControllerSet HybridManager::controllers() const {
 }
 
 Status HybridManager::create() {
-    GK_TRY(v1_.create());
-    GK_TRY(v2_.create());
+    Status st = v1_.create();
+    if (st) st = v2_.create();
+    // Also on failure: destroy() removes what was made from this list.
     created_ = v1_.created_dirs();
     created_.insert(created_.end(), v2_.created_dirs().begin(), v2_.created_dirs().end());
-    return {};
+    return st;
 }
 
 Status HybridManager::apply(const std::vector<CgroupWrite>& writes) {
@@ -50,10 +51,7 @@ Status HybridManager::attach(pid_t pid, bool cloned_into_v2) {
     return v2_.attach(pid, cloned_into_v2);
 }
 
-Result<std::vector<pid_t>> HybridManager::procs() const {
-    if (v1_.controllers().v1.empty()) return v2_.procs();
-    return v1_.procs();
-}
+Result<std::vector<pid_t>> HybridManager::procs() const { return v1_.procs(); }
 
 Status HybridManager::freeze(bool frozen) {
     if (v1_.version_of("freezer")) return v1_.freeze(frozen);

@@ -6,6 +6,7 @@
 
 #include <map>
 
+#include "common/log.hpp"
 #include "linux/cgroups/cgroup_fs.hpp"
 #include "linux/cgroups/hybrid_manager.hpp"
 
@@ -21,6 +22,8 @@ CgroupLayout layout_from(CgroupMode mode, const std::vector<MountInfo>& mounts,
                          const std::vector<CgroupController>& controllers) {
     CgroupLayout out;
     out.mode = mode;
+    // Each v1 controller is listed once, at its first mount (cgroup_controllers_from), so a
+    // hierarchy mounted twice yields one Hierarchy.
     std::map<std::string, Hierarchy> v1;
     for (const auto& c : controllers) {
         if (c.version != 1) continue;
@@ -29,15 +32,7 @@ CgroupLayout layout_from(CgroupMode mode, const std::vector<MountInfo>& mounts,
         h.mount_point = c.mount_point;
         h.controllers.insert(c.name);
     }
-    // Keep the first mount of each controller (a hierarchy may be bind-mounted twice).
-    std::set<std::string> seen;
-    for (auto& [mp, h] : v1) {
-        bool dup = false;
-        for (const auto& c : h.controllers) dup = dup || seen.count(c);
-        if (dup) continue;
-        seen.insert(h.controllers.begin(), h.controllers.end());
-        out.hierarchies.push_back(h);
-    }
+    for (auto& [mp, h] : v1) out.hierarchies.push_back(std::move(h));
     if (mode == CgroupMode::v2 || mode == CgroupMode::hybrid) {
         std::string v2_mount;
         for (const auto& m : mounts) {
@@ -58,10 +53,8 @@ CgroupLayout layout_from(CgroupMode mode, const std::vector<MountInfo>& mounts,
     return out;
 }
 
-CgroupLayout detect_layout() {
-    static const CgroupLayout layout = [] {
-        return layout_from(detect_cgroup_mode(), host_mountinfo(), list_cgroup_controllers());
-    }();
+const CgroupLayout& detect_layout() {
+    static const CgroupLayout layout = layout_from(detect_cgroup_mode(), host_mountinfo(), list_cgroup_controllers());
     return layout;
 }
 
@@ -69,6 +62,39 @@ Result<std::string> CgroupManager::read(const std::string& controller, const std
     std::string dir = dir_of(controller);
     if (dir.empty()) return Error("the " + controller + " cgroup controller is not available", ENODEV);
     return read_cgroup_file(dir + "/" + file);
+}
+
+Status apply_writes(const CgroupManager& m, const std::vector<CgroupWrite>& writes) {
+    std::vector<const CgroupWrite*> retry;
+    auto write_one = [&](const CgroupWrite& w) -> Status {
+        // controller "" is a cgroup.* core file: the v2 directory.
+        std::string dir = m.dir_of(w.controller);
+        if (dir.empty()) return Error(w.field + ": the " + w.controller + " cgroup controller is not available", ENODEV);
+        std::string file = dir + "/" + w.file;
+        // Write first: the file is there on nearly every kernel, and looking first costs one
+        // more system call per write. Only a failed write asks whether the file exists.
+        Status st = write_cgroup_file(file, w.value);
+        if (!st && !path_exists(file)) {
+            if (!w.fallback_file.empty() && path_exists(dir + "/" + w.fallback_file)) {
+                st = write_cgroup_file(dir + "/" + w.fallback_file, w.fallback_value);
+            } else if (w.optional) {
+                log::warning(w.field + ": " + file + " does not exist on this kernel; the value is not applied");
+                return {};
+            }
+        }
+        if (!st) return std::move(st).error().wrap(w.field);
+        return {};
+    };
+    for (const auto& w : writes) {
+        Status st = write_one(w);
+        if (!st) {
+            int e = st.error().sys_errno();
+            if (e == EINVAL || e == EBUSY || e == EPERM) retry.push_back(&w);
+            else return st;
+        }
+    }
+    for (const CgroupWrite* w : retry) GK_TRY(write_one(*w));
+    return {};
 }
 
 Result<std::unique_ptr<CgroupManager>> make_manager(const CgroupLayout& layout, const std::string& path) {

@@ -35,7 +35,8 @@ struct CgroupLayout {
 // From the host's mounts and controllers (host_probe.hpp); layout_from is pure for tests.
 CgroupLayout layout_from(CgroupMode mode, const std::vector<MountInfo>& mounts,
                          const std::vector<CgroupController>& controllers);
-CgroupLayout detect_layout();
+// The host's layout, probed once per process.
+const CgroupLayout& detect_layout();
 
 class CgroupManager {
 public:
@@ -57,7 +58,7 @@ public:
     virtual Status apply(const std::vector<CgroupWrite>& writes) = 0;
     // cgroup v2: load and attach the device eBPF program. v1: nothing (plan has the writes).
     virtual Status apply_device_rules(const std::vector<spec::DeviceCgroupRule>& rules) = 0;
-    // An O_PATH|O_DIRECTORY fd of the v2 directory, for clone3's CLONE_INTO_CGROUP; -1 if none.
+    // An O_DIRECTORY fd of the v2 directory, for clone3's CLONE_INTO_CGROUP; -1 if none.
     virtual int clone_into_fd() const = 0;
     // Moves `pid` into every hierarchy (skipping v2 when it was cloned there).
     virtual Status attach(pid_t pid, bool cloned_into_v2) = 0;
@@ -76,6 +77,9 @@ protected:
     std::string path_;
     std::vector<std::string> created_;
 };
+
+// The write loop shared by the managers: in order, refused writes retried once at the end.
+Status apply_writes(const CgroupManager& m, const std::vector<CgroupWrite>& writes);
 
 // `path` as resolved by resolve_cgroup_path. Error when the host has no cgroup filesystem.
 Result<std::unique_ptr<CgroupManager>> make_manager(const CgroupLayout& layout, const std::string& path);

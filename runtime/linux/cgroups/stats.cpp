@@ -21,11 +21,15 @@ uint64_t number(const CgroupManager& m, const std::string& ctrl, const std::stri
     return std::strtoull(text->c_str(), nullptr, 10);
 }
 
-uint64_t keyed(const CgroupManager& m, const std::string& ctrl, const std::string& file, const std::string& key) {
-    auto text = m.read(ctrl, file);
+// `key` of a "key value" file already read (0 when the read failed or the key is missing).
+uint64_t keyed(const Result<std::string>& text, const std::string& key) {
     uint64_t v = 0;
     if (text) flat_keyed_value(*text, key, v);
     return v;
+}
+
+uint64_t keyed(const CgroupManager& m, const std::string& ctrl, const std::string& file, const std::string& key) {
+    return keyed(m.read(ctrl, file), key);
 }
 
 void field(Writer& w, const char* key, uint64_t v) {
@@ -41,10 +45,11 @@ void cpu(Writer& w, const CgroupManager& m) {
     w.StartObject();
     w.Key("usage");
     w.StartObject();
+    auto stat = m.read("cpu", "cpu.stat");  // without the cpu controller: an error, and no system call
     if (v == 2) {
-        field(w, "total", keyed(m, "cpu", "cpu.stat", "usage_usec") * 1000);
-        field(w, "kernel", keyed(m, "cpu", "cpu.stat", "system_usec") * 1000);
-        field(w, "user", keyed(m, "cpu", "cpu.stat", "user_usec") * 1000);
+        field(w, "total", keyed(stat, "usage_usec") * 1000);
+        field(w, "kernel", keyed(stat, "system_usec") * 1000);
+        field(w, "user", keyed(stat, "user_usec") * 1000);
     } else if (acct) {
         field(w, "total", number(m, "cpuacct", "cpuacct.usage"));
         w.Key("percpu");
@@ -62,10 +67,9 @@ void cpu(Writer& w, const CgroupManager& m) {
     if (v) {
         w.Key("throttling");
         w.StartObject();
-        field(w, "periods", keyed(m, "cpu", "cpu.stat", "nr_periods"));
-        field(w, "throttled_periods", keyed(m, "cpu", "cpu.stat", "nr_throttled"));
-        field(w, "throttled_time", v == 2 ? keyed(m, "cpu", "cpu.stat", "throttled_usec") * 1000
-                                         : keyed(m, "cpu", "cpu.stat", "throttled_time"));
+        field(w, "periods", keyed(stat, "nr_periods"));
+        field(w, "throttled_periods", keyed(stat, "nr_throttled"));
+        field(w, "throttled_time", v == 2 ? keyed(stat, "throttled_usec") * 1000 : keyed(stat, "throttled_time"));
         w.EndObject();
     }
     w.EndObject();
@@ -88,7 +92,7 @@ void memory(Writer& w, const CgroupManager& m) {
     w.StartObject();
     auto stat = m.read("memory", "memory.stat");
     if (v == 1) {
-        field(w, "cache", keyed(m, "memory", "memory.stat", "cache"));
+        field(w, "cache", keyed(stat, "cache"));
         auto entry = [&](const char* key, const std::string& p) {
             memory_entry(w, key, number(m, "memory", p + "usage_in_bytes"), number(m, "memory", p + "max_usage_in_bytes"),
                          number(m, "memory", p + "failcnt"), number(m, "memory", p + "limit_in_bytes"));
@@ -98,7 +102,7 @@ void memory(Writer& w, const CgroupManager& m) {
         entry("kernel", "memory.kmem.");
         entry("kernelTCP", "memory.kmem.tcp.");
     } else {
-        field(w, "cache", keyed(m, "memory", "memory.stat", "file"));
+        field(w, "cache", keyed(stat, "file"));
         memory_entry(w, "usage", number(m, "memory", "memory.current"), number(m, "memory", "memory.peak"),
                      keyed(m, "memory", "memory.events", "max"), number(m, "memory", "memory.max"));
         memory_entry(w, "swap", number(m, "memory", "memory.swap.current"), number(m, "memory", "memory.swap.peak"),

@@ -1,48 +1,16 @@
 #include "linux/cgroups/v1_manager.hpp"
 
+#include <array>
 #include <cerrno>
 #include <chrono>
+#include <optional>
 #include <thread>
 
 #include <unistd.h>
 
-#include "common/log.hpp"
 #include "linux/cgroups/cgroup_fs.hpp"
 
 namespace gocker::cgroups {
-
-Status apply_writes(const CgroupManager& m, const std::vector<CgroupWrite>& writes) {
-    std::vector<const CgroupWrite*> retry;
-    auto write_one = [&](const CgroupWrite& w) -> Status {
-        // controller "" is a cgroup.* core file: the v2 directory.
-        std::string dir = m.dir_of(w.controller);
-        if (dir.empty()) return Error(w.field + ": the " + w.controller + " cgroup controller is not available", ENODEV);
-        std::string file = dir + "/" + w.file;
-        // Write first: the file is there on nearly every kernel, and looking first costs one
-        // more system call per write. Only a failed write asks whether the file exists.
-        Status st = write_cgroup_file(file, w.value);
-        if (!st && !path_exists(file)) {
-            if (!w.fallback_file.empty() && path_exists(dir + "/" + w.fallback_file)) {
-                st = write_cgroup_file(dir + "/" + w.fallback_file, w.fallback_value);
-            } else if (w.optional) {
-                log::warning(w.field + ": " + file + " does not exist on this kernel; the value is not applied");
-                return {};
-            }
-        }
-        if (!st) return std::move(st).error().wrap(w.field);
-        return {};
-    };
-    for (const auto& w : writes) {
-        Status st = write_one(w);
-        if (!st) {
-            int e = st.error().sys_errno();
-            if (e == EINVAL || e == EBUSY || e == EPERM) retry.push_back(&w);
-            else return st;
-        }
-    }
-    for (const CgroupWrite* w : retry) GK_TRY(write_one(*w));
-    return {};
-}
 
 V1Manager::V1Manager(std::vector<Hierarchy> hierarchies, std::string path) : hierarchies_(std::move(hierarchies)) {
     path_ = std::move(path);
@@ -67,15 +35,24 @@ ControllerSet V1Manager::controllers() const {
 }
 
 // A new v1 cpuset starts with no CPUs and no memory nodes, and a task cannot join it until
-// both are set: copy them from the parent, top-down, as runc does.
-static Status init_cpuset(const std::string& dir) {
-    std::string parent = dir.substr(0, dir.rfind('/'));
-    for (const char* f : {"cpuset.cpus", "cpuset.mems"}) {
-        std::string mine = GK_TRY(read_cgroup_file(dir + "/" + f));
-        if (mine.find_first_not_of(" \n") != std::string::npos) continue;
-        std::string theirs = GK_TRY(read_cgroup_file(parent + "/" + f));
-        while (!theirs.empty() && theirs.back() == '\n') theirs.pop_back();
-        GK_TRY(write_cgroup_file(dir + "/" + f, theirs));
+// both are set: copy them from the parent, top-down, as runc does. Called for each level from
+// the top, `inherited` carries the previous level's cpus and mems (read from the parent
+// directory only at the top level), so that no file is read twice.
+static Status init_cpuset(const std::string& dir, std::array<std::optional<std::string>, 2>& inherited) {
+    static constexpr const char* kFiles[] = {"cpuset.cpus", "cpuset.mems"};
+    auto trimmed = [](std::string s) {
+        while (!s.empty() && s.back() == '\n') s.pop_back();
+        return s;
+    };
+    for (size_t i = 0; i < inherited.size(); ++i) {
+        std::string file = dir + "/" + kFiles[i];
+        std::string mine = GK_TRY(read_cgroup_file(file));
+        if (mine.find_first_not_of(" \n") != std::string::npos) {
+            inherited[i] = trimmed(std::move(mine));  // set already: it is what the next level gets
+            continue;
+        }
+        if (!inherited[i]) inherited[i] = trimmed(GK_TRY(read_cgroup_file(dir.substr(0, dir.rfind('/')) + "/" + kFiles[i])));
+        GK_TRY(write_cgroup_file(file, *inherited[i]));
     }
     return {};
 }
@@ -87,8 +64,9 @@ Status V1Manager::create() {
             // Every level, not only the ones we made: a parent such as /gocker made by a
             // concurrent create may not have its cpus/mems yet. Writes only fill empty files,
             // with the values the other create would write, so the race is harmless.
+            std::array<std::optional<std::string>, 2> inherited;
             for (size_t slash = path_.find('/', 1);; slash = path_.find('/', slash + 1)) {
-                GK_TRY(init_cpuset(h.mount_point + path_.substr(0, slash)));
+                GK_TRY(init_cpuset(h.mount_point + path_.substr(0, slash), inherited));
                 if (slash == std::string::npos) break;
             }
         }

@@ -27,7 +27,4 @@ private:
     std::vector<Hierarchy> hierarchies_;
 };
 
-// The write loop shared by the managers: in order, refused writes retried once at the end.
-Status apply_writes(const CgroupManager& m, const std::vector<CgroupWrite>& writes);
-
 }  // namespace gocker::cgroups

@@ -9,7 +9,6 @@
 
 #include "linux/cgroups/cgroup_fs.hpp"
 #include "linux/cgroups/device_rules.hpp"
-#include "linux/cgroups/v1_manager.hpp"
 
 namespace gocker::cgroups {
 
@@ -34,7 +33,13 @@ ControllerSet V2Manager::controllers() const {
 
 Status V2Manager::create() {
     GK_TRY(make_cgroup_dirs(hierarchy_.mount_point, path_, created_));
-    dir_fd_.reset(::open(dir_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    return open_dir();
+}
+
+// One descriptor for both uses: CLONE_INTO_CGROUP takes any fd of the directory, and
+// BPF_PROG_ATTACH needs a real one (not O_PATH).
+Status V2Manager::open_dir() {
+    dir_fd_.reset(::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!dir_fd_) return sys_error("open cgroup " + dir_);
     return {};
 }
@@ -73,9 +78,8 @@ Status V2Manager::apply(const std::vector<CgroupWrite>& writes) {
 
 Status V2Manager::apply_device_rules(const std::vector<spec::DeviceCgroupRule>& rules) {
     if (rules.empty()) return {};
-    UniqueFd fd(::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (!fd) return sys_error("open cgroup " + dir_);
-    Status st = load_and_attach_device_program(fd.get(), device_program(rules));
+    if (!dir_fd_) GK_TRY(open_dir());
+    Status st = load_and_attach_device_program(dir_fd_.get(), device_program(rules));
     if (!st) return std::move(st).error().wrap("/linux/resources/devices: " + dir_);
     return {};
 }

@@ -30,6 +30,8 @@ public:
     Status enable_controllers(const std::set<std::string>& needed);
 
 private:
+    Status open_dir();
+
     Hierarchy hierarchy_;
     std::string dir_;
     UniqueFd dir_fd_;
