@@ -16,6 +16,8 @@
 
 #include "common/fd.hpp"
 #include "common/file_io.hpp"
+#include "linux/namespaces.hpp"
+#include "spec/oci_names.hpp"
 #include "common/result.hpp"
 
 namespace gocker {
@@ -97,11 +99,6 @@ constexpr std::array<RlimitName, 16> kRlimits = {{
 }};
 
 // OCI namespace type -> /proc/self/ns entry.
-constexpr std::array<std::pair<const char*, const char*>, 8> kNamespaces = {{
-    {"pid", "pid"}, {"network", "net"}, {"mount", "mnt"}, {"ipc", "ipc"}, {"uts", "uts"},
-    {"user", "user"}, {"cgroup", "cgroup"}, {"time", "time"},
-}};
-
 // Each probe passes arguments the kernel rejects up front (bad size or flags), so nothing is
 // opened, cloned or closed: ENOSYS means the syscall is missing, anything else that it exists.
 SyscallProbe probe_syscall(const char* name, long nr, long a1, long a2, long a3, long a4, long a5) {
@@ -311,9 +308,10 @@ HostReport probe_host() {
     r.cgroup_mode = detect_cgroup_mode();
     r.controllers = list_cgroup_controllers();
 
-    for (const auto& [type, proc] : kNamespaces) {
+    for (std::string_view type : spec::names::namespace_types) {
         struct stat st;
-        r.namespaces[type] = ::lstat((std::string("/proc/self/ns/") + proc).c_str(), &st) == 0;
+        r.namespaces[std::string(type)] =
+            ::lstat((std::string("/proc/self/ns/") + namespace_proc_name(type)).c_str(), &st) == 0;
     }
 
     std::string max_userns = trim(read_text("/proc/sys/user/max_user_namespaces"));

@@ -82,7 +82,6 @@ Result<NamespacePlan> plan_namespaces(const spec::Linux* linux_cfg) {
             }
             if (ns.type == "pid") plan.new_pid = true;
             if (ns.type == "mount") plan.new_mount = true;
-            if (ns.type == "uts") plan.new_uts = true;
             continue;
         }
         UniqueFd fd = GK_TRY(open_namespace(ns));

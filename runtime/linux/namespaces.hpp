@@ -38,7 +38,7 @@ struct NamespacePlan {
     UniqueFd join_pid;                      // joined by the parent for its children
     UniqueFd join_time;
     bool new_time = false;                  // unshared by the parent for its children
-    bool new_user = false, new_pid = false, new_mount = false, new_uts = false;
+    bool new_user = false, new_pid = false, new_mount = false;
     bool joined_user = false;
     uint64_t unshare_after_join = 0;        // with a joined user ns, new namespaces are unshared in the child
 };

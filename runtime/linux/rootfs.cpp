@@ -243,7 +243,8 @@ Status move_into(const std::string& rootfs) {
     return ok_status();
 }
 
-Status mask_path(int root_fd, const std::string& path) {
+// `null`: the container's /dev/null, opened and checked by the first masked file and reused.
+Status mask_path(int root_fd, const std::string& path, UniqueFd& null) {
     const std::string what = "mask " + path;
     auto opened = safe_path::open_in_root(root_fd, path, O_PATH);
     if (!opened) {
@@ -263,11 +264,14 @@ Status mask_path(int root_fd, const std::string& path) {
         if (!mnt) return sys_error(what + ": tmpfs");
     } else {
         // Only the real null device may cover a file: the image could have swapped /dev/null.
-        UniqueFd null = GK_TRY_CTX(safe_path::open_in_root(root_fd, "/dev/null", O_PATH | O_NOFOLLOW), what);
-        struct stat ns {};
-        if (::fstat(null.get(), &ns) != 0) return sys_error(what + ": stat /dev/null");
-        if (!S_ISCHR(ns.st_mode) || major(ns.st_rdev) != 1 || minor(ns.st_rdev) != 3)
-            return Error(what + ": /dev/null in the container is not the 1:3 character device");
+        if (!null) {
+            UniqueFd dev_null = GK_TRY_CTX(safe_path::open_in_root(root_fd, "/dev/null", O_PATH | O_NOFOLLOW), what);
+            struct stat ns {};
+            if (::fstat(dev_null.get(), &ns) != 0) return sys_error(what + ": stat /dev/null");
+            if (!S_ISCHR(ns.st_mode) || major(ns.st_rdev) != 1 || minor(ns.st_rdev) != 3)
+                return Error(what + ": /dev/null in the container is not the 1:3 character device");
+            null = std::move(dev_null);
+        }
         mnt.reset(::open_tree(null.get(), "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH));
         if (!mnt) return sys_error(what + ": bind /dev/null");
     }
@@ -360,7 +364,8 @@ Status enter_rootfs(const RootfsSpec& spec) {
     if (!root) return sys_error("open the new root");
     if (lx) {
         GK_TRY(apply_sysctls(lx->sysctl));
-        for (const auto& p : lx->masked_paths) GK_TRY(mask_path(root.get(), p));
+        UniqueFd null;
+        for (const auto& p : lx->masked_paths) GK_TRY(mask_path(root.get(), p, null));
         for (const auto& p : lx->readonly_paths) GK_TRY(readonly_path(root.get(), p));
     }
     if (cfg.root && cfg.root->readonly) GK_TRY(remount_root_readonly());

@@ -72,12 +72,20 @@ Result<UniqueFd> create_in_root(int root_fd, const std::string& path, Kind kind,
     }
     if (!parent) parent.reset(raw_openat2(root_fd, ".", O_PATH | O_DIRECTORY));
     if (!parent) return sys_error("open the root filesystem");
+    bool full_path_missing = !comps.empty();  // the fast path just found it missing
     while (i < comps.size()) {
         const bool last = i + 1 == comps.size();
         const int want = O_PATH | ((last && kind == Kind::file) ? 0 : O_DIRECTORY);
         // Resolve the whole prefix from the root each time, so that symlinks met on the way are
         // interpreted relative to the container's "/" rather than the host's.
-        int fd = raw_openat2(root_fd, join(comps, i + 1), want);
+        int fd;
+        if (last && full_path_missing) {
+            fd = -1;
+            errno = ENOENT;
+        } else {
+            fd = raw_openat2(root_fd, join(comps, i + 1), want);
+        }
+        full_path_missing = false;
         if (fd >= 0) {
             parent.reset(fd);
             ++i;
