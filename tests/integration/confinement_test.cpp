@@ -98,12 +98,7 @@ TEST_F(Confinement, NonRootUserWithoutAmbientHasNoCapabilities) {
 TEST_F(Confinement, TheHostsLastCapabilityCountsNotTheContainers) {
     std::string decoy = tmp_ + "/cap_last_cap";
     test::spit(decoy, "29\n");
-    spec::Mount m;
-    m.destination = "/proc/sys/kernel/cap_last_cap";
-    m.source = decoy;
-    m.type = "bind";
-    m.options = {"bind", "ro"};
-    cfg_.mounts.push_back(m);
+    add_bind(decoy, "/proc/sys/kernel/cap_last_cap", {"bind", "ro"});
     spec::Capabilities c;
     c.bounding = c.effective = c.permitted = {"CAP_KILL"};
     cfg_.process->capabilities = c;

@@ -71,6 +71,16 @@ protected:
 
     void write_config() { spit(bundle_ + "/config.json", spec::config_to_json(cfg_)); }
 
+    // Adds a bind mount of host `source` at `destination` to the config.
+    void add_bind(const std::string& source, const std::string& destination, std::vector<std::string> options) {
+        spec::Mount m;
+        m.destination = destination;
+        m.source = source;
+        m.type = "bind";
+        m.options = std::move(options);
+        cfg_.mounts.push_back(std::move(m));
+    }
+
     RunResult gocker(std::vector<std::string> args, int timeout_ms = 30000) {
         args.insert(args.begin(), {binary_, "--root", root_});
         return run_cmd(args, "", timeout_ms);

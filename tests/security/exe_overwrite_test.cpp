@@ -47,12 +47,7 @@ protected:
         auto& ns = cfg_.linux->namespaces;
         ns.erase(std::remove_if(ns.begin(), ns.end(), [](const spec::Namespace& n) { return n.type == "pid"; }),
                  ns.end());
-        spec::Mount out;
-        out.destination = "/out";
-        out.source = tmp_ + "/out";
-        out.type = "bind";
-        out.options = {"rbind", "rw"};
-        cfg_.mounts.push_back(out);
+        add_bind(tmp_ + "/out", "/out", {"rbind", "rw"});
         if (all_caps) cfg_.process->capabilities.reset();
         std::string p = std::to_string(victim_pid);
         RunResult r = run_script(

@@ -34,12 +34,7 @@ protected:
 
 TEST_F(ProcRedirect, SysctlWriteIsNotRedirectedByABindMount) {
     // A bind mount of a host file over the sysctl the runtime is about to write.
-    spec::Mount m;
-    m.destination = "/proc/sys/kernel/domainname";
-    m.source = victim_;
-    m.type = "bind";
-    m.options = {"bind", "rw"};
-    cfg_.mounts.push_back(m);
+    add_bind(victim_, "/proc/sys/kernel/domainname", {"bind", "rw"});
     cfg_.linux->sysctl["kernel.domainname"] = "redirected";
     RunResult r = run_script("proc-sysctl", "cat /proc/sys/kernel/domainname");
     EXPECT_EQ(test::slurp(victim_), "UNTOUCHED") << "the runtime's sysctl write went to the host file: " << r.out
@@ -47,12 +42,7 @@ TEST_F(ProcRedirect, SysctlWriteIsNotRedirectedByABindMount) {
 }
 
 TEST_F(ProcRedirect, OomScoreAdjWriteIsNotRedirected) {
-    spec::Mount m;
-    m.destination = "/proc/self/oom_score_adj";
-    m.source = victim_;
-    m.type = "bind";
-    m.options = {"bind", "rw"};
-    cfg_.mounts.push_back(m);
+    add_bind(victim_, "/proc/self/oom_score_adj", {"bind", "rw"});
     cfg_.process->oom_score_adj = 500;
     RunResult r = run_script("proc-oom", "cat /proc/self/oom_score_adj");
     EXPECT_EQ(test::slurp(victim_), "UNTOUCHED") << r.out << r.err;
