@@ -44,7 +44,7 @@ Status SyncSocket::send(SyncType type, int err, std::string_view text) const {
         size_t n = std::min(text.size(), kMaxText);
         Header h{static_cast<uint32_t>(type), err, n < text.size() ? 1u : 0u};
         memcpy(buf, &h, sizeof h);
-        memcpy(buf + sizeof h, text.data(), n);
+        if (n) memcpy(buf + sizeof h, text.data(), n);  // an empty view may have a null data()
         text.remove_prefix(n);
         for (;;) {
             ssize_t w = ::send(fd_.get(), buf, sizeof h + n, MSG_NOSIGNAL);
