@@ -36,8 +36,13 @@ conf_install_packages() {
         chmod 755 /usr/sbin/policy-rc.d
     fi
     conf_log "installing ${missing[*]}"
-    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 install -y -qq \
+    # Inside conf_init's private network namespace the mirror is unreachable: apt runs in the
+    # network namespace the suite was started from (conf_init keeps it open on an inherited fd).
+    local net=()
+    [[ -n ${_CONF_OUTER_NET_FD:-} && -e /proc/self/fd/$_CONF_OUTER_NET_FD ]] &&
+        net=(nsenter "--net=/proc/self/fd/$_CONF_OUTER_NET_FD")
+    DEBIAN_FRONTEND=noninteractive "${net[@]}" apt-get -o DPkg::Lock::Timeout=900 update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive "${net[@]}" apt-get -o DPkg::Lock::Timeout=900 install -y -qq \
         --no-install-recommends "${missing[@]}" >/dev/null
 }
 
@@ -47,8 +52,10 @@ conf_init() {
     CONF_NAME=$1; shift
     (( EUID == 0 )) || conf_die "must run as root"
     if [[ ${_CONF_IN_NS:-} != "$CONF_NAME" ]]; then
-        exec env _CONF_IN_NS="$CONF_NAME" unshare --mount --net --propagation private --fork \
-            bash "$0" "$@"
+        local outer_net
+        exec {outer_net}</proc/self/ns/net
+        exec env _CONF_IN_NS="$CONF_NAME" _CONF_OUTER_NET_FD="$outer_net" \
+            unshare --mount --net --propagation private --fork bash "$0" "$@"
     fi
     ip link set lo up
     mount -t tmpfs -o mode=755 tmpfs /run
