@@ -131,6 +131,14 @@ conf_summary() {
     (( CONF_FAILED == 0 ))
 }
 
+# conf_http_get HOST PORT [PATH]: prints the answer (headers and body) to an HTTP/1.0 GET, made with
+# bash's /dev/tcp (the rootfs's static busybox wget segfaults when run on this host); fails when
+# nothing answers within 5 s.
+conf_http_get() {
+    timeout 5 bash -c 'exec 3<>"/dev/tcp/$1/$2" && printf "GET %s HTTP/1.0\r\nHost: %s\r\n\r\n" "$3" "$1" >&3 && cat <&3' \
+        conf_http_get "$1" "$2" "${3:-/}"
+}
+
 # conf_rootfs_tar OUT.tar: the project's busybox rootfs as a plain tar (for `podman import`,
 # `docker import`, or a layer). Builds the rootfs when it is missing.
 conf_rootfs_tar() {
