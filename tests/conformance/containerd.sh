@@ -31,7 +31,6 @@ printf '#!/bin/sh\nexec ctr --address %q --namespace %q "$@"\n' "$SOCK" "$NS" >"
 chmod 755 "$CTR"
 RUN=("$CTR" run --rm --runc-binary "$RT")                 # a foreground run that removes itself
 RUND=("$CTR" run -d --runc-binary "$RT")                  # a detached run
-BUSYBOX=$CONF_ROOT_DIR/rootfs/out/busybox/bin/busybox      # wget on the host side
 
 # ---- containerd, private to this run -----------------------------------------------------------
 cat >"$CONF_TMP/containerd.toml" <<EOF
@@ -314,10 +313,11 @@ conf_check "default network: only lo" sc_net_none
 sc_net_host() {
     start_detached web1 --net-host -- sh -c 'mkdir /www && echo served-by-ctr >/www/index.html && exec httpd -f -p 127.0.0.1:18080 -h /www' || return 1
     local i
-    for i in $(seq 50); do
-        "$BUSYBOX" wget -q -O "$CONF_TMP/web1.out" http://127.0.0.1:18080/ 2>/dev/null && break; sleep 0.2
+    for i in $(seq 25); do
+        conf_http_get 127.0.0.1 18080 >"$CONF_TMP/web1.out" 2>&1 && grep -qF served-by-ctr "$CONF_TMP/web1.out" && break
+        sleep 0.2
     done
-    grep -qF served-by-ctr "$CONF_TMP/web1.out" 2>/dev/null || { note "wget http://127.0.0.1:18080/ failed"; return 1; }
+    grep -qF served-by-ctr "$CONF_TMP/web1.out" || { note "GET http://127.0.0.1:18080/ failed"; return 1; }
     conf_run "${RUN[@]}" --net-host "$IMAGE" net2 readlink /proc/self/ns/net &&
         expect_eq "network namespace" "$(tail -n 1 "$CONF_TMP/last.log")" "$(readlink /proc/self/ns/net)"
 }
@@ -337,5 +337,10 @@ sc_nothing_left() {
 }
 conf_check "nothing left: no task, container, shim process or container cgroup" sc_nothing_left
 
+# On failure, containerd's errors (its log goes with $CONF_TMP): the runtime's messages are there.
+if (( CONF_FAILED )); then
+    conf_log "containerd's errors (last 30):"
+    grep 'level=error' "$CONF_TMP/containerd.log" | tail -n 30 | sed 's/^/    /' >&2
+fi
 conf_log "done in ${SECONDS}s"
 conf_summary
