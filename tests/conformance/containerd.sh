@@ -339,8 +339,8 @@ conf_check "nothing left: no task, container, shim process or container cgroup" 
 
 # On failure, containerd's errors (its log goes with $CONF_TMP): the runtime's messages are there.
 if (( CONF_FAILED )); then
-    conf_log "containerd's errors (last 30):"
-    grep 'level=error' "$CONF_TMP/containerd.log" | tail -n 30 | sed 's/^/    /' >&2
+    conf_log "containerd's errors (last 12):"
+    grep 'level=error' "$CONF_TMP/containerd.log" | tail -n 12 | cut -c1-600 | sed 's/^/    /' >&2
 fi
 conf_log "done in ${SECONDS}s"
 conf_summary

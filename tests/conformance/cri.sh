@@ -88,7 +88,7 @@ mkdir -p "$CONF_TMP/bin" "$CONF_TMP/cni/net.d" "$CONF_TMP/logs" "$CONF_TMP/json"
 
 CRICTL=$CONF_TMP/bin/crictl
 CTR=$CONF_TMP/bin/ctr
-printf 'runtime-endpoint: unix://%s\nimage-endpoint: unix://%s\ntimeout: 60\n' "$SOCK" "$SOCK" >"$CONF_TMP/crictl.yaml"
+printf 'runtime-endpoint: unix://%s\nimage-endpoint: unix://%s\ntimeout: 30\n' "$SOCK" "$SOCK" >"$CONF_TMP/crictl.yaml"
 printf '#!/bin/sh\nexec %q --config %q "$@"\n' "$CRI_CRICTL" "$CONF_TMP/crictl.yaml" >"$CRICTL"
 printf '#!/bin/sh\nexec ctr --address %q --namespace k8s.io "$@"\n' "$SOCK" >"$CTR"
 chmod 755 "$CRICTL" "$CTR"
@@ -227,9 +227,9 @@ create_start() {
 ctr_field() { "$CRICTL" inspect "$1" 2>/dev/null | jq -r "$2"; }
 ctr_state() { ctr_field "$1" .status.state; }
 
-# wait_state CID STATE [seconds]: polls `crictl inspect`.
+# wait_state CID STATE [seconds, default 20]: polls `crictl inspect`.
 wait_state() {
-    local i n=$(( ${3:-30} * 5 ))
+    local i n=$(( ${3:-20} * 5 ))
     for (( i = 0; i < n; i++ )); do [[ $(ctr_state "$1") == "$2" ]] && return 0; sleep 0.2; done
     note "container $1 is '$(ctr_state "$1")', expected $2"
     "$CRICTL" inspect "$1" 2>&1 | jq -c '.status | del(.mounts, .labels, .annotations)' >>"$CONF_TMP/last.log" 2>&1
@@ -259,7 +259,7 @@ conf_check "runp starts a pod sandbox (SANDBOX_READY)" sc_runp
 
 sc_logs() {
     create_start hello -- sh -c 'echo "hello from a pod"; echo "to stderr" >&2' &&
-        wait_state "$CID" CONTAINER_EXITED && wait_logs "$CID" "hello from a pod" && wait_logs "$CID" "to stderr"
+        wait_logs "$CID" "hello from a pod" && wait_logs "$CID" "to stderr"
 }
 conf_check "create + start a container; crictl logs shows its stdout and stderr" sc_logs
 
@@ -269,10 +269,9 @@ sc_shared_net() {
     create_start server -- sh -c "$SERVE" && wait_state "$CID" CONTAINER_RUNNING || return 1
     SERVER=$CID
     create_start client -- sh -c 'for i in $(seq 50); do wget -q -O- http://127.0.0.1:8080/ && exit 0; sleep 0.2; done; exit 1' &&
-        wait_state "$CID" CONTAINER_EXITED && wait_logs "$CID" "served in pod1" &&
-        expect_eq "client exit code" "$(ctr_field "$CID" .status.exitCode)" 0
+        wait_logs "$CID" "served in pod1"
 }
-conf_check "two containers of a pod share its network (wget 127.0.0.1:8080 from the other)" sc_shared_net
+conf_check "two containers of a pod share its network (one fetches 127.0.0.1:8080 from the other)" sc_shared_net
 
 # node_get HOST PORT TEXT: the node's side (this network namespace) fetches / and finds TEXT.
 node_get() {
@@ -295,9 +294,12 @@ sc_host_port() {
 conf_check "published port: hostPort $HOST_PORT (CNI portmap) reaches the pod's server" sc_host_port
 
 # Exit codes and reasons, as the kubelet reads them.
+FINISHED=()               # containers whose command ends, for crictl rm
 sc_exit() {
     local name=$1 code=$2 reason=$3 filter=$4; shift 4
-    create_start "$name" "$filter" -- "$@" && wait_state "$CID" CONTAINER_EXITED || return 1
+    create_start "$name" "$filter" -- "$@" || return 1
+    FINISHED+=("$CID")
+    wait_state "$CID" CONTAINER_EXITED || return 1
     expect_eq "exit code" "$(ctr_field "$CID" .status.exitCode)" "$code" &&
         expect_eq reason "$(ctr_field "$CID" .status.reason)" "$reason"
 }
@@ -345,12 +347,14 @@ sc_stop_kill() {
 }
 conf_check "crictl stop -t 2 of a container ignoring SIGTERM: killed, exit code 137" sc_stop_kill
 sc_rm() {
-    local id left
-    for id in $("$CRICTL" ps -a -q --state exited); do conf_run "$CRICTL" rm "$id" || return 1; done
-    left=$("$CRICTL" ps -a -q --state exited)
-    [[ -z $left ]] || { note "exited containers left: $left"; return 1; }
+    local id
+    (( ${#FINISHED[@]} )) || { note "no container to remove"; return 1; }
+    for id in "${FINISHED[@]}"; do
+        conf_run "$CRICTL" rm "$id" || return 1
+        ! "$CRICTL" ps -a -q | grep -qx "$id" || { note "$id is still listed"; return 1; }
+    done
 }
-conf_check "crictl rm removes the exited containers" sc_rm
+conf_check "crictl rm removes exited containers (exit 0, exit 3, OOMKilled)" sc_rm
 sc_rm_force() {
     create_start doomed -- sleep 300 && wait_state "$CID" CONTAINER_RUNNING &&
         conf_run "$CRICTL" rm -f "$CID" && ! "$CRICTL" ps -a -q | grep -qx "$CID"
@@ -388,8 +392,8 @@ conf_check "nothing left: no pod, container, shim, container cgroup, mount or ne
 
 # On failure, containerd's errors (its log goes with $CONF_TMP): the runtime's messages are there.
 if (( CONF_FAILED )); then
-    conf_log "containerd's errors (last 30):"
-    grep 'level=error' "$CONF_TMP/containerd.log" | tail -n 30 | sed 's/^/    /' >&2
+    conf_log "containerd's errors (last 12):"
+    grep 'level=error' "$CONF_TMP/containerd.log" | tail -n 12 | cut -c1-600 | sed 's/^/    /' >&2
 fi
 conf_log "done in ${SECONDS}s"
 
