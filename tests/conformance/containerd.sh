@@ -247,6 +247,18 @@ sc_host_pid() {
         grep -qF "sees pid $$" "$CONF_TMP/last.log" && ! grep -qx "own pid 1" "$CONF_TMP/last.log"
 }
 conf_check "--with-ns pid:<this script's> joins the host pid namespace" sc_host_pid
+# Without a pid namespace of its own, the shim kills what the init left behind when it exits
+# (`kill --all ID 9` on the stopped container, as runc's libcontainer allows).
+sc_host_pid_leftovers() {
+    local child i
+    start_detached hpid2 --with-ns "pid:/proc/$$/ns/pid" -- sh -c 'sleep 300 & echo "child=$!"; sleep 3' &&
+        wait_log "$CONF_TMP/logs/hpid2.log" child= && wait_status hpid2 STOPPED || return 1
+    child=$(sed -n 's/^child=//p' "$CONF_TMP/logs/hpid2.log")
+    for i in $(seq 25); do [[ -d /proc/$child ]] || return 0; sleep 0.2; done
+    note "the init's child $child still runs after the init exited"; return 1
+}
+conf_check "host pid namespace: the init's leftover child is killed when the init exits" sc_host_pid_leftovers
+remove hpid2
 conf_skip "--init" "ctr 1.6 has no --init"
 
 # Detached: ps, logs, a signal its trap sees, pause/resume, exec, kill --all.
@@ -334,13 +346,16 @@ sc_nothing_left() {
     [[ -z $left ]] || { note "shims still running: $left"; return 1; }
     left=$(find /sys/fs/cgroup/*/"$NS" -mindepth 1 -type d 2>/dev/null)
     [[ -z $left ]] || { note "cgroups left: $left"; return 1; }
+    left=$(awk -v t="$CONF_TMP/" 'index($5, t) == 1 { print $5 }' /proc/self/mountinfo)
+    [[ -z $left ]] || { note "mounts left: $left"; return 1; }
 }
-conf_check "nothing left: no task, container, shim process or container cgroup" sc_nothing_left
+conf_check "nothing left: no task, container, shim process, container cgroup or rootfs mount" sc_nothing_left
 
 # On failure, containerd's errors (its log goes with $CONF_TMP): the runtime's messages are there.
 if (( CONF_FAILED )); then
-    conf_log "containerd's errors (last 12):"
-    grep 'level=error' "$CONF_TMP/containerd.log" | tail -n 12 | cut -c1-600 | sed 's/^/    /' >&2
+    conf_log "containerd's last errors (each once):"
+    grep 'level=error' "$CONF_TMP/containerd.log" | sed -E 's/^.* error=//; t; s/^.* msg=//' | sed -E 's/[0-9a-f]{64}/<id>/g' |
+        cut -c1-500 | awk '!seen[$0]++' | tail -n 8 | sed 's/^/    /' >&2
 fi
 conf_log "done in ${SECONDS}s"
 conf_summary

@@ -392,8 +392,9 @@ conf_check "nothing left: no pod, container, shim, container cgroup, mount or ne
 
 # On failure, containerd's errors (its log goes with $CONF_TMP): the runtime's messages are there.
 if (( CONF_FAILED )); then
-    conf_log "containerd's errors (last 12):"
-    grep 'level=error' "$CONF_TMP/containerd.log" | tail -n 12 | cut -c1-600 | sed 's/^/    /' >&2
+    conf_log "containerd's last errors (each once):"
+    grep 'level=error' "$CONF_TMP/containerd.log" | sed -E 's/^.* error=//; t; s/^.* msg=//' | sed -E 's/[0-9a-f]{64}/<id>/g' |
+        cut -c1-500 | awk '!seen[$0]++' | tail -n 8 | sed 's/^/    /' >&2
 fi
 conf_log "done in ${SECONDS}s"
 
