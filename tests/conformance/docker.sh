@@ -14,17 +14,7 @@ EXEC_XFAIL=${EXEC_XFAIL-"gocker-runtime has no exec yet (issue #12)"}
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
-# The namespaces we start in: dockerd must never run in these.
-if [[ -z ${_CONF_IN_NS:-} ]]; then
-    export CONF_DOCKER_HOST_NETNS=$(readlink /proc/self/ns/net)
-    export CONF_DOCKER_HOST_MNTNS=$(readlink /proc/self/ns/mnt)
-fi
-conf_init docker "$@"
-
-[[ $(readlink /proc/self/ns/net) != "${CONF_DOCKER_HOST_NETNS:-}" ]] ||
-    conf_die "still in the starting network namespace: refusing to start dockerd"
-[[ $(readlink /proc/self/ns/mnt) != "${CONF_DOCKER_HOST_MNTNS:-}" ]] ||
-    conf_die "still in the starting mount namespace: refusing to start dockerd"
+conf_init docker "$@"     # from here on: private mount + network namespaces (conf_init checks it)
 
 RUNTIME=$(conf_runtime)
 conf_install_packages docker.io tini iptables util-linux
@@ -37,12 +27,13 @@ MY_NETNS=$(readlink /proc/self/ns/net)
 
 D=$CONF_TMP
 mkdir -p "$D/bin" "$D/cli" "$D/containerd/root" "$D/containerd/state" "$D/containerd/opt" \
-    "$D/docker/data" "$D/docker/exec" "$D/etc-docker"
+    "$D/docker/data" "$D/docker/exec"
 ln -s "$DOCKER_BIN" "$D/bin/docker"
 export PATH="$D/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 export DOCKER_HOST="unix://$D/docker.sock" DOCKER_CONFIG="$D/cli"
-# dockerd and containerd also look at these default paths; in this mount namespace they are empty.
-mount -t tmpfs -o mode=755 tmpfs /etc/docker 2>/dev/null || true
+# dockerd writes its trust key to /etc/docker/key.json whatever its flags say (docker.io ships the
+# directory): in this mount namespace it is an empty tmpfs.
+mount -t tmpfs -o mode=755 tmpfs /etc/docker || conf_die "cannot mount a tmpfs on /etc/docker"
 
 CONTAINERD_PID= DOCKERD_PID=
 
@@ -257,6 +248,12 @@ scn_detached_ps_logs() {
         conf_run docker ps --filter name=det --format '{{.Names}} {{.Status}}' && has 'det Up' &&
         wait_for 10 logs_have det hello-detached && conf_run docker logs det && has hello-detached
 }
+# The runtime under test holds the container: docker's shim gives it --root EXEC-ROOT/runtime-runc/moby.
+scn_runtime_state() {
+    local id; id=$(docker inspect -f '{{.Id}}' det) &&
+        conf_run "$RUNTIME" --root "$D/docker/exec/runtime-runc/moby" state "$id" &&
+        grep -qE '"status": *"running"' "$LOG"
+}
 scn_exec() { conf_run docker exec det sh -c 'echo exec-in-$(hostname)' && has exec-in-; }
 scn_top() { conf_run docker top det && has 'sleep 300'; }
 scn_pause() {
@@ -347,6 +344,7 @@ check "run -v: read-write and :ro volumes"           scn_volume
 check "run --init: docker-init is pid 1"             scn_init
 check "run --pid host"                               scn_pid_host
 check "run -d, ps, logs"                             scn_detached_ps_logs
+check "the runtime's own state says running"         scn_runtime_state
 check_exec "exec in a running container"             scn_exec
 check "top"                                          scn_top
 check "pause and unpause (freezer state)"            scn_pause
@@ -358,11 +356,11 @@ check "rm -f of a running container"                 scn_rm_force
 check "network none: only lo"                        scn_net_none
 check "network host: dockerd's network namespace"    scn_net_host
 check "bridge network, -p 18080:80 reached at 127.0.0.1:18080" scn_bridge_port
-rm_ctr det upd sig stp rst web
+rm_ctr det upd sig stp rst rmf web
 
 # ---------------------------------------------------------------------------------------------
 # Tear-down, checked: nothing of this run may be left once dockerd and containerd are stopped.
-scn_no_container() { conf_run docker ps -aq && [[ ! -s $LOG ]]; }
+scn_no_container() { conf_run docker ps -a --format "{{.Names}} {{.Status}}" && [[ ! -s $LOG ]]; }
 # Our daemons, their shims and proxies (they all live in this run's private network namespace),
 # and whatever is still in a container cgroup of this run.
 leftover_pids() {
