@@ -49,7 +49,7 @@ conf_init() {
     if [[ ${_CONF_IN_NS:-} != "$CONF_NAME" ]]; then
         exec env _CONF_IN_NS="$CONF_NAME" \
             _CONF_OUTER_MNTNS="$(readlink /proc/self/ns/mnt)" _CONF_OUTER_NETNS="$(readlink /proc/self/ns/net)" \
-            unshare --mount --net --propagation private --fork bash "$0" "$@"
+            unshare --mount --net --propagation private --fork --kill-child=TERM bash "$0" "$@"
     fi
     # _CONF_IN_NS alone is not trusted (it could come from the caller's environment): the tmpfs on
     # /run below must never land in the namespaces the suite was started in, nor in pid 1's.
@@ -67,6 +67,9 @@ conf_init() {
     CONF_FAILURES=()
     CONF_CLEANUPS=()
     trap conf_cleanup EXIT
+    # A signal (or the death of the unshare process above, which sends TERM) ends the suite through
+    # its EXIT trap, so that its daemons are still stopped and its files removed.
+    trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM
 }
 
 # conf_on_exit CMD...: run CMD at exit (last registered first), even when the suite fails.
