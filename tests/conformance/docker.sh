@@ -167,7 +167,7 @@ out() { tr -d '\r' <"$LOG"; }
 # cg CONTROLLER NAME FILE: a file of container NAME's cgroup, read on the host
 cg() {
     local id; id=$(docker inspect -f '{{.Id}}' "$2") || return 1
-    cat "/sys/fs/cgroup/$1$CGROUP_PARENT/$id/$3"
+    cat "/sys/fs/cgroup/$1$CGROUP_PARENT/$id/$3" 2>&1
 }
 logs_have() { docker logs "$1" 2>&1 | grep -qF -- "$2"; }
 state_is() { [[ $(docker inspect -f '{{.State.Status}}' "$1" 2>/dev/null) == "$2" ]]; }
@@ -226,6 +226,18 @@ scn_limits() {
         'echo mem=$(cat /sys/fs/cgroup/memory/memory.limit_in_bytes); echo quota=$(cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us);
          echo period=$(cat /sys/fs/cgroup/cpu/cpu.cfs_period_us); echo pids=$(cat /sys/fs/cgroup/pids/pids.max)' &&
         has mem=67108864 && has quota=50000 && has period=100000 && has pids=64
+}
+scn_ulimit() {
+    conf_run docker run --rm --ulimit nofile=512:1024 "$IMG" sh -c 'echo soft=$(ulimit -Sn) hard=$(ulimit -Hn)' &&
+        has 'soft=512 hard=1024'
+}
+scn_sysctl() {
+    conf_run docker run --rm --sysctl net.ipv4.ip_unprivileged_port_start=42 "$IMG" cat /proc/sys/net/ipv4/ip_unprivileged_port_start &&
+        [[ $(out) == 42 ]]
+}
+scn_shm_size() { conf_run docker run --rm --shm-size 8m "$IMG" df -k /dev/shm && grep -qE '^shm +8192 ' "$LOG"; }
+scn_wait() {
+    conf_run docker run -d --name wt "$IMG" sh -c 'sleep 1; exit 3' && conf_run docker wait wt && [[ $(out) == 3 ]]
 }
 scn_hostname() { conf_run docker run --rm --hostname gocker-box "$IMG" hostname && [[ $(out) == gocker-box ]]; }
 scn_volume() {
@@ -339,6 +351,10 @@ else
     selected "run --privileged" && conf_skip "run --privileged" "this host's capability bounding set lacks some capabilities ($(awk '/^CapBnd/ {print $2}' /proc/self/status)); docker asks for all of them"
 fi
 check "run -m/--cpus/--pids-limit: in the container's cgroup" scn_limits
+check "run --ulimit nofile=512:1024"                 scn_ulimit
+check "run --sysctl (a network namespace sysctl)"    scn_sysctl
+check "run --shm-size 8m"                            scn_shm_size
+check "run -d, then wait gives the exit code"        scn_wait
 check "run --hostname"                               scn_hostname
 check "run -v: read-write and :ro volumes"           scn_volume
 check "run --init: docker-init is pid 1"             scn_init
@@ -356,7 +372,7 @@ check "rm -f of a running container"                 scn_rm_force
 check "network none: only lo"                        scn_net_none
 check "network host: dockerd's network namespace"    scn_net_host
 check "bridge network, -p 18080:80 reached at 127.0.0.1:18080" scn_bridge_port
-rm_ctr det upd sig stp rst rmf web
+rm_ctr det upd sig stp rst rmf web wt
 
 # ---------------------------------------------------------------------------------------------
 # Tear-down, checked: nothing of this run may be left once dockerd and containerd are stopped.
