@@ -4,8 +4,14 @@
 # network namespace (conf_init), with every state, run and config directory under $CONF_TMP.
 # docker0 and the NAT rules dockerd makes exist only in that private network namespace.
 #
-# usage: sudo tests/conformance/docker.sh        (GOCKER_RUNTIME=/path/to/runtime to test another one;
-#                                                  CONF_TIMEOUT=seconds per client command, default 120)
+# usage: sudo tests/conformance/docker.sh
+# environment: GOCKER_RUNTIME=PATH      the runtime to test (default build/gocker-runtime; /usr/sbin/runc
+#                                       checks the scenarios themselves)
+#              EXEC_XFAIL=              the exec scenarios become plain checks
+#              CONF_DOCKER_ONLY=REGEX   only the scenarios whose description matches
+#              CONF_DOCKER_STORAGE=vfs  another storage driver than overlay2
+#              CONF_DOCKER_FORCE_PRIVILEGED=1  run --privileged even where the bounding set is not full
+#              CONF_TIMEOUT=SECONDS     for each client command (default 120)
 set -uo pipefail
 
 # The scenarios that need the runtime's exec are expected to fail while this is not empty
@@ -17,7 +23,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 conf_init docker "$@"     # from here on: private mount + network namespaces (conf_init checks it)
 
 RUNTIME=$(conf_runtime)
-conf_install_packages docker.io tini iptables util-linux
+conf_install_packages docker.io tini iptables bsdutils   # bsdutils: script(1), for -t
 
 DOCKER_BIN=/usr/bin/docker          # Debian's client (another docker may come first in PATH)
 IMG=gocker-conf/busybox:latest
