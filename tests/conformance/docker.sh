@@ -11,6 +11,7 @@
 #              CONF_DOCKER_ONLY=REGEX   only the scenarios whose description matches
 #              CONF_DOCKER_STORAGE=vfs  another storage driver than overlay2
 #              CONF_DOCKER_FORCE_PRIVILEGED=1  run --privileged even where the bounding set is not full
+#              CONF_DOCKER_LOGS=DIR     keep dockerd.log and containerd.log there (the run's directory is removed)
 #              CONF_TIMEOUT=SECONDS     for each client command (default 120)
 set -uo pipefail
 
@@ -81,6 +82,11 @@ remove_cgroups() {
     done
 }
 
+keep_logs() {
+    [[ -n ${CONF_DOCKER_LOGS:-} ]] || return 0
+    mkdir -p "$CONF_DOCKER_LOGS" && cp "$D/dockerd.log" "$D/containerd.log" "$CONF_DOCKER_LOGS/" 2>/dev/null
+}
+
 stop_daemons() {   # idempotent
     if [[ -n $DOCKERD_PID ]] && kill -0 "$DOCKERD_PID" 2>/dev/null; then
         local ids; ids=$(timeout 30 docker ps -aq 2>/dev/null)
@@ -99,6 +105,7 @@ unmount_tmp() {
     done
 }
 conf_on_exit unmount_tmp
+conf_on_exit keep_logs
 conf_on_exit remove_cgroups
 conf_on_exit kill_shims_and_containers
 conf_on_exit stop_daemons
