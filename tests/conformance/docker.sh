@@ -252,6 +252,43 @@ scn_shm_size() { conf_run docker run --rm --shm-size 8m "$IMG" df -k /dev/shm &&
 scn_wait() {
     conf_run docker run -d --name wt "$IMG" sh -c 'sleep 1; exit 3' && conf_run docker wait wt && [[ $(out) == 3 ]]
 }
+scn_cap_drop_all() {
+    conf_run docker run --rm --cap-drop ALL "$IMG" grep -E '^Cap(Prm|Eff|Bnd)' /proc/self/status &&
+        [[ $(grep -c ':[[:space:]]*0000000000000000$' "$LOG") == 3 ]]
+}
+scn_no_new_privs() {
+    conf_run docker run --rm --security-opt no-new-privileges "$IMG" grep NoNewPrivs /proc/self/status &&
+        grep -qE 'NoNewPrivs:[[:space:]]+1' "$LOG"
+}
+scn_uts_ipc_host() {
+    conf_run docker run --rm --uts host --ipc host "$IMG" sh -c 'hostname; readlink /proc/self/ns/ipc' &&
+        has "$(hostname)" && has "$(readlink /proc/self/ns/ipc)"
+}
+scn_device() {
+    conf_run docker run --rm --device /dev/null:/dev/xnull "$IMG" sh -c 'stat -c "%F %t:%T" /dev/xnull; echo x >/dev/xnull && echo wrote' &&
+        has 'character special file 1:3' && has wrote
+}
+scn_group_add() { conf_run docker run --rm -u 1000:1000 --group-add 1234 "$IMG" id -G && has 1234; }
+scn_oom_score() {
+    conf_run docker run --rm --oom-score-adj 500 "$IMG" cat /proc/self/oom_score_adj && [[ $(out) == 500 ]]
+}
+scn_cpuset() {
+    conf_run docker run --rm --cpuset-cpus 0 "$IMG" cat /sys/fs/cgroup/cpuset/cpuset.cpus && [[ $(out) == 0 ]]
+}
+scn_oom_killed() {
+    conf_run docker run --name oom -m 16m --memory-swap 16m "$IMG" tail /dev/zero
+    [[ $(docker inspect -f '{{.State.OOMKilled}} {{.State.ExitCode}}' oom) == 'true 137' ]] ||
+        { note "state: $(docker inspect -f '{{.State.OOMKilled}} {{.State.ExitCode}}' oom)"; return 1; }
+}
+scn_net_container() {
+    detached netc -- sleep 300 &&
+        conf_run docker run --rm --network container:netc "$IMG" readlink /proc/self/ns/net &&
+        [[ $(out) == "$(readlink "/proc/$(docker inspect -f '{{.State.Pid}}' netc)/ns/net")" ]]
+}
+scn_named_volume() {
+    conf_run docker run --rm -v gocker-vol:/data "$IMG" sh -c 'echo kept >/data/f' &&
+        conf_run docker run --rm -v gocker-vol:/data "$IMG" cat /data/f && [[ $(out) == kept ]]
+}
 scn_hostname() { conf_run docker run --rm --hostname gocker-box "$IMG" hostname && [[ $(out) == gocker-box ]]; }
 scn_volume() {
     mkdir -p "$D/vol" && echo from-host >"$D/vol/in" &&
@@ -368,6 +405,16 @@ check "run --ulimit nofile=512:1024"                 scn_ulimit
 check "run --sysctl (a network namespace sysctl)"    scn_sysctl
 check "run --shm-size 8m"                            scn_shm_size
 check "run -d, then wait gives the exit code"        scn_wait
+check "run --cap-drop ALL: no capability left"      scn_cap_drop_all
+check "run --security-opt no-new-privileges"         scn_no_new_privs
+check "run --uts host --ipc host"                    scn_uts_ipc_host
+check "run --device /dev/null:/dev/xnull"            scn_device
+check "run --group-add"                              scn_group_add
+check "run --oom-score-adj 500"                      scn_oom_score
+check "run --cpuset-cpus 0 (in the cgroup)"          scn_cpuset
+check "run -m 16m: OOM kill seen by docker"          scn_oom_killed
+check "run --network container:NAME"                 scn_net_container
+check "run -v NAMED:/data persists"                  scn_named_volume
 check "run --hostname"                               scn_hostname
 check "run -v: read-write and :ro volumes"           scn_volume
 check "run --init: docker-init is pid 1"             scn_init
@@ -385,7 +432,7 @@ check "rm -f of a running container"                 scn_rm_force
 check "network none: only lo"                        scn_net_none
 check "network host: dockerd's network namespace"    scn_net_host
 check "bridge network, -p 18080:80 reached at 127.0.0.1:18080" scn_bridge_port
-rm_ctr det upd sig stp rst rmf web wt
+rm_ctr det upd sig stp rst rmf web wt oom netc
 
 # ---------------------------------------------------------------------------------------------
 # Tear-down, checked: nothing of this run may be left once dockerd and containerd are stopped.
