@@ -204,6 +204,12 @@ scn_tty() {
     conf_run script -qec "docker run -t --rm $IMG sh -c 'tty; [ -t 1 ] && echo stdout-is-a-tty'" /dev/null </dev/null &&
         has /dev/pts/ && has stdout-is-a-tty
 }
+scn_interactive_tty() {   # docker run -it: what is typed reaches a shell on a terminal
+    printf 'echo typed-$((6 * 7)); exit 5\n' |
+        conf_run script -qec "docker run -it --rm $IMG sh" /dev/null
+    local rc=$?
+    has typed-42 && { (( rc == 5 )) || { note "exit status $rc, expected 5"; return 1; }; }
+}
 scn_no_tty() {   # the other side of the tty check: without -t, no terminal
     conf_run docker run --rm "$IMG" sh -c '[ -t 1 ] && echo stdout-is-a-tty; echo checked' && has checked && lacks stdout-is-a-tty
 }
@@ -388,6 +394,7 @@ check "run: output"                                  scn_output
 check "run: exit code 42"                            scn_exit_code
 check "run -i: stdin reaches the container"          scn_stdin
 check "run -t: a terminal (under script)"            scn_tty
+check "run -it: an interactive shell on a terminal"  scn_interactive_tty
 check "run without -t: no terminal"                  scn_no_tty
 check "run -e: environment"                          scn_env
 check "run -w: working directory (created)"          scn_workdir
