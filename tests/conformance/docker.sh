@@ -246,6 +246,10 @@ scn_limits() {
          echo period=$(cat /sys/fs/cgroup/cpu/cpu.cfs_period_us); echo pids=$(cat /sys/fs/cgroup/pids/pids.max)' &&
         has mem=67108864 && has quota=50000 && has period=100000 && has pids=64
 }
+# docker sends cpu.shares 0 and blockIO.weight 0 for "not set": the cgroup keeps the kernel's defaults
+scn_no_limits() {
+    conf_run docker run --rm "$IMG" sh -c 'echo shares=$(cat /sys/fs/cgroup/cpu/cpu.shares)' && has shares=1024
+}
 scn_ulimit() {
     conf_run docker run --rm --ulimit nofile=512:1024 "$IMG" sh -c 'echo soft=$(ulimit -Sn) hard=$(ulimit -Hn)' &&
         has 'soft=512 hard=1024'
@@ -408,6 +412,7 @@ else
     selected "run --privileged" && conf_skip "run --privileged" "this host's capability bounding set lacks some capabilities ($(awk '/^CapBnd/ {print $2}' /proc/self/status)); docker asks for all of them"
 fi
 check "run -m/--cpus/--pids-limit: in the container's cgroup" scn_limits
+check "run without limits: cpu.shares stays 1024"   scn_no_limits
 check "run --ulimit nofile=512:1024"                 scn_ulimit
 check "run --sysctl (a network namespace sysctl)"    scn_sysctl
 check "run --shm-size 8m"                            scn_shm_size
