@@ -132,6 +132,13 @@ conf_xfail() {
     fi
 }
 
+# conf_check_or_xfail DESC REASON CMD...: conf_xfail with REASON, or conf_check when REASON is empty
+# (e.g. EXEC_XFAIL= in the environment turns a suite's exec scenarios into plain checks).
+conf_check_or_xfail() {
+    local desc=$1 reason=$2; shift 2
+    if [[ -n $reason ]]; then conf_xfail "$desc" "$reason" "$@"; else conf_check "$desc" "$@"; fi
+}
+
 # conf_skip DESC REASON: a scenario this host cannot run, with the reason.
 conf_skip() { (( ++CONF_SKIPPED )); printf 'skip    %s (%s)\n' "$1" "$2"; }
 
