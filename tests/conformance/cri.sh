@@ -329,6 +329,29 @@ sc_update() {
 }
 conf_check "crictl update changes them in the cgroup" sc_update
 
+# crictl stats: the shim reads the container's cgroup.
+sc_stats() {
+    conf_run "$CRICTL" stats -o json --id "$LIMITS" || return 1
+    local ws; ws=$(jq -r '.stats[0].memory.workingSetBytes.value // empty' "$CONF_TMP/last.log")
+    [[ $ws =~ ^[0-9]+$ ]] && (( ws > 0 )) || { note "workingSetBytes '$ws'"; return 1; }
+}
+conf_check "crictl stats reports the container's memory (working set > 0)" sc_stats
+
+# A Kubernetes securityContext: runAsUser/Group, readOnlyRootFilesystem, capabilities drop + add.
+# CRI's default bounding set is 0xa80425fb (docker's); without CHOWN and with NET_ADMIN: 0xa80435fa.
+sc_security_context() {
+    create_start secure '.linux.security_context = {run_as_user: {value: 1000}, run_as_group: {value: 1000},
+            readonly_rootfs: true, capabilities: {drop_capabilities: ["CHOWN"], add_capabilities: ["NET_ADMIN"]}}' \
+        -- sh -c 'echo "ids=$(id -u):$(id -g)"; grep CapBnd /proc/self/status; touch /probe 2>&1; echo "touch rc=$?"' &&
+        wait_logs "$CID" "touch rc=" || return 1
+    "$CRICTL" logs "$CID" >"$CONF_TMP/secure.log" 2>&1
+    grep -qF "ids=1000:1000" "$CONF_TMP/secure.log" && grep -q "CapBnd:.*00000000a80435fa" "$CONF_TMP/secure.log" &&
+        grep -q "Read-only file system" "$CONF_TMP/secure.log" ||
+        { note "logs:"; cat "$CONF_TMP/secure.log" >>"$CONF_TMP/last.log"; return 1; }
+    FINISHED+=("$CID")
+}
+conf_check "securityContext: runAsUser/Group 1000, read-only root, capabilities drop CHOWN add NET_ADMIN" sc_security_context
+
 # exec: crictl 1.26's `exec -s` prints a non-zero exit code instead of passing it on.
 conf_check_or_xfail "crictl exec -s runs a command in a running container" "$EXEC_XFAIL" \
     conf_expect_output "exec in pod1" "$CRICTL" exec -s "$SERVER" sh -c 'echo "exec in $(hostname)"'
@@ -356,7 +379,7 @@ sc_rm() {
         ! "$CRICTL" ps -a -q | grep -qx "$id" || { note "$id is still listed"; return 1; }
     done
 }
-conf_check "crictl rm removes exited containers (exit 0, exit 3, OOMKilled)" sc_rm
+conf_check "crictl rm removes the containers that exited (exit 0, exit 3, OOMKilled, securityContext)" sc_rm
 sc_rm_force() {
     create_start doomed -- sleep 300 && wait_state "$CID" CONTAINER_RUNNING &&
         conf_run "$CRICTL" rm -f "$CID" && ! "$CRICTL" ps -a -q | grep -qx "$CID"
