@@ -269,6 +269,9 @@ sc_detached() {
     start_detached det1 -- sh -c "$TRAP" && wait_log "$CONF_TMP/logs/det1.log" ready
 }
 conf_check "run -d: the task runs detached, its output goes to --log-uri" sc_detached
+# The shim's runtime is the one under test: it knows the task (the shim's root for our namespace).
+conf_check "the runtime under test runs the task ('state' says running)" \
+    conf_expect_output '"status": "running"' "$RT" --root "/run/containerd/runc/$NS" state det1
 sc_ps() {
     conf_run "$CTR" task ps det1 && grep -qw "$(task_pid det1)" "$CONF_TMP/last.log" &&
         (( $(grep -cE '^[0-9]+' "$CONF_TMP/last.log") >= 2 ))

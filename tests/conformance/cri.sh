@@ -258,6 +258,9 @@ sc_runp() {
     expect_eq "pod state" "$("$CRICTL" inspectp "$POD" | jq -r .status.state)" SANDBOX_READY
 }
 conf_check "runp starts a pod sandbox (SANDBOX_READY)" sc_runp
+# The shim's runtime is the one under test: it knows the sandbox (the shim's root for k8s.io).
+conf_check "the runtime under test runs the pod's sandbox container ('state' says running)" \
+    conf_expect_output '"status": "running"' "$RT" --root /run/containerd/runc/k8s.io state "$POD"
 
 sc_logs() {
     create_start hello -- sh -c 'echo "hello from a pod"; echo "to stderr" >&2' &&
