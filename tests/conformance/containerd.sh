@@ -12,6 +12,7 @@
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 conf_init containerd "$@"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/containerd.sh"
 
 # The exec scenarios are expected failures until the runtime has exec; EXEC_XFAIL= in the
 # environment turns them into plain checks (e.g. with GOCKER_RUNTIME=/usr/sbin/runc).
@@ -23,71 +24,31 @@ RT=$(conf_runtime) || exit 1
 conf_log "runtime: $RT; $(containerd --version)"
 
 NS=gocker-conf-${CONF_TMP##*.}          # containerd namespace, also the cgroup parent
-SOCK=$CONF_TMP/containerd.sock
 IMAGE=localhost/gocker-conformance/busybox:latest
 mkdir -p "$CONF_TMP/bin" "$CONF_TMP/logs" "$CONF_TMP/vol"
 
 # ctr as an executable (conf_run's timeout needs one), bound to our daemon and namespace.
 CTR=$CONF_TMP/bin/ctr
-printf '#!/bin/sh\nexec ctr --address %q --namespace %q "$@"\n' "$SOCK" "$NS" >"$CTR"
+printf '#!/bin/sh\nexec ctr --address %q --namespace %q "$@"\n' "$CTRD_SOCK" "$NS" >"$CTR"
 chmod 755 "$CTR"
 RUN=("$CTR" run --rm --runc-binary "$RT")                 # a foreground run that removes itself
 RUND=("$CTR" run -d --runc-binary "$RT")                  # a detached run
 
 # ---- containerd, private to this run -----------------------------------------------------------
-cat >"$CONF_TMP/containerd.toml" <<EOF
-version = 2
-root = "$CONF_TMP/root"
-state = "$CONF_TMP/state"
-disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.aufs",
-  "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs",
-  "io.containerd.snapshotter.v1.devmapper", "io.containerd.tracing.processor.v1.otlp",
-  "io.containerd.internal.v1.tracing"]
-[grpc]
-  address = "$SOCK"
-[ttrpc]
-  address = "$SOCK.ttrpc"
-[plugins."io.containerd.internal.v1.opt"]
-  path = "$CONF_TMP/opt"
-EOF
+ctrd_config io.containerd.grpc.v1.cri
 
-# Processes this run started that outlive containerd: the shims carry our socket address.
-our_shims() {
-    local p
-    for p in /proc/[0-9]*; do
-        { tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null | grep -qF -- "-address $SOCK " && echo "${p#/proc/}"
-    done
-}
-
-# Our containers' cgroup directories (deepest first), in every hierarchy.
-our_cgroups() { find /sys/fs/cgroup/*/"$NS" -depth -type d 2>/dev/null; }
-
-stop_everything() {
-    local id pid
+# Before containerd stops: every task and container of our namespace goes through ctr.
+remove_all() {
+    local id
     for id in $("$CTR" task ls -q 2>/dev/null); do
         timeout 20 "$CTR" task kill -a -s SIGKILL "$id"; sleep 0.2
         timeout 20 "$CTR" task delete -f "$id"
     done
     for id in $("$CTR" container ls -q 2>/dev/null); do timeout 20 "$CTR" container delete "$id"; done
-    if [[ -n ${CONTAINERD_PID:-} ]]; then
-        kill -TERM "$CONTAINERD_PID" 2>/dev/null
-        timeout 15 tail --pid="$CONTAINERD_PID" -f /dev/null || kill -KILL "$CONTAINERD_PID"
-    fi
-    for pid in $(our_shims); do kill -KILL "$pid"; done
-    # Whatever is still in our cgroups was started by this run.
-    local dir
-    for dir in $(our_cgroups); do
-        for pid in $(cat "$dir/cgroup.procs" 2>/dev/null); do kill -KILL "$pid"; done
-    done
-    sleep 0.5
-    for dir in $(our_cgroups); do rmdir "$dir"; done
 }
-conf_on_exit stop_everything
-
-containerd --config "$CONF_TMP/containerd.toml" --log-level info >"$CONF_TMP/containerd.log" 2>&1 &
-CONTAINERD_PID=$!
-for _ in $(seq 100); do "$CTR" version >/dev/null 2>&1 && break; sleep 0.1; done
-"$CTR" version >/dev/null 2>&1 || { tail -n 20 "$CONF_TMP/containerd.log" >&2; conf_die "containerd did not start"; }
+conf_on_exit ctrd_stop "$NS"
+conf_on_exit remove_all
+ctrd_start "$CTR" version
 
 conf_oci_image_tar "$CONF_TMP/image.tar" "$IMAGE" /bin/sh
 conf_run "$CTR" images import "$CONF_TMP/image.tar" || { cat "$CONF_TMP/last.log" >&2; conf_die "ctr images import failed"; }
@@ -347,7 +308,7 @@ sc_nothing_left() {
     left=$("$CTR" task ls -q; "$CTR" container ls -q)
     [[ -z $left ]] || { note "left: $left"; return 1; }
     sleep 1
-    left=$(our_shims)
+    left=$(ctrd_shims)
     [[ -z $left ]] || { note "shims still running: $left"; return 1; }
     left=$(find /sys/fs/cgroup/*/"$NS" -mindepth 1 -type d 2>/dev/null)
     [[ -z $left ]] || { note "cgroups left: $left"; return 1; }
@@ -356,11 +317,6 @@ sc_nothing_left() {
 }
 conf_check "nothing left: no task, container, shim process, container cgroup or rootfs mount" sc_nothing_left
 
-# On failure, containerd's errors (its log goes with $CONF_TMP): the runtime's messages are there.
-if (( CONF_FAILED )); then
-    conf_log "containerd's last errors (each once):"
-    grep 'level=error' "$CONF_TMP/containerd.log" | sed -E 's/^.* error=//; t; s/^.* msg=//' | sed -E 's/[0-9a-f]{64}/<id>/g' |
-        cut -c1-500 | awk '!seen[$0]++' | tail -n 8 | sed 's/^/    /' >&2
-fi
+ctrd_print_errors
 conf_log "done in ${SECONDS}s"
 conf_summary

@@ -74,6 +74,7 @@ if [[ -z ${_CONF_IN_NS:-} ]]; then
 fi
 conf_init cri "${args[@]}"
 [[ -x ${CRI_CRICTL:-} ]] || conf_die "no crictl (CRI_CRICTL)"
+source "$HERE/lib/containerd.sh"
 
 SECONDS=0
 conf_install_packages containerd containernetworking-plugins iptables || conf_die "cannot install containerd and the CNI plugins"
@@ -82,7 +83,7 @@ conf_log "runtime: $RT; $(containerd --version); crictl $("$CRI_CRICTL" --versio
 
 TAG=${CONF_TMP##*.}
 CGROUP_PARENT=gocker-cri-$TAG              # every pod's cgroups live under /sys/fs/cgroup/*/this
-SOCK=$CONF_TMP/containerd.sock
+SOCK=$CTRD_SOCK
 PAUSE_IMAGE=localhost/gocker-conformance/pause:1
 IMAGE=localhost/gocker-conformance/busybox:1
 POD_SUBNET=10.88.77
@@ -109,19 +110,8 @@ cat >"$CONF_TMP/cni/net.d/10-gocker-conf.conflist" <<EOF
 }
 EOF
 
-cat >"$CONF_TMP/containerd.toml" <<EOF
-version = 2
-root = "$CONF_TMP/root"
-state = "$CONF_TMP/state"
-disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.btrfs",
-  "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper",
-  "io.containerd.tracing.processor.v1.otlp", "io.containerd.internal.v1.tracing"]
-[grpc]
-  address = "$SOCK"
-[ttrpc]
-  address = "$SOCK.ttrpc"
-[plugins."io.containerd.internal.v1.opt"]
-  path = "$CONF_TMP/opt"
+ctrd_config
+cat >>"$CTRD_CONFIG" <<EOF
 [plugins."io.containerd.grpc.v1.cri"]
   sandbox_image = "$PAUSE_IMAGE"
   restrict_oom_score_adj = true
@@ -143,39 +133,21 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
     max_conf_num = 1
 EOF
 
-our_shims() {
-    local p
-    for p in /proc/[0-9]*; do
-        { tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null | grep -qF -- "-address $SOCK " && echo "${p#/proc/}"
-    done
-}
-our_cgroups() { find /sys/fs/cgroup/*/"$CGROUP_PARENT" -depth -type d 2>/dev/null; }
 our_mounts() { awk -v t="$CONF_TMP/" 'index($5, "/run/netns/") == 1 || index($5, t) == 1 { print $5 }' /proc/self/mountinfo; }
 
-stop_everything() {
-    local id pid dir
+# Before containerd stops: every pod goes through crictl; the mounts (which live in this private
+# mount namespace and go with it) are unmounted anyway, deepest first.
+remove_all() {
+    local id
     for id in $("$CRICTL" pods -q 2>/dev/null); do
         timeout 30 "$CRICTL" stopp "$id"; timeout 30 "$CRICTL" rmp -f "$id"
     done
-    if [[ -n ${CONTAINERD_PID:-} ]]; then
-        kill -TERM "$CONTAINERD_PID" 2>/dev/null
-        timeout 15 tail --pid="$CONTAINERD_PID" -f /dev/null || kill -KILL "$CONTAINERD_PID"
-    fi
-    for pid in $(our_shims); do kill -KILL "$pid"; done
-    for dir in $(our_cgroups); do
-        for pid in $(cat "$dir/cgroup.procs" 2>/dev/null); do kill -KILL "$pid"; done
-    done
-    sleep 0.5
-    for dir in $(our_cgroups); do rmdir "$dir"; done
-    # Mounts live in this private mount namespace and go with it; unmount them anyway, deepest first.
-    for dir in $(our_mounts | sort -r); do umount -l "$dir"; done
 }
-conf_on_exit stop_everything
-
-containerd --config "$CONF_TMP/containerd.toml" --log-level info >"$CONF_TMP/containerd.log" 2>&1 &
-CONTAINERD_PID=$!
-for _ in $(seq 150); do "$CRICTL" version >/dev/null 2>&1 && break; sleep 0.2; done
-"$CRICTL" version >/dev/null 2>&1 || { tail -n 20 "$CONF_TMP/containerd.log" >&2; conf_die "containerd's CRI did not answer"; }
+unmount_all() { local dir; for dir in $(our_mounts | sort -r); do umount -l "$dir"; done; }
+conf_on_exit unmount_all
+conf_on_exit ctrd_stop "$CGROUP_PARENT"
+conf_on_exit remove_all
+ctrd_start "$CRICTL" version
 
 # The pause image: busybox, sleeping until it is killed (CRI stops a sandbox with SIGKILL).
 conf_oci_image_tar "$CONF_TMP/pause.tar" "$PAUSE_IMAGE" /bin/sh -c 'trap "exit 0" TERM INT; while :; do sleep 3600; done'
@@ -407,7 +379,7 @@ sc_nothing_left() {
     sleep 1
     left=$("$CRICTL" pods -q; "$CRICTL" ps -a -q)
     [[ -z $left ]] || { note "pods or containers left: $left"; return 1; }
-    left=$(our_shims)
+    left=$(ctrd_shims)
     [[ -z $left ]] || { note "shims still running: $left"; return 1; }
     left=$(find /sys/fs/cgroup/*/"$CGROUP_PARENT" -mindepth 2 -type d 2>/dev/null)
     [[ -z $left ]] || { note "cgroups left: $left"; return 1; }
@@ -418,12 +390,7 @@ sc_nothing_left() {
 }
 conf_check "nothing left: no pod, container, shim, container cgroup, mount or netns" sc_nothing_left
 
-# On failure, containerd's errors (its log goes with $CONF_TMP): the runtime's messages are there.
-if (( CONF_FAILED )); then
-    conf_log "containerd's last errors (each once):"
-    grep 'level=error' "$CONF_TMP/containerd.log" | sed -E 's/^.* error=//; t; s/^.* msg=//' | sed -E 's/[0-9a-f]{64}/<id>/g' |
-        cut -c1-500 | awk '!seen[$0]++' | tail -n 8 | sed 's/^/    /' >&2
-fi
+ctrd_print_errors
 conf_log "done in ${SECONDS}s"
 
 conf_summary
