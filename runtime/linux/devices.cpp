@@ -83,7 +83,7 @@ Status make_node(int root_fd, const spec::Device& d) {
     // The type comes from d.type; file-type bits in fileMode (podman sends them) are dropped.
     const mode_t perm = d.file_mode.value_or(0666) & 07777;
     if (d.file_mode && (*d.file_mode & S_IFMT)) {
-        char modes[48];
+        char modes[96];
         std::snprintf(modes, sizeof modes, "0%o carries file-type bits; using 0%o", *d.file_mode, perm);
         log::debug("device " + d.path + ": fileMode " + modes);
     }
