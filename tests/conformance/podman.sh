@@ -3,7 +3,14 @@
 # each pointed at the built runtime (podman --runtime PATH, buildah --runtime PATH).
 #
 #   sudo tests/conformance/podman.sh                          # the built build/gocker-runtime
-#   sudo GOCKER_RUNTIME=/usr/sbin/runc tests/conformance/podman.sh   # check the scenarios themselves
+#   sudo GOCKER_RUNTIME=/usr/sbin/runc EXEC_XFAIL= tests/conformance/podman.sh   # check the scenarios
+#   sudo CONF_PODMAN_ONLY='pause|buildah' tests/conformance/podman.sh   # only the matching scenarios
+#
+# environment: GOCKER_RUNTIME=PATH    the runtime to test (default build/gocker-runtime)
+#              EXEC_XFAIL=            the exec scenarios become plain checks
+#              CONF_PODMAN_ONLY=REGEX only the scenarios whose description matches (and the
+#                                     final clean-up check)
+#              CONF_TIMEOUT=SECONDS   for each client command (default 120)
 #
 # Everything runs in a private mount + network namespace (lib/common.sh): podman's storage, run
 # root, containers.conf, network config and events live under $CONF_TMP; the bridge network and
@@ -19,7 +26,7 @@ source "$HERE/lib/common.sh"
 # environment does the same for one run, e.g. with GOCKER_RUNTIME=/usr/sbin/runc).
 EXEC_XFAIL=${EXEC_XFAIL-"gocker-runtime has no exec yet (issue #12)"}
 
-PACKAGES=(podman buildah conmon catatonit netavark aardvark-dns iptables uidmap util-linux)
+PACKAGES=(podman buildah conmon catatonit netavark aardvark-dns iptables uidmap bsdutils)   # bsdutils: script(1)
 
 # The packages come from the network, which the private namespace does not have: install first.
 if [[ -z ${_CONF_IN_NS:-} ]]; then
@@ -133,6 +140,16 @@ container_cgroups() {
 }
 BUILDAH_CG=/gocker-conformance-podman-buildah-$$
 
+# check DESC FN / xfail DESC REASON FN: conf_check / conf_xfail, for the scenarios that
+# CONF_PODMAN_ONLY selects.
+selected() { [[ -z ${CONF_PODMAN_ONLY:-} || $1 =~ $CONF_PODMAN_ONLY ]]; }
+check() { selected "$1" && conf_check "$@"; return 0; }
+xfail() { selected "$1" && conf_xfail "$@"; return 0; }
+# exec_check DESC FN: a scenario that needs the runtime's exec.
+exec_check() {
+    if [[ -n $EXEC_XFAIL ]]; then xfail "$1" "$EXEC_XFAIL" "$2"; else check "$1" "$2"; fi
+}
+
 # ---- clean-up (runs even when a client hangs) ---------------------------------------------
 
 # Podman's own parent cgroups (libpod_parent and its conmon child) are removed only if this run
@@ -189,28 +206,28 @@ s_info() {
     local o; o=$(pm info --format '{{.Host.OCIRuntime.Path}}') || return 1
     want_eq "$RT" "$o"
 }
-conf_check "podman info names the runtime under test" s_info
+check "podman info names the runtime under test" s_info
 
 s_output() {
     begin
     local o; o=$(pm run --rm "$IMG" echo hello from podman) || return 1
     want_eq "hello from podman" "$o"
 }
-conf_check "run: output" s_output
+check "run: output" s_output
 
 s_exit_code() {
     begin
     local rc=0; pm run --rm "$IMG" sh -c 'exit 3' || rc=$?
     want_eq 3 "$rc"
 }
-conf_check "run: exit code 3 comes back" s_exit_code
+check "run: exit code 3 comes back" s_exit_code
 
 s_stdin() {
     begin
     local o; o=$(printf 'one\ntwo\nthree\n' | pm run -i --rm "$IMG" sh -c 'wc -l | tr -d " "') || return 1
     want_eq 3 "$o"
 }
-conf_check "run -i: stdin from a pipe" s_stdin
+check "run -i: stdin from a pipe" s_stdin
 
 s_tty() {
     begin
@@ -219,35 +236,35 @@ s_tty() {
     o=$(out script -qec "$cmd" /dev/null </dev/null | tr -d '\r') || return 1
     want_has "is-a-tty /dev/pts/0" "$o"
 }
-conf_check "run -it: a terminal (through script)" s_tty
+check "run -it: a terminal (through script)" s_tty
 
 s_env() {
     begin
     local o; o=$(pm run --rm -e CONF_A=1 -e 'CONF_B=two words' "$IMG" sh -c 'echo "$CONF_A|$CONF_B"') || return 1
     want_eq "1|two words" "$o"
 }
-conf_check "run -e: environment" s_env
+check "run -e: environment" s_env
 
 s_workdir() {
     begin
     local o; o=$(pm run --rm -w /usr/sbin "$IMG" pwd) || return 1
     want_eq /usr/sbin "$o"
 }
-conf_check "run -w: working directory" s_workdir
+check "run -w: working directory" s_workdir
 
 s_user() {
     begin
     local o; o=$(pm run --rm --user 1234:5678 --group-add 4321 "$IMG" sh -c 'echo "$(id -u) $(id -g) $(id -G)"') || return 1
     want_eq "1234 5678 5678 4321" "$o"
 }
-conf_check "run --user uid:gid --group-add" s_user
+check "run --user uid:gid --group-add" s_user
 
 s_hostname() {
     begin
     local o; o=$(pm run --rm --hostname conf-host "$IMG" sh -c 'hostname; cat /etc/hostname') || return 1
     want_eq $'conf-host\nconf-host' "$o"
 }
-conf_check "run --hostname" s_hostname
+check "run --hostname" s_hostname
 
 s_missing_command() {
     begin
@@ -255,35 +272,35 @@ s_missing_command() {
     want_eq 127 "$rc" || return 1
     grep -q '/no/such/program' "$LOG" || { say "the reason does not name the program"; return 1; }
 }
-conf_check "run of a missing program: exit code 127 and the reason" s_missing_command
+check "run of a missing program: exit code 127 and the reason" s_missing_command
 
 s_ulimit() {
     begin
     local o; o=$(pm run --rm --ulimit nofile=1000:1500 --ulimit "nproc=$NPROC:$NPROC" "$IMG" sh -c 'echo "$(ulimit -Sn) $(ulimit -Hn)"') || return 1
     want_eq "1000 1500" "$o"
 }
-conf_check "run --ulimit nofile=1000:1500" s_ulimit
+check "run --ulimit nofile=1000:1500" s_ulimit
 
 s_sysctl() {
     begin
     local o; o=$(pm run --rm --sysctl net.ipv4.ip_unprivileged_port_start=1234 --sysctl kernel.shmmni=1000 "$IMG" sh -c 'cat /proc/sys/net/ipv4/ip_unprivileged_port_start /proc/sys/kernel/shmmni') || return 1
     want_eq $'1234\n1000' "$o"
 }
-conf_check "run --sysctl (network and ipc namespaced)" s_sysctl
+check "run --sysctl (network and ipc namespaced)" s_sysctl
 
 s_tmpfs() {
     begin
     local o; o=$(pm run --rm --tmpfs /scratch:size=2m,mode=1770 "$IMG" sh -c 'grep " /scratch " /proc/mounts | cut -d" " -f3; stat -c %a /scratch; df -k /scratch | awk "NR==2 {print \$2}"') || return 1
     want_eq $'tmpfs\n1770\n2048' "$o"
 }
-conf_check "run --tmpfs /scratch:size=2m,mode=1770" s_tmpfs
+check "run --tmpfs /scratch:size=2m,mode=1770" s_tmpfs
 
 s_uidmap() {
     begin
     local o; o=$(pm run --rm --uidmap 0:100000:65536 --gidmap 0:100000:65536 "$IMG" sh -c 'cat /proc/self/uid_map /proc/self/gid_map | tr -s " " | sed "s/^ //"; id -u; stat -c %u /bin/busybox') || return 1
     want_eq $'0 100000 65536\n0 100000 65536\n0\n0' "$o"
 }
-conf_check "run --uidmap/--gidmap: a user namespace, the image owned by its root" s_uidmap
+check "run --uidmap/--gidmap: a user namespace, the image owned by its root" s_uidmap
 
 s_oom() {
     begin
@@ -294,7 +311,7 @@ s_oom() {
     want_eq 137 "$rc" || return 1
     want_eq "" "$o"
 }
-conf_check "run --memory 16m of a program that needs more: killed, exit code 137" s_oom
+check "run --memory 16m of a program that needs more: killed, exit code 137" s_oom
 
 s_read_only() {
     begin
@@ -302,14 +319,14 @@ s_read_only() {
     o=$(pm run --rm --read-only "$IMG" sh -c 'touch /rootfile 2>/dev/null && echo root-writable || echo root-read-only; touch /tmp/f /run/f /var/tmp/f && echo tmpfs-writable') || return 1
     want_eq $'root-read-only\ntmpfs-writable' "$o"
 }
-conf_check "run --read-only: read-only root, writable /tmp /run /var/tmp" s_read_only
+check "run --read-only: read-only root, writable /tmp /run /var/tmp" s_read_only
 
 s_tmpcopyup() {
     begin
     local o; o=$(pm run --rm --read-only "$COPYUP_IMG" sh -c 'stat -c "%u %a" /tmp/marker; cat /tmp/marker; grep " /tmp " /proc/mounts | cut -d" " -f3') || return 1
     want_eq $'1234 640\ncopied-up\ntmpfs' "$o"
 }
-conf_check "run --read-only: the tmpfs on /tmp holds the image's /tmp (tmpcopyup, owner and mode kept)" s_tmpcopyup
+check "run --read-only: the tmpfs on /tmp holds the image's /tmp (tmpcopyup, owner and mode kept)" s_tmpcopyup
 
 s_cap_drop() {
     begin
@@ -319,7 +336,7 @@ s_cap_drop() {
     o=$(pm run --rm --cap-drop CHOWN "$IMG" sh -c 'touch /f; chown 1 /f 2>/dev/null && echo chown-ok || echo chown-denied; c=$(sed -n "s/^CapEff:\t//p" /proc/self/status); echo $(( 0x$c & 1 ))') || return 1
     want_eq $'chown-denied\n0' "$o"
 }
-conf_check "run --cap-drop CHOWN: chown denied (allowed without it)" s_cap_drop
+check "run --cap-drop CHOWN: chown denied (allowed without it)" s_cap_drop
 
 s_cap_add() {
     begin
@@ -329,7 +346,7 @@ s_cap_add() {
     o=$(pm run --rm --network none --cap-add NET_ADMIN "$IMG" sh -c 'ip link set lo mtu 1400 && cat /sys/class/net/lo/mtu') || return 1
     want_eq 1400 "$o"
 }
-conf_check "run --cap-add NET_ADMIN: link MTU can be set (denied without it)" s_cap_add
+check "run --cap-add NET_ADMIN: link MTU can be set (denied without it)" s_cap_add
 
 s_privileged() {
     begin
@@ -338,13 +355,14 @@ s_privileged() {
     o=$(pm run --rm --privileged "$IMG" sh -c 'sed -n "s/^CapEff:\t//p" /proc/self/status; [ -c /dev/loop-control ] && echo host-devices; ip link set lo mtu 1400 && echo net-admin') || return 1
     want_eq "$host_bnd"$'\nhost-devices\nnet-admin' "$o"
 }
-conf_check "run --privileged: every capability of the host's bounding set, host devices" s_privileged
+check "run --privileged: every capability of the host's bounding set, host devices" s_privileged
 
 # ---- podman: limits, update --------------------------------------------------------------
 
+limits_container() { run_detached conf-limits --memory 64m --cpus 0.5 --pids-limit 123 "$IMG" sleep 1000; }
 s_limits_host() {
     begin
-    run_detached conf-limits --memory 64m --cpus 0.5 --pids-limit 123 "$IMG" sleep 1000 || return 1
+    limits_container || return 1
     local mem quota period pids
     mem=$(cg_file conf-limits memory memory.limit_in_bytes)
     quota=$(cg_file conf-limits cpu cpu.cfs_quota_us)
@@ -353,7 +371,7 @@ s_limits_host() {
     say "memory.limit_in_bytes=$mem cpu.cfs_quota_us=$quota cpu.cfs_period_us=$period pids.max=$pids"
     want_eq "67108864 50000 100000 123" "$mem $quota $period $pids"
 }
-conf_check "run --memory 64m --cpus 0.5 --pids-limit 123: values in the container's cgroup" s_limits_host
+check "run --memory 64m --cpus 0.5 --pids-limit 123: values in the container's cgroup" s_limits_host
 
 s_limits_inside() {
     begin
@@ -361,10 +379,11 @@ s_limits_inside() {
     o=$(pm run --rm --memory 64m --pids-limit 123 "$IMG" sh -c 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max') || return 1
     want_eq $'67108864\n123' "$o"
 }
-conf_check "run --memory --pids-limit: the limits visible inside the container (/sys/fs/cgroup)" s_limits_inside
+check "run --memory --pids-limit: the limits visible inside the container (/sys/fs/cgroup)" s_limits_inside
 
 s_update() {
     begin
+    "${PODMAN[@]}" container exists conf-limits || limits_container || return 1
     status_is conf-limits running || { say "conf-limits is not running"; return 1; }
     pm update --memory 128m --cpus 1.5 conf-limits >/dev/null || return 1
     local mem quota
@@ -373,20 +392,25 @@ s_update() {
     say "memory.limit_in_bytes=$mem cpu.cfs_quota_us=$quota"
     want_eq "134217728 150000" "$mem $quota"
 }
-conf_check "update --memory 128m --cpus 1.5: new values in the cgroup" s_update
+check "update --memory 128m --cpus 1.5: new values in the cgroup" s_update
 
 # ---- podman: detached containers ---------------------------------------------------------
 
+# conf-detached: the container that top, exec, pause and unpause work on.
+detached_container() {
+    "${PODMAN[@]}" container exists conf-detached ||
+        run_detached conf-detached "$IMG" sh -c 'echo started-detached; exec sleep 1000'
+}
 s_detached() {
     begin
-    run_detached conf-detached "$IMG" sh -c 'echo started-detached; exec sleep 1000' || return 1
+    detached_container || return 1
     wait_until 10 status_is conf-detached running || return 1
     local o
     o=$(pm ps --filter name=conf-detached --format '{{.Names}} {{.Status}}') || return 1
     want_has "conf-detached Up" "$o" || return 1
     wait_until 10 logs_have conf-detached started-detached
 }
-conf_check "run -d, then ps and logs" s_detached
+check "run -d, then ps and logs" s_detached
 
 s_wait() {
     begin
@@ -394,22 +418,25 @@ s_wait() {
     local o; o=$(pm wait conf-wait) || return 1
     want_eq 9 "$o"
 }
-conf_check "run -d, then wait: exit code 9" s_wait
+check "run -d, then wait: exit code 9" s_wait
 
 s_top() {
     begin
+    detached_container || return 1
     local o; o=$(pm top conf-detached pid args) || return 1
     want_has "sleep 1000" "$o"
 }
-conf_check "top" s_top
+check "top" s_top
 
 s_exec() {
     begin
+    detached_container || return 1
     local o; o=$(pm exec conf-detached sh -c 'echo exec-ok; hostname') || return 1
     want_has exec-ok "$o"
 }
 s_exec_status() {
     begin
+    detached_container || return 1
     local rc=0; pm exec conf-detached sh -c 'exit 6' || rc=$?
     want_eq 6 "$rc"
 }
@@ -420,25 +447,20 @@ s_healthcheck() {
 }
 s_exec_tty() {
     begin
+    detached_container || return 1
     local cmd o
     cmd=$(printf '%q ' "${PODMAN[@]}" exec -it conf-detached sh -c '[ -t 0 ] && echo is-a-tty')
     o=$(out script -qec "$cmd" /dev/null </dev/null | tr -d '\r') || return 1
     want_has is-a-tty "$o"
 }
-if [[ -n $EXEC_XFAIL ]]; then
-    conf_xfail "exec: output" "$EXEC_XFAIL" s_exec
-    conf_xfail "exec: exit code" "$EXEC_XFAIL" s_exec_status
-    conf_xfail "exec -it: a terminal" "$EXEC_XFAIL" s_exec_tty
-    conf_xfail "healthcheck run (an exec)" "$EXEC_XFAIL" s_healthcheck
-else
-    conf_check "exec: output" s_exec
-    conf_check "exec: exit code" s_exec_status
-    conf_check "exec -it: a terminal" s_exec_tty
-    conf_check "healthcheck run (an exec)" s_healthcheck
-fi
+exec_check "exec: output" s_exec
+exec_check "exec: exit code" s_exec_status
+exec_check "exec -it: a terminal" s_exec_tty
+exec_check "healthcheck run (an exec)" s_healthcheck
 
 s_pause() {
     begin
+    detached_container || return 1
     pm pause conf-detached >/dev/null || return 1
     local st frozen
     st=$("${PODMAN[@]}" inspect -f '{{.State.Status}}' conf-detached)
@@ -453,7 +475,7 @@ s_pause() {
     want_eq running "$st" || return 1
     [[ $frozen == THAWED || $frozen == 0 ]] || { say "the cgroup is still frozen"; return 1; }
 }
-conf_check "pause and unpause (freezer state in the cgroup)" s_pause
+check "pause and unpause (freezer state in the cgroup)" s_pause
 
 s_kill_usr1() {
     begin
@@ -463,7 +485,7 @@ s_kill_usr1() {
     wait_until 10 logs_have conf-trap got-USR1 || return 1
     status_is conf-trap running || { say "the container did not survive USR1"; return 1; }
 }
-conf_check "kill -s USR1: the container's trap sees it" s_kill_usr1
+check "kill -s USR1: the container's trap sees it" s_kill_usr1
 
 s_stop() {
     begin
@@ -474,7 +496,7 @@ s_stop() {
     want_eq "exited 7" "$code" || return 1
     logs_have conf-stop got-TERM || { say "no got-TERM in the logs"; return 1; }
 }
-conf_check "stop: SIGTERM reaches the trap, exit code 7 recorded" s_stop
+check "stop: SIGTERM reaches the trap, exit code 7 recorded" s_stop
 
 s_stop_kill() {
     begin
@@ -484,7 +506,7 @@ s_stop_kill() {
     local code; code=$("${PODMAN[@]}" inspect -f '{{.State.Status}} {{.State.ExitCode}}' conf-stubborn)
     want_eq "exited 137" "$code"
 }
-conf_check "stop -t 1 of a container that ignores SIGTERM: SIGKILL, exit code 137" s_stop_kill
+check "stop -t 1 of a container that ignores SIGTERM: SIGKILL, exit code 137" s_stop_kill
 
 s_restart() {
     begin
@@ -501,7 +523,7 @@ s_restart() {
     kill -0 "$pid1" 2>/dev/null && { say "the old process $pid1 still runs"; return 1; }
     return 0
 }
-conf_check "restart: a new process, the old one gone" s_restart
+check "restart: a new process, the old one gone" s_restart
 
 s_rm_force() {
     begin
@@ -512,7 +534,7 @@ s_rm_force() {
     "${PODMAN[@]}" container exists conf-rmf && { say "conf-rmf still exists"; return 1; }
     wait_until 10 bash -c "! kill -0 $pid" || { say "process $pid still runs"; return 1; }
 }
-conf_check "rm -f of a running container" s_rm_force
+check "rm -f of a running container" s_rm_force
 
 # ---- podman: namespaces, init, volumes -----------------------------------------------------
 
@@ -522,7 +544,7 @@ s_pid_host() {
     o=$(pm run --rm --pid host "$IMG" sh -c "tr '\0' ' ' </proc/$SCRIPT_PID/cmdline") || return 1
     want_has podman.sh "$o"
 }
-conf_check "run --pid host: the host's processes are visible" s_pid_host
+check "run --pid host: the host's processes are visible" s_pid_host
 
 s_pid_host_stop() {
     begin
@@ -532,7 +554,7 @@ s_pid_host_stop() {
     local code; code=$("${PODMAN[@]}" inspect -f '{{.State.Status}} {{.State.ExitCode}}' conf-pidhost)
     want_eq "exited 0" "$code"
 }
-conf_check "stop of a --pid host container (kill --all)" s_pid_host_stop
+check "stop of a --pid host container (kill --all)" s_pid_host_stop
 
 s_init() {
     begin
@@ -542,7 +564,7 @@ s_init() {
     pm run --rm --init "$IMG" sh -c 'exit 5' || rc=$?
     want_eq 5 "$rc"
 }
-conf_check "run --init: catatonit (as podman-init) is pid 1, exit code passed on" s_init
+check "run --init: catatonit (as podman-init) is pid 1, exit code passed on" s_init
 
 s_bind_volume() {
     begin
@@ -554,7 +576,7 @@ s_bind_volume() {
     o=$(pm run --rm -v "$CONF_TMP/vol:/data:ro" "$IMG" sh -c 'echo x >/data/out2 2>/dev/null && echo writable || echo read-only') || return 1
     want_eq read-only "$o"
 }
-conf_check "run -v HOSTDIR:/data (rw, then :ro)" s_bind_volume
+check "run -v HOSTDIR:/data (rw, then :ro)" s_bind_volume
 
 s_named_volume() {
     begin
@@ -563,7 +585,7 @@ s_named_volume() {
     local o; o=$(pm run --rm -v confvol:/v "$IMG" cat /v/f) || return 1
     want_eq kept "$o"
 }
-conf_check "run -v NAMED:/v: data kept between containers" s_named_volume
+check "run -v NAMED:/v: data kept between containers" s_named_volume
 
 # ---- podman: networks ----------------------------------------------------------------------
 
@@ -572,7 +594,7 @@ s_net_none() {
     local o; o=$(pm run --rm --network none "$IMG" sh -c 'tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " "') || return 1
     want_eq lo "$o"
 }
-conf_check "run --network none: only lo" s_net_none
+check "run --network none: only lo" s_net_none
 
 s_net_host() {
     begin
@@ -586,7 +608,7 @@ s_net_host() {
     o=$(out wget -q -T 5 -O - http://127.0.0.1:18081/) || return 1
     want_eq served-on-host-net "$o"
 }
-conf_check "run --network host: the namespace's links, a server on 127.0.0.1" s_net_host
+check "run --network host: the namespace's links, a server on 127.0.0.1" s_net_host
 
 s_net_bridge() {
     begin
@@ -601,7 +623,7 @@ s_net_bridge() {
     o=$(out wget -q -T 5 -O - "http://$ip:8080/") || return 1
     want_eq served-through-bridge "$o"
 }
-conf_check "run -p 127.0.0.1:18080:8080 on the bridge network: published port answers" s_net_bridge
+check "run -p 127.0.0.1:18080:8080 on the bridge network: published port answers" s_net_bridge
 
 # ---- buildah -----------------------------------------------------------------------------
 
@@ -620,7 +642,7 @@ s_buildah_run() {
     o=$(BUILDAH_RUNTIME=$RT bah run --user 1234:1234 --workingdir /tmp "$ctr" -- sh -c 'echo "$(id -u) $(pwd)"') || return 1
     want_eq "1234 /tmp" "$o"
 }
-conf_check "buildah run: output, exit code 4, --user and --workingdir" s_buildah_run
+check "buildah run: output, exit code 4, --user and --workingdir" s_buildah_run
 
 s_buildah_bud() {
     begin
@@ -635,7 +657,7 @@ EOF
     local o; o=$(pm run --rm "$BUD_IMG") || return 1
     want_eq $'built-by-bud\n0' "$o"
 }
-conf_check "buildah bud: RUN steps, the image then runs in podman" s_buildah_bud
+check "buildah bud: RUN steps, the image then runs in podman" s_buildah_bud
 
 s_podman_build() {
     begin
@@ -644,7 +666,7 @@ s_podman_build() {
     local o; o=$(pm run --rm localhost/conf/pbuild:latest cat /p.txt) || return 1
     want_eq built-by-podman "$o"
 }
-conf_check "podman build: a RUN step" s_podman_build
+check "podman build: a RUN step" s_podman_build
 
 # ---- nothing left ------------------------------------------------------------------------
 
