@@ -487,25 +487,24 @@ s_kill_usr1() {
 }
 check "kill -s USR1: the container's trap sees it" s_kill_usr1
 
+# stop_and_expect NAME TRAP_ACTION TIMEOUT WANT [RUN OPTIONS...]: a container whose shell runs
+# `trap TRAP_ACTION TERM` is stopped with `podman stop -t TIMEOUT`; then its "status exit-code"
+# must be WANT.
+stop_and_expect() {
+    local name=$1 action=$2 t=$3 want=$4; shift 4
+    run_detached "$name" "$@" "$IMG" sh -c "trap '$action' TERM; echo ready; while :; do sleep 0.1; done" || return 1
+    wait_until 10 logs_have "$name" ready || return 1
+    pm stop -t "$t" "$name" >/dev/null || return 1
+    want_eq "$want" "$("${PODMAN[@]}" inspect -f '{{.State.Status}} {{.State.ExitCode}}' "$name")"
+}
 s_stop() {
     begin
-    run_detached conf-stop "$IMG" sh -c 'trap "echo got-TERM; exit 7" TERM; echo ready; while :; do sleep 0.1; done' || return 1
-    wait_until 10 logs_have conf-stop ready || return 1
-    pm stop -t 20 conf-stop >/dev/null || return 1
-    local code; code=$("${PODMAN[@]}" inspect -f '{{.State.Status}} {{.State.ExitCode}}' conf-stop)
-    want_eq "exited 7" "$code" || return 1
+    stop_and_expect conf-stop 'echo got-TERM; exit 7' 20 "exited 7" || return 1
     logs_have conf-stop got-TERM || { say "no got-TERM in the logs"; return 1; }
 }
 check "stop: SIGTERM reaches the trap, exit code 7 recorded" s_stop
 
-s_stop_kill() {
-    begin
-    run_detached conf-stubborn "$IMG" sh -c 'trap "" TERM; echo ready; while :; do sleep 0.1; done' || return 1
-    wait_until 10 logs_have conf-stubborn ready || return 1
-    pm stop -t 1 conf-stubborn >/dev/null || return 1
-    local code; code=$("${PODMAN[@]}" inspect -f '{{.State.Status}} {{.State.ExitCode}}' conf-stubborn)
-    want_eq "exited 137" "$code"
-}
+s_stop_kill() { begin; stop_and_expect conf-stubborn '' 1 "exited 137"; }
 check "stop -t 1 of a container that ignores SIGTERM: SIGKILL, exit code 137" s_stop_kill
 
 s_restart() {
@@ -546,14 +545,7 @@ s_pid_host() {
 }
 check "run --pid host: the host's processes are visible" s_pid_host
 
-s_pid_host_stop() {
-    begin
-    run_detached conf-pidhost --pid host "$IMG" sh -c 'trap "exit 0" TERM; echo ready; while :; do sleep 0.1; done' || return 1
-    wait_until 10 logs_have conf-pidhost ready || return 1
-    pm stop -t 20 conf-pidhost >/dev/null || return 1
-    local code; code=$("${PODMAN[@]}" inspect -f '{{.State.Status}} {{.State.ExitCode}}' conf-pidhost)
-    want_eq "exited 0" "$code"
-}
+s_pid_host_stop() { begin; stop_and_expect conf-pidhost 'exit 0' 20 "exited 0" --pid host; }
 check "stop of a --pid host container (kill --all)" s_pid_host_stop
 
 s_init() {
