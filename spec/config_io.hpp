@@ -23,6 +23,10 @@ Result<Config> parse_config(std::string_view json, std::string_view origin = "co
 // consistency, ...). Errors are "config.json: /json/path: what".
 Status validate_config(const Config& cfg, std::string_view origin = "config.json");
 
+// The checks validate_config() makes of linux.resources, alone: `update --resources` takes
+// that object by itself. Errors name the field as in config.json (/linux/resources/...).
+Status validate_resources(const Resources& res, std::string_view origin);
+
 // Reads `path`, parses and validates it.
 Result<Config> load_config(const std::string& path);
 
