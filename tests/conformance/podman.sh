@@ -38,6 +38,8 @@ conf_init podman "$@"
 SECONDS=0
 
 RT=$(conf_runtime)
+# conmon writes files such as "oom" into its working directory: keep them in the run's own.
+cd "$CONF_TMP" || conf_die "cd $CONF_TMP"
 LOG=$CONF_TMP/last.log
 IMG=localhost/conf/busybox:latest
 COPYUP_IMG=localhost/conf/busybox-copyup:latest
