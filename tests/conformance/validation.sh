@@ -33,7 +33,7 @@ upstream_repo=https://github.com/opencontainers/runtime-tools
 upstream_commit=5e639034dcdc2422164e3d7d76a737e2fb451a67
 
 suite=$repo/../shared/conformance/runtime-tools-5e639034.tar.gz
-runtime=$repo/build/gocker-runtime
+runtime=${GOCKER_RUNTIME:-$repo/build/gocker-runtime}
 expected=$here/validation-expected-failures.txt
 only=
 timeout_s=${VALIDATION_TIMEOUT:-120}
@@ -109,7 +109,7 @@ build_s=$(( SECONDS - start_time ))
 [[ -f $src/rootfs-amd64.tar.gz ]] || { echo "validation: the suite has no rootfs-amd64.tar.gz" >&2; exit 1; }
 
 # --- the work directory: run dir, runtime wrapper, private TMPDIR and state --------------------
-work=$(mktemp -d /tmp/gocker-validation.XXXXXX) || exit 1
+work=$(mktemp -d /tmp/gocker-validation.XXXXXX) && chmod 755 "$work" || exit 1  # searchable, as /tmp is, by ids a user namespace maps
 mkdir -p "$work/tmp" "$work/state" "$work/logs"
 cp "$src/runtimetest" "$work/runtimetest"  # the tests copy it into each bundle as it is: no symlink
 ln -s "$src/rootfs-amd64.tar.gz" "$work/rootfs-amd64.tar.gz"
@@ -155,6 +155,15 @@ cleanup_test() {  # after each test: its containers, then its cgroups (rmdir onl
     rm -rf "${work:?}/tmp/"* 2>/dev/null
 }
 current_pgid=
+lock_wait=${VALIDATION_LOCK_WAIT:-1800}
+lock_holders() {  # the processes that have the lock file open, for the message when it never comes
+    local ino d
+    ino=$(stat -c %i /tmp/gocker-integration.lock) || return
+    for d in /proc/[0-9]*; do
+        ls -l "$d/fd" 2>/dev/null | grep -q '/tmp/gocker-integration.lock' &&
+            printf '%s ' "${d#/proc/}:$(tr '\0\n' '  ' <"$d/cmdline" | cut -c1-60)"
+    done
+}
 on_exit() {
     [[ -n $current_pgid ]] && kill -KILL -- "-$current_pgid" 2>/dev/null
     cleanup_test
@@ -197,11 +206,17 @@ declare -A seen_fail=()
 for t in "${tests[@]}"; do
     out=$work/logs/$t.tap
     export VALIDATION_CALLS=$work/logs/$t.calls
+    # The lock is taken here, not in the test's command line, so that waiting for it does not count
+    # against the timeout and the cleanup after the test still holds it; the test does not inherit it.
+    exec {lock_fd}>/tmp/gocker-integration.lock
+    if ! flock -w "$lock_wait" "$lock_fd"; then
+        echo "validation: /tmp/gocker-integration.lock still held after ${lock_wait}s (processes with it open: $(lock_holders)); stopping" >&2
+        exit 1
+    fi
     t0=$SECONDS
     # A background job of a script is not a process-group leader, so setsid(1) makes the new
     # session in place: $! is the group of the test and of every runtime call, killed on timeout.
-    ( cd "$work" && exec setsid flock /tmp/gocker-integration.lock \
-        unshare -miu --propagation private \
+    ( exec {lock_fd}>&- && cd "$work" && exec setsid unshare -miu --propagation private \
         env RUNTIME="$work/runtime" TMPDIR="$work/tmp" "$src/validation/$t/$t.t" ) >"$out" 2>"$work/logs/$t.err" &
     pid=$! current_pgid=$! rc=
     while kill -0 "$pid" 2>/dev/null; do
@@ -216,6 +231,7 @@ for t in "${tests[@]}"; do
     [[ -z $rc ]] && rc=$status
     cleanup_test
     current_pgid=
+    exec {lock_fd}>&-
 
     # TAP: "ok N - point", "not ok N - point", "ok N # SKIP why", plans "1..N" (some tests print
     # two TAP streams), YAML diagnostics between "  ---" and "  ...". A diagnostic with an "error"
