@@ -47,9 +47,19 @@ conf_init() {
     CONF_NAME=$1; shift
     (( EUID == 0 )) || conf_die "must run as root"
     if [[ ${_CONF_IN_NS:-} != "$CONF_NAME" ]]; then
-        exec env _CONF_IN_NS="$CONF_NAME" unshare --mount --net --propagation private --fork \
-            bash "$0" "$@"
+        exec env _CONF_IN_NS="$CONF_NAME" \
+            _CONF_OUTER_MNTNS="$(readlink /proc/self/ns/mnt)" _CONF_OUTER_NETNS="$(readlink /proc/self/ns/net)" \
+            unshare --mount --net --propagation private --fork --kill-child=TERM bash "$0" "$@"
     fi
+    # _CONF_IN_NS alone is not trusted (it could come from the caller's environment): the tmpfs on
+    # /run below must never land in the namespaces the suite was started in, nor in pid 1's.
+    local ns mine outer
+    for ns in mnt net; do
+        mine=$(readlink "/proc/self/ns/$ns")
+        [[ $ns == mnt ]] && outer=${_CONF_OUTER_MNTNS:-} || outer=${_CONF_OUTER_NETNS:-}
+        [[ -n $outer && $mine != "$outer" && $mine != "$(readlink "/proc/1/ns/$ns")" ]] ||
+            conf_die "not in a private $ns namespace (set up by conf_init): refusing to go on"
+    done
     ip link set lo up
     mount -t tmpfs -o mode=755 tmpfs /run
     CONF_TMP=$(mktemp -d "/tmp/gocker-conformance-$CONF_NAME.XXXXXX")
@@ -57,6 +67,9 @@ conf_init() {
     CONF_FAILURES=()
     CONF_CLEANUPS=()
     trap conf_cleanup EXIT
+    # A signal (or the death of the unshare process above, which sends TERM) ends the suite through
+    # its EXIT trap, so that its daemons are still stopped and its files removed.
+    trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM
 }
 
 # conf_on_exit CMD...: run CMD at exit (last registered first), even when the suite fails.
