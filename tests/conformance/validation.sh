@@ -128,19 +128,24 @@ cgroup_candidates() {
     local line hier path
     while IFS=: read -r _ hier path; do
         local dir=/sys/fs/cgroup/${hier#name=}
-        [[ -z $hier ]] && dir=/sys/fs/cgroup/unified
+        if [[ -z $hier ]]; then
+            dir=/sys/fs/cgroup/unified
+            [[ -e /sys/fs/cgroup/cgroup.controllers ]] && dir=/sys/fs/cgroup  # pure v2
+        fi
         [[ -d $dir ]] || continue
         printf '%s\n' "$dir/cgrouptest" "$dir/testdir" "$dir/gocker/testdir" "$dir/gocker/cgrouptest"
         [[ $path != / ]] && printf '%s\n' "$dir$path/testdir"
     done </proc/self/cgroup | sort -u
 }
 mapfile -t cg_names < <(cgroup_candidates)
-for d in "${cg_names[@]}"; do
-    if [[ -d $d ]]; then
-        echo "validation: $d exists before the run (another run, or left over): not touching it; stopping" >&2
-        rm -rf "$work"; exit 1
-    fi
-done
+declare -A cg_before=()
+test_ran=0
+note_cgroups() {  # before each test, under the lock: what exists already is not ours to remove
+    cg_before=()
+    for d in "${cg_names[@]}"; do
+        [[ -d $d ]] && { cg_before[$d]=1; echo "validation: $d exists before $t (left over, or made outside the lock): not touching it" >&2; }
+    done
+}
 
 cleanup_test() {  # after each test: its containers, then its cgroups (rmdir only, deepest first)
     local id
@@ -148,11 +153,14 @@ cleanup_test() {  # after each test: its containers, then its cgroups (rmdir onl
         "$work/runtime" delete --force "$id" >/dev/null 2>&1 ||
             echo "validation: cleanup: delete --force $id failed" >&2
     done
+    rm -rf "${work:?}/tmp/"* 2>/dev/null
+    (( test_ran )) || return 0
+    test_ran=0
     for d in "${cg_names[@]}"; do
+        [[ -n ${cg_before[$d]:-} ]] && continue
         [[ -d $d ]] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
         [[ -d $d ]] && echo "validation: cleanup: could not remove cgroup $d" >&2
     done
-    rm -rf "${work:?}/tmp/"* 2>/dev/null
 }
 current_pgid=
 lock_wait=${VALIDATION_LOCK_WAIT:-1800}
@@ -213,6 +221,8 @@ for t in "${tests[@]}"; do
         echo "validation: /tmp/gocker-integration.lock still held after ${lock_wait}s (processes with it open: $(lock_holders)); stopping" >&2
         exit 1
     fi
+    note_cgroups
+    test_ran=1
     t0=$SECONDS
     # A background job of a script is not a process-group leader, so setsid(1) makes the new
     # session in place: $! is the group of the test and of every runtime call, killed on timeout.
