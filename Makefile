@@ -69,6 +69,6 @@ bench: build
 clean:
 	rm -rf $(BUILD_DIR) $(DEBUG_BUILD_DIR) bundles/out
 
-# Also drops the rootfs and the downloaded busybox-static .deb.
+# Also drops the rootfs, the downloaded busybox-static .deb and the conformance suites' cache (Go, builds).
 distclean: clean
-	rm -rf rootfs/out rootfs/cache
+	rm -rf rootfs/out rootfs/cache tests/conformance/cache
