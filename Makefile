@@ -1,13 +1,14 @@
 # Thin wrapper over CMake and the scripts; README.md names these targets.
 #   make demo    deps, Release build, rootfs, then bundles/demo.sh
-#   make test    deps, Release + Debug (ASan+UBSan) builds, rootfs, unit tests (Debug), integration tests (Release)
+#   make test    deps, Release + Debug (ASan+UBSan) builds, rootfs, unit tests (Debug), integration tests (Release),
+#                the cgroup v2 VM tests, then make conformance (tests/conformance/*.sh)
 SHELL := /bin/bash
 JOBS ?= $(shell nproc)
 BUILD_DIR ?= build
 DEBUG_BUILD_DIR ?= build-debug
 ROOTFS := rootfs/out/busybox
 
-.PHONY: all deps build build-debug rootfs demo test unit integration vm-test bench clean distclean
+.PHONY: all deps build build-debug rootfs demo test unit integration vm-test conformance bench clean distclean
 
 all: build
 
@@ -38,11 +39,21 @@ test: deps build build-debug rootfs
 	ctest --test-dir $(DEBUG_BUILD_DIR) -L unit --output-on-failure; unit=$$?; \
 	ctest --test-dir $(BUILD_DIR) -L integration --output-on-failure; integration=$$?; \
 	tests/vm/cgroup2-vm.sh --runtime $(BUILD_DIR)/gocker-runtime; vm=$$?; (( vm == 77 )) && vm=0; \
-	exit $$(( unit || integration || vm ))
+	$(MAKE) --no-print-directory conformance; conformance=$$?; \
+	exit $$(( unit || integration || vm || conformance ))
 
 # The pure cgroup v2 checks in a qemu VM (this host's cgroups are hybrid): exit 77 = skipped.
 vm-test: build rootfs
 	tests/vm/cgroup2-vm.sh --runtime $(BUILD_DIR)/gocker-runtime
+
+# Every suite of tests/conformance (the runtime-tools validation suite, the real clients), each
+# against the Release binary; a suite that cannot run here prints why and exits 77 (skipped).
+conformance: build rootfs
+	@rc=0; for suite in tests/conformance/*.sh; do \
+	    echo "== conformance: $$suite"; \
+	    GOCKER_RUNTIME=$(CURDIR)/$(BUILD_DIR)/gocker-runtime bash $$suite; r=$$?; \
+	    (( r == 77 )) && echo "== conformance: $$suite skipped" && r=0; (( r )) && rc=1; \
+	done; exit $$rc
 
 unit:
 	ctest --test-dir $(DEBUG_BUILD_DIR) -L unit --output-on-failure
@@ -58,6 +69,6 @@ bench: build
 clean:
 	rm -rf $(BUILD_DIR) $(DEBUG_BUILD_DIR) bundles/out
 
-# Also drops the rootfs and the downloaded busybox-static .deb.
+# Also drops the rootfs, the downloaded busybox-static .deb and the conformance suites' cache (Go, builds).
 distclean: clean
-	rm -rf rootfs/out rootfs/cache
+	rm -rf rootfs/out rootfs/cache tests/conformance/cache

@@ -106,8 +106,8 @@ Status start_locked(const StateStore& store, const ContainerRecord& rec, const s
     GK_TRY(wait_for_exec(fifo.get(), pidfd));
     trace::mark("startContainer hooks, execve");
     if (cfg.hooks && !cfg.hooks->poststart.empty()) {
-        Status st = run_hooks("poststart", cfg.hooks->poststart, hook_state_json(rec, "running"));
-        if (!st) log::warning("start " + rec.id + ": " + st.error().message());
+        for (const Error& e : run_all_hooks("poststart", cfg.hooks->poststart, hook_state_json(rec, "running")))
+            log::warning("start " + rec.id + ": " + e.message());
     }
     return {};
 }
@@ -213,8 +213,8 @@ Status kill_container(const StateStore& store, std::string_view id, int sig, boo
 void remove_container(const StateStore& store, const ContainerRecord& rec, const spec::Config* cfg,
                       bool half_made, cgroups::CgroupManager* cgroup) {
     if (cfg && cfg->hooks && !cfg->hooks->poststop.empty()) {
-        Status st = run_hooks("poststop", cfg->hooks->poststop, hook_state_json(rec, "stopped"));
-        if (!st) log::warning("delete " + rec.id + ": " + st.error().message());
+        for (const Error& e : run_all_hooks("poststop", cfg->hooks->poststop, hook_state_json(rec, "stopped")))
+            log::warning("delete " + rec.id + ": " + e.message());
     }
     // [cgroups] Whatever is still in the cgroup is killed, then the cgroup goes.
     std::unique_ptr<cgroups::CgroupManager> found;

@@ -180,4 +180,14 @@ Status run_hooks(std::string_view phase, const std::vector<spec::Hook>& hooks,
     return ok_status();
 }
 
+std::vector<Error> run_all_hooks(std::string_view phase, const std::vector<spec::Hook>& hooks,
+                                 std::string_view state_json) {
+    std::vector<Error> failures;
+    for (const auto& hook : hooks) {
+        Status st = run_hook(phase, hook, state_json);
+        if (!st) failures.push_back(std::move(st).error());
+    }
+    return failures;
+}
+
 }  // namespace gocker

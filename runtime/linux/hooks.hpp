@@ -18,4 +18,10 @@ Status run_hook(std::string_view phase, const spec::Hook& hook, std::string_view
 Status run_hooks(std::string_view phase, const std::vector<spec::Hook>& hooks,
                  std::string_view state_json);
 
+// Runs every hook in order whatever the others do, and returns the failures: for poststart and
+// poststop, whose failures config.md turns into warnings with "the remaining hooks and lifecycle
+// continue as if the hook had succeeded".
+std::vector<Error> run_all_hooks(std::string_view phase, const std::vector<spec::Hook>& hooks,
+                                 std::string_view state_json);
+
 }  // namespace gocker

@@ -125,5 +125,17 @@ TEST_F(Hooks, RunHooksRunsInOrderAndStopsAtTheFirstFailure) {
     EXPECT_EQ(read("log"), "first\nbad\nfirst\nfirst\n");
 }
 
+// poststart and poststop (config.md): a failed hook is a warning and the remaining hooks still run.
+TEST_F(Hooks, RunAllHooksRunsEveryHookAndReturnsEachFailure) {
+    const std::string first = script("first", "echo first >> \"$OUT/log\"\n");
+    const std::string bad = script("bad", "echo bad >> \"$OUT/log\"; exit 7\n");
+    const std::vector<std::string> env = {"OUT=" + dir_};
+    auto failures = run_all_hooks("poststop", {hook(bad, {}, env), hook(first, {}, env), hook(bad, {}, env)}, "{}");
+    ASSERT_EQ(failures.size(), 2u);
+    EXPECT_EQ(failures[0].message(), "poststop hook " + bad + ": exit status 7");
+    EXPECT_EQ(read("log"), "bad\nfirst\nbad\n");
+    EXPECT_TRUE(run_all_hooks("poststart", {hook(first, {}, env)}, "{}").empty());
+}
+
 }  // namespace
 }  // namespace gocker
