@@ -172,10 +172,11 @@ Status copy_dir_content(int src, int dst, const std::string& shown, int depth) {
 
 }  // namespace
 
-Status copy_up_tree(int src_dir, int dst_dir, const std::string& shown) {
+Status copy_up_tree(int src_dir, int dst_dir, const std::string& shown, bool top_attributes) {
     struct stat st {};
     if (::fstat(src_dir, &st) != 0) return copy_error("stat", shown, errno);
     GK_TRY(copy_dir_content(src_dir, dst_dir, shown, 0));
+    if (!top_attributes) return ok_status();
     copy_xattrs(src_dir, dst_dir, shown);
     return copy_owner_mode_times(dst_dir, st, shown);
 }

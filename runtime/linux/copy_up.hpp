@@ -17,8 +17,10 @@
 namespace gocker {
 
 // Copies the content of the directory `src_dir` into the empty directory `dst_dir` (both fds
-// open on directories), then gives `dst_dir` the owner, mode and times of `src_dir`. `shown` is
-// the directory as the container sees it, for messages ("/run").
-Status copy_up_tree(int src_dir, int dst_dir, const std::string& shown);
+// open on directories). With `top_attributes`, `dst_dir` then gets the owner, mode and times of
+// `src_dir` as well: runc gives the tmpfs the image directory's mode when the image had one, and
+// leaves the mount's own `mode=` when the runtime had to create the directory. `shown` is the
+// directory as the container sees it, for messages ("/run").
+Status copy_up_tree(int src_dir, int dst_dir, const std::string& shown, bool top_attributes = true);
 
 }  // namespace gocker

@@ -99,10 +99,10 @@ Status finish_mount(int mnt_fd, const MountOp& op, const RootfsSpec& spec) {
     return ok_status();
 }
 
-Status copy_up_into(int mounted, int image_dir, const MountOp& op) {
+Status copy_up_into(int mounted, int image_dir, const MountOp& op, bool image_had_dir) {
     UniqueFd top(::openat(mounted, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!top) return sys_error("tmpcopyup: open the new tmpfs");
-    GK_TRY(copy_up_tree(image_dir, top.get(), op.destination));
+    GK_TRY(copy_up_tree(image_dir, top.get(), op.destination, image_had_dir));
     log::debug("tmpcopyup: " + op.destination + ": the image's content copied into the tmpfs");
     if (!(op.flags & MS_RDONLY)) return ok_status();
     struct mount_attr attr {};
@@ -202,6 +202,10 @@ Status apply_mount(int root_fd, const MountOp& op, const RootfsSpec& spec) {
         if (::stat(op.source.c_str(), &src) != 0) return sys_error(what);
         if (!S_ISDIR(src.st_mode)) kind = safe_path::Kind::file;
     }
+    // tmpcopyup gives the tmpfs the image directory's owner and mode only when the image has that
+    // directory (runc); one more lookup, for copy-up mounts only.
+    const bool image_had_dir =
+        op.copy_up && safe_path::open_in_root(root_fd, op.destination, O_PATH | O_DIRECTORY | O_CLOEXEC).ok();
     UniqueFd dest = GK_TRY_CTX(safe_path::create_in_root(root_fd, op.destination, kind), what);
     struct stat before {};
     if (::fstat(dest.get(), &before) != 0) return sys_error(what);
@@ -222,7 +226,7 @@ Status apply_mount(int root_fd, const MountOp& op, const RootfsSpec& spec) {
     const unsigned long flags = op.copy_up ? op.flags & ~MS_RDONLY : op.flags;
     if (::mount(op.source.c_str(), fd_path(dest.get()).c_str(), fstype, flags, data) != 0) return sys_error(what);
     UniqueFd mounted = GK_TRY(reopen_mounted(root_fd, op, before));
-    if (op.copy_up) GK_TRY_CTX(copy_up_into(mounted.get(), image_dir.get(), op), what);
+    if (op.copy_up) GK_TRY_CTX(copy_up_into(mounted.get(), image_dir.get(), op, image_had_dir), what);
     return finish_mount(mounted.get(), op, spec);
 }
 

@@ -76,6 +76,19 @@ TEST_F(ClientConfigs, TmpcopyupFillsTheTmpfsWithTheImagesContent) {
     EXPECT_FALSE(::access((seed + "/new").c_str(), F_OK) == 0) << "the write reached the image";
 }
 
+// podman sends `--tmpfs /scratch:mode=1770` with tmpcopyup as well. Where the image has no such
+// directory the runtime makes one, and the tmpfs keeps the mode its options ask for (runc does the
+// same: the image directory's mode is taken only when the image had the directory).
+TEST_F(ClientConfigs, TmpcopyupOnADirectoryTheImageLacksKeepsTheMountsMode) {
+    copy_rootfs();
+    config().append("/mounts", R"({"destination":"/scratch","type":"tmpfs","source":"tmpfs",
+        "options":["rw","rprivate","nosuid","nodev","size=2m","mode=1770","tmpcopyup"]})");
+    program("stat -c '%a %u %g' /scratch; ls -A /scratch | wc -l");
+    RunResult r = run("copyup-new");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, "1770 0 0\n0\n");
+}
+
 // containerd ends a container whose init exited with `kill --all ID 9`: what is left in its
 // cgroup (no pid namespace, so the init's child outlives it) is killed and the call succeeds.
 TEST_F(ClientConfigs, KillAllOfAStoppedContainerKillsWhatIsLeftAndSucceeds) {
