@@ -115,7 +115,11 @@ Result<int> Netlink::require_ifindex(const std::string& name) const {
 }
 
 Result<bool> Netlink::ensure_bridge(const std::string& name) const {
-    int err = rtnl_link_bridge_add(sock_.get(), name.c_str());
+    // Not rtnl_link_bridge_add(): without NLM_F_EXCL an existing link of another kind "succeeds".
+    Link bridge(rtnl_link_bridge_alloc());
+    if (!bridge.p) return Error("create bridge " + q(name), ENOMEM);
+    rtnl_link_set_name(bridge.p, name.c_str());
+    int err = rtnl_link_add(sock_.get(), bridge.p, NLM_F_CREATE | NLM_F_EXCL);
     if (err == 0) return true;
     if (err != -NLE_EXIST) return nl_error("create bridge " + q(name), err);
     rtnl_link* raw = nullptr;
