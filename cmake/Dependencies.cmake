@@ -26,6 +26,11 @@ else()
   set(GOCKER_SYSTEM_LIBS PkgConfig::SECCOMP PkgConfig::LIBCAP)
 endif()
 
+# gocker-net (hooks/): netlink for links, addresses and routes; nftables for NAT. Shared
+# libraries: gocker-net is dynamically linked (bookworm has no static libnftables).
+gocker_require_pkg(LIBNL_ROUTE libnl-route-3.0 libnl-route-3-dev)
+gocker_require_pkg(LIBNFTABLES libnftables libnftables-dev)
+
 find_path(RAPIDJSON_INCLUDE_DIRS rapidjson/document.h)
 if(NOT RAPIDJSON_INCLUDE_DIRS)
   message(FATAL_ERROR "rapidjson/document.h not found: install the Debian package 'rapidjson-dev' (or run scripts/install-deps)")

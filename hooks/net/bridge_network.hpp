@@ -1,0 +1,29 @@
+// Bridge mode: attach a container's network namespace to a bridge, and detach it.
+//
+// attach(): lease (pending) -> bridge + gateway address, up -> veth pair, the peer created as
+// "eth0" in the container -> host end on the bridge, up -> eth0's address, up; lo up; default
+// route via the gateway -> forwarding on -> nftables element (masquerade) -> lease active.
+// A failure at any step undoes the container's part (veth, element, lease; the bridge too when
+// this call created it and nothing else uses it) and names the step and the object.
+// Everything runs under the lease store's lock; stale leases are reclaimed first.
+#pragma once
+
+#include <string>
+
+#include "common/result.hpp"
+#include "net/lease_store.hpp"
+
+namespace gocker::net {
+
+struct Attachment {
+    std::string container;
+    int netns_fd = -1;  // the container's network namespace
+};
+
+// Returns the lease the container got.
+Result<Lease> attach(const std::string& root, const NetworkConfig& cfg, const Attachment& a);
+
+// Frees what the container holds on the network; nothing to free is success (DEL twice).
+Status detach(const std::string& root, const NetworkConfig& cfg, const std::string& container);
+
+}  // namespace gocker::net

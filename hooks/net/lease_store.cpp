@@ -1,0 +1,177 @@
+#include "net/lease_store.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <cstdlib>
+
+#include "common/file_io.hpp"
+
+namespace gocker::net {
+
+namespace {
+
+bool is_name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'; }
+
+Status valid_name(const std::string& s, size_t max, const char* what) {
+    bool ok = !s.empty() && s.size() <= max && s != "." && s != "..";
+    for (char c : s) ok = ok && is_name_char(c);
+    if (!ok)
+        return Error(std::string("invalid ") + what + " \"" + s + "\": use 1 to " + std::to_string(max) +
+                     " letters, digits, '-', '_' or '.'");
+    return {};
+}
+
+std::string network_to_json(const NetworkConfig& c) {
+    return "{\"bridge\":\"" + c.bridge + "\",\"subnet\":\"" + to_string(c.subnet) + "\",\"gateway\":\"" +
+           to_string(c.gateway) + "\"}\n";
+}
+
+Status mkdir_p(const std::string& path) {
+    if (::mkdir(path.c_str(), 0700) == 0 || errno == EEXIST) return {};
+    if (errno != ENOENT) return sys_error("create directory " + path);
+    size_t slash = path.find_last_of('/');
+    if (slash == 0 || slash == std::string::npos) return sys_error("create directory " + path);
+    GK_TRY(mkdir_p(path.substr(0, slash)));
+    if (::mkdir(path.c_str(), 0700) == 0 || errno == EEXIST) return {};
+    return sys_error("create directory " + path);
+}
+
+}  // namespace
+
+Status validate_network(const NetworkConfig& cfg) {
+    GK_TRY(valid_name(cfg.name, 64, "network name"));
+    GK_TRY(valid_name(cfg.bridge, 15, "bridge name"));
+    if (!cfg.subnet.contains(cfg.gateway) || cfg.gateway.value == cfg.subnet.base.value ||
+        cfg.gateway.value > cfg.subnet.last_host().value)
+        return Error("gateway " + to_string(cfg.gateway) + " is not a host address of subnet " + to_string(cfg.subnet));
+    return {};
+}
+
+std::string lease_to_json(const Lease& l) {
+    rapidjson::StringBuffer buf;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+    w.StartObject();
+    w.Key("container");
+    w.String(l.container.c_str(), static_cast<rapidjson::SizeType>(l.container.size()));
+    w.Key("state");
+    w.String(l.active ? "active" : "pending");
+    w.Key("ownerPid");
+    w.Int(l.owner_pid);
+    w.Key("ownerStart");
+    w.Uint64(l.owner_start);
+    w.Key("veth");
+    w.String(l.veth.c_str(), static_cast<rapidjson::SizeType>(l.veth.size()));
+    w.EndObject();
+    return std::string(buf.GetString(), buf.GetSize()) + "\n";
+}
+
+Result<Lease> parse_lease(std::string_view json, Ipv4 address, const std::string& origin) {
+    rapidjson::Document d;
+    d.Parse(json.data(), json.size());
+    auto str = [&](const char* k) -> const char* {
+        return d.IsObject() && d.HasMember(k) && d[k].IsString() ? d[k].GetString() : nullptr;
+    };
+    const char* state = str("state");
+    if (d.HasParseError() || !str("container") || !str("veth") || !state ||
+        (std::string_view(state) != "active" && std::string_view(state) != "pending") || !d.HasMember("ownerPid") ||
+        !d["ownerPid"].IsInt() || !d.HasMember("ownerStart") || !d["ownerStart"].IsUint64())
+        return Error("read lease " + origin + ": not a gocker-net lease");
+    return Lease{address, str("container"), std::string_view(state) == "active", d["ownerPid"].GetInt(),
+                 d["ownerStart"].GetUint64(), str("veth")};
+}
+
+std::optional<uint64_t> process_start_time(int pid) {
+    if (pid <= 0) return std::nullopt;
+    auto text = read_whole_file("/proc/" + std::to_string(pid) + "/stat");
+    if (!text) return std::nullopt;
+    // "pid (comm) state ppid ...": comm may hold spaces and ')', so count fields after the last ')'.
+    size_t p = text->rfind(')');
+    if (p == std::string::npos) return std::nullopt;
+    const char* s = text->c_str() + p + 1;
+    for (int field = 3; field < 22; ++field) {  // skip fields 3..21
+        while (*s == ' ') ++s;
+        while (*s && *s != ' ') ++s;
+    }
+    return std::strtoull(s, nullptr, 10);
+}
+
+Result<Ipv4> pick_free_address(const NetworkConfig& cfg, const std::vector<Lease>& leases) {
+    for (uint32_t a = cfg.subnet.first_host().value; a <= cfg.subnet.last_host().value; ++a) {
+        if (a == cfg.gateway.value) continue;
+        bool taken = false;
+        for (const auto& l : leases) taken = taken || l.address.value == a;
+        if (!taken) return Ipv4{a};
+    }
+    return Error("no free address in subnet " + to_string(cfg.subnet) + " of network \"" + cfg.name + "\" (" +
+                 std::to_string(leases.size()) + " leased, 1 gateway)");
+}
+
+Result<LeaseStore> LeaseStore::open(const std::string& root, const NetworkConfig& cfg, bool create) {
+    GK_TRY(validate_network(cfg));
+    GK_TRY(mkdir_p(root));
+    std::string lock_path = root + "/lock";
+    UniqueFd lock(::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
+    if (!lock) return sys_error("open lock " + lock_path);
+    while (::flock(lock.get(), LOCK_EX) < 0)
+        if (errno != EINTR) return sys_error("lock " + lock_path);
+
+    std::string dir = root + "/" + cfg.name;
+    std::string net_file = dir + "/network.json";
+    struct stat st {};
+    bool exists = ::stat(dir.c_str(), &st) == 0;
+    if (!exists && !create) return LeaseStore(std::move(lock), dir, false);
+    if (!exists && ::mkdir(dir.c_str(), 0700) < 0) return sys_error("create directory " + dir);
+    auto recorded = read_whole_file(net_file);
+    if (recorded) {
+        if (create && *recorded != network_to_json(cfg))
+            return Error("network \"" + cfg.name + "\" is already set up differently (" + net_file + ": " +
+                         recorded->substr(0, recorded->size() - 1) + ")");
+    } else if (recorded.error().sys_errno() != ENOENT) {
+        return std::move(recorded).error();
+    } else if (create) {
+        GK_TRY(write_file_atomic(net_file, network_to_json(cfg), 0600));
+    }
+    return LeaseStore(std::move(lock), dir, true);
+}
+
+Result<std::vector<Lease>> LeaseStore::leases() const {
+    std::vector<Lease> out;
+    if (!exists_) return out;
+    DIR* d = ::opendir(dir_.c_str());
+    if (!d) return sys_error("open directory " + dir_);
+    std::vector<std::string> names;
+    while (dirent* e = ::readdir(d)) names.emplace_back(e->d_name);
+    ::closedir(d);
+    for (const auto& name : names) {
+        std::string path = dir_ + "/" + name;
+        if (name.find(".tmp.") != std::string::npos) {
+            ::unlink(path.c_str());  // a write that died before its rename (we hold the lock)
+            continue;
+        }
+        auto address = parse_ipv4(name);
+        if (!address) continue;
+        std::string text = GK_TRY(read_whole_file(path));
+        out.push_back(GK_TRY(parse_lease(text, *address, path)));
+    }
+    return out;
+}
+
+Status LeaseStore::put(const Lease& l) const {
+    return write_file_atomic(dir_ + "/" + to_string(l.address), lease_to_json(l), 0600);
+}
+
+Status LeaseStore::remove(Ipv4 address) const {
+    std::string path = dir_ + "/" + to_string(address);
+    if (::unlink(path.c_str()) < 0 && errno != ENOENT) return sys_error("remove lease " + path);
+    return {};
+}
+
+}  // namespace gocker::net

@@ -1,0 +1,47 @@
+// Links, addresses and routes over rtnetlink (libnl-route-3): no `ip` program is run.
+//
+// A Netlink is one rtnetlink socket. A socket stays bound to the network namespace it was made
+// in, so connect_in() enters the container's namespace only for the socket() call and every later
+// request on that socket acts there while the process stays in its own namespace.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "common/result.hpp"
+#include "net/ipv4.hpp"
+
+struct nl_sock;
+
+namespace gocker::net {
+
+class Netlink {
+public:
+    static Result<Netlink> connect();
+    static Result<Netlink> connect_in(int netns_fd);
+
+    // The link's index, or 0 when there is no such link.
+    Result<int> ifindex(const std::string& name) const;
+    // Creates the bridge when missing (true when this call made it); an existing link of that
+    // name that is not a bridge is an error.
+    Result<bool> ensure_bridge(const std::string& name) const;
+    // A veth pair: `host_name` here, `peer_name` created directly in the namespace `peer_netns_fd`.
+    Status add_veth(const std::string& host_name, const std::string& peer_name, int peer_netns_fd) const;
+    Status set_master(const std::string& name, const std::string& master) const;
+    Status set_up(const std::string& name) const;
+    // `address`/`prefix` on the link; with `may_exist`, an address already there is fine.
+    Status add_address(const std::string& name, Ipv4 address, int prefix, bool may_exist) const;
+    Status add_default_route(const std::string& name, Ipv4 gateway) const;
+    // Deletes the link; a missing one is fine (returns false).
+    Result<bool> delete_link(const std::string& name) const;
+
+private:
+    struct SockDeleter {
+        void operator()(nl_sock* s) const;
+    };
+    explicit Netlink(nl_sock* s) : sock_(s) {}
+    Result<int> require_ifindex(const std::string& name) const;
+    std::unique_ptr<nl_sock, SockDeleter> sock_;
+};
+
+}  // namespace gocker::net

@@ -1,0 +1,64 @@
+#include "net/oci_hook.hpp"
+
+#include <fcntl.h>
+
+#include "common/fd.hpp"
+#include "net/bridge_network.hpp"
+#include "spec/config_io.hpp"
+#include "spec/state.hpp"
+
+namespace gocker::net {
+
+namespace {
+
+const std::string* annotation(const std::map<std::string, std::string>& a, const char* key) {
+    auto it = a.find(key);
+    return it == a.end() ? nullptr : &it->second;
+}
+
+// Whether config.json asks for a network namespace of the container's own.
+Result<bool> has_own_netns(const std::string& bundle) {
+    auto cfg = GK_TRY(spec::load_config(bundle + "/config.json"));
+    if (!cfg.linux) return false;
+    for (const auto& ns : cfg.linux->namespaces)
+        if (ns.type == "network") return ns.path.empty();
+    return false;
+}
+
+}  // namespace
+
+Result<NetworkConfig> network_from_annotations(const std::map<std::string, std::string>& annotations) {
+    NetworkConfig cfg;
+    if (auto* v = annotation(annotations, "gocker.net.network")) cfg.name = *v;
+    if (auto* v = annotation(annotations, "gocker.net.bridge")) cfg.bridge = *v;
+    if (auto* v = annotation(annotations, "gocker.net.subnet")) {
+        cfg.subnet = GK_TRY_CTX(parse_subnet(*v), "annotation gocker.net.subnet");
+        cfg.gateway = cfg.subnet.first_host();
+    }
+    if (auto* v = annotation(annotations, "gocker.net.gateway"))
+        cfg.gateway = GK_TRY_CTX(parse_ipv4(*v), "annotation gocker.net.gateway");
+    GK_TRY_CTX(validate_network(cfg), "annotations gocker.net.*");
+    return cfg;
+}
+
+Status run_oci_hook(std::string_view phase, const std::string& root, std::string_view state_json) {
+    auto state = GK_TRY_CTX(spec::parse_state(state_json), "read the container state on stdin");
+    NetworkConfig cfg = GK_TRY(network_from_annotations(state.annotations));
+    if (phase == "poststop") {
+        GK_TRY_CTX(detach(root, cfg, state.id), "poststop " + state.id);
+        return {};
+    }
+    if (phase != "createRuntime")
+        return Error("unknown hook phase \"" + std::string(phase) + "\": expected createRuntime or poststop");
+    std::string what = "createRuntime " + state.id;
+    if (!GK_TRY_CTX(has_own_netns(state.bundle), what))
+        return {};  // it has no network namespace of its own
+    if (state.pid <= 0) return Error(what + ": the state has no pid");
+    std::string ns_path = "/proc/" + std::to_string(state.pid) + "/ns/net";
+    UniqueFd netns(::open(ns_path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!netns) return sys_error(what + ": open " + ns_path);
+    GK_TRY_CTX(attach(root, cfg, Attachment{state.id, netns.get()}), what);
+    return {};
+}
+
+}  // namespace gocker::net
