@@ -23,6 +23,11 @@ Result<Config> parse_config(std::string_view json, std::string_view origin = "co
 // consistency, ...). Errors are "config.json: /json/path: what".
 Status validate_config(const Config& cfg, std::string_view origin = "config.json");
 
+// A bare OCI process object (`exec --process FILE`), parsed and validated like config.json's
+// /process, with paths relative to the object: "process.json: /args: must not be empty".
+Result<Process> parse_process(std::string_view json, std::string_view origin);
+Status validate_process(const Process& p, std::string_view origin);
+
 // Reads `path`, parses and validates it.
 Result<Config> load_config(const std::string& path);
 
