@@ -178,7 +178,7 @@ Status attach_to_cgroup(cgroups::CgroupManager& cg, pid_t pid, const std::string
     return {};
 }
 
-Result<ExecedProcess> exec_impl(const StateStore& store, const ExecOptions& opts, const ContainerLock& lock,
+Result<ExecedProcess> exec_impl(const StateStore& store, const ExecOptions& opts, ContainerLock& lock,
                                 ExecRollback& rollback) {
     ContainerInfo info = GK_TRY(load_container(store, opts.id));
     const ContainerRecord& rec = info.record;
@@ -257,6 +257,9 @@ Result<ExecedProcess> exec_impl(const StateStore& store, const ExecOptions& opts
     trace::mark("clone3, cgroups");
     // The helper may be gone already (its error then waits in the socket).
     (void)parent_end.send(SyncType::cgroup_attached);
+    // The helper is in the container's cgroups: a `delete` or `kill --all` from now on reaches
+    // it, and a paused container's `resume` must not wait for us.
+    lock = ContainerLock();
     // End-of-file: the socket was closed by a successful execve.
     auto msg = parent_end.recv();
     if (msg) {
