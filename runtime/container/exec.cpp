@@ -46,7 +46,6 @@ struct ExecPlan {
                                 // mount namespace of its own (a pivoted one is the namespace's root)
     ProcessSteps steps;
     std::string state_json;     // for a seccomp listener
-    int lock_fd = -1;           // the container lock, not to be held by the helper
 };
 
 // The helper: joins, waits to be in the container's cgroups, runs the process steps, execs.
@@ -67,7 +66,6 @@ Status exec_helper_steps(const ExecPlan& plan, const SyncSocket& sync) {
 }
 
 [[noreturn]] void exec_helper(const ExecPlan& plan, SyncSocket& sync_in) {
-    ::close(plan.lock_fd);
     // The sync socket must be above the descriptors --preserve-fds keeps (its close-on-exec
     // tells the runtime that execve succeeded).
     SyncSocket sync(UniqueFd(::fcntl(sync_in.fd(), F_DUPFD_CLOEXEC, 3 + plan.steps.preserve_fds)));
@@ -202,7 +200,6 @@ Result<ExecedProcess> exec_impl(const StateStore& store, const ExecOptions& opts
 
     ExecPlan plan;
     plan.id = opts.id;
-    plan.lock_fd = lock.dir_fd();
     // The init's namespaces, opened and then checked to still be the init's (not a reused pid).
     spec::Linux joined = lnx ? namespaces_of_init(*lnx, rec.pid) : spec::Linux{};
     plan.namespaces = GK_TRY(plan_namespaces(&joined));
@@ -239,6 +236,11 @@ Result<ExecedProcess> exec_impl(const StateStore& store, const ExecOptions& opts
     trace::mark("plan");
 
     auto [parent_end, child_end] = GK_TRY(SyncSocket::make_pair());
+    // The lock goes before the helper exists: a copy of it in a helper that is frozen with a
+    // paused container would keep `resume` waiting forever. A `delete` from here on leaves the
+    // helper no cgroup to join (the attach fails and the helper is killed), or no pid namespace
+    // to be cloned into.
+    lock = ContainerLock();
     ParentNamespaceSwitch nsswitch;
     GK_TRY(nsswitch.enter(plan.namespaces, nullptr));
     int pidfd = -1;
@@ -257,9 +259,6 @@ Result<ExecedProcess> exec_impl(const StateStore& store, const ExecOptions& opts
     trace::mark("clone3, cgroups");
     // The helper may be gone already (its error then waits in the socket).
     (void)parent_end.send(SyncType::cgroup_attached);
-    // The helper is in the container's cgroups: a `delete` or `kill --all` from now on reaches
-    // it, and a paused container's `resume` must not wait for us.
-    lock = ContainerLock();
     // End-of-file: the socket was closed by a successful execve.
     auto msg = parent_end.recv();
     if (msg) {
