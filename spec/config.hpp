@@ -240,7 +240,7 @@ struct Network {
 
 struct Pids {
     bool operator==(const Pids&) const = default;
-    std::optional<int64_t> limit;  // -1 or 0: unlimited (spec 1.3: <= 0 means max)
+    std::optional<int64_t> limit;  // negative: no limit ("max"); 0: not set, as in runc's libcontainer
 };
 
 struct Rdma {

@@ -28,6 +28,10 @@ Status validate_config(const Config& cfg, std::string_view origin = "config.json
 Result<Process> parse_process(std::string_view json, std::string_view origin);
 Status validate_process(const Process& p, std::string_view origin);
 
+// The checks validate_config() makes of linux.resources, alone: `update --resources` takes
+// that object by itself. Errors name the field as in config.json (/linux/resources/...).
+Status validate_resources(const Resources& res, std::string_view origin);
+
 // Reads `path`, parses and validates it.
 Result<Config> load_config(const std::string& path);
 

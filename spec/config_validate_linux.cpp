@@ -75,9 +75,13 @@ Status validate_devices(Reader& r, const std::vector<Device>& devices) {
             auto s = r.enter("path");
             SPEC_TRY(check_absolute(r, d.path));
         }
-        if (d.file_mode && *d.file_mode > 0777) {
+        // Permission bits (with setuid, setgid, sticky); clients may add the file-type bits, as
+        // podman --privileged does (0o20600 for a character device): runc and crun ignore those,
+        // and the node's type comes from `type` (runc does not compare them either).
+        if (d.file_mode && (*d.file_mode & ~(07777u | 0170000u)) != 0) {
             auto s = r.enter("fileMode");
-            return r.error("must be at most 0777 (511), got " + std::to_string(*d.file_mode));
+            return r.error("must be permission bits (at most 07777, optionally with the file-type bits), got " +
+                           std::to_string(*d.file_mode));
         }
     }
     return {};
@@ -115,6 +119,26 @@ bool valid_page_size(std::string_view s) {
     return true;
 }
 
+// Memory sizes are bytes, with -1 for "no limit" and 0 for "not set" (what Go clients write);
+// any other negative number is a mistake the kernel would misread, not a limit.
+Status validate_memory(Reader& r, const Memory& m) {
+    auto scope = r.enter("memory");
+    const std::pair<const char*, const std::optional<int64_t>*> sizes[] = {
+        {"limit", &m.limit}, {"reservation", &m.reservation}, {"swap", &m.swap},
+        {"kernel", &m.kernel}, {"kernelTCP", &m.kernel_tcp}};
+    for (const auto& [name, value] : sizes)
+        if (*value && **value < -1) {
+            auto f = r.enter(name);
+            return r.error("must be a number of bytes, or -1 for no limit, got " + std::to_string(**value));
+        }
+    // UINT64_MAX is -1 as Go writes an unset *uint64 through a signed value; runc skips it.
+    if (m.swappiness && *m.swappiness > 100 && *m.swappiness != UINT64_MAX) {
+        auto f = r.enter("swappiness");
+        return r.error("must be between 0 and 100, got " + std::to_string(*m.swappiness));
+    }
+    return {};
+}
+
 Status validate_resources(Reader& r, const Resources& res) {
     auto scope = r.enter("resources");
     {
@@ -132,10 +156,11 @@ Status validate_resources(Reader& r, const Resources& res) {
             }
         }
     }
-    if (res.memory && res.memory->swappiness && *res.memory->swappiness > 100) {
-        auto s = r.enter("memory");
-        auto f = r.enter("swappiness");
-        return r.error("must be between 0 and 100, got " + std::to_string(*res.memory->swappiness));
+    if (res.memory) SPEC_TRY(validate_memory(r, *res.memory));
+    if (res.cpu && res.cpu->idle && *res.cpu->idle != 0 && *res.cpu->idle != 1) {
+        auto s = r.enter("cpu");
+        auto f = r.enter("idle");
+        return r.error("must be 0 or 1, got " + std::to_string(*res.cpu->idle));
     }
     {
         auto s = r.enter("hugepageLimits");
@@ -254,6 +279,12 @@ Status validate_path_list(Reader& r, const char* name, const std::vector<std::st
 }
 
 }  // namespace
+
+Status validate_resources(const Resources& res, std::string_view origin) {
+    Reader r(origin);
+    auto scope = r.enter("linux");
+    return validate_resources(r, res);
+}
 
 Status validate_linux(Reader& r, const Config& /*cfg*/, const Linux& lx) {
     auto scope = r.enter("linux");

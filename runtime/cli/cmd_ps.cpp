@@ -52,13 +52,16 @@ int cmd_ps(const GlobalOptions& g, std::vector<std::string>& args) {
     StateStore store(g.root);
     auto info = load_container(store, id);
     if (!info) return report(std::move(info).error().wrap(what));
+    // A stopped container's cgroup may still hold processes (no pid namespace): listed, as runc
+    // does; when its cgroup is gone, there are none.
     std::vector<pid_t> pids;
-    if (info->status != spec::ContainerStatus::stopped) {
-        auto cg = cgroups::open_container_cgroup(store.dir(id));
-        if (!cg) return report(std::move(cg).error().wrap(what));
+    const bool stopped = info->status == spec::ContainerStatus::stopped;
+    auto cg = cgroups::open_container_cgroup(store.dir(id));
+    if (!cg && !stopped) return report(std::move(cg).error().wrap(what));
+    if (cg) {
         auto p = (*cg)->procs();
-        if (!p) return report(std::move(p).error().wrap(what));
-        pids = std::move(*p);
+        if (!p && !stopped) return report(std::move(p).error().wrap(what));
+        if (p) pids = std::move(*p);
     }
     if (format == "json") {
         std::cout << '[';

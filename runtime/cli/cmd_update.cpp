@@ -1,6 +1,7 @@
 // `update [--resources FILE|-] [--memory ... ] ID`: change the limits of a live container.
-// Only the values given are written (plan_resources of the given fields); device rules are not
-// changed. The stored config.json keeps the values the container was created with.
+// Only the values given are written (plan_resources of the given fields; a 0, which Go clients
+// such as `docker update` send for every field they do not change, is "not set" as in runc);
+// device rules are not changed. The stored config.json keeps the values the container was created with.
 #include <iostream>
 #include <iterator>
 
@@ -19,6 +20,7 @@ Result<spec::Resources> parse_resources(const std::string& text, const std::stri
     std::string doc = "{\"ociVersion\":\"1.0.0\",\"linux\":{\"resources\":" + text + "}}";
     spec::Config cfg = GK_TRY(spec::parse_config(doc, origin));
     if (!cfg.linux || !cfg.linux->resources) return Error(origin + ": not a linux.resources object", EINVAL);
+    GK_TRY(spec::validate_resources(*cfg.linux->resources, origin));
     return *cfg.linux->resources;
 }
 
@@ -61,7 +63,11 @@ Status apply_flags(const cxxopts::ParseResult& r, spec::Resources& res) {
     if (r.count("cpu-shares")) cpu().shares = GK_TRY(parse_unsigned(r, "cpu-shares"));
     if (r.count("cpu-rt-period")) cpu().realtime_period = GK_TRY(parse_unsigned(r, "cpu-rt-period"));
     if (r.count("cpu-rt-runtime")) cpu().realtime_runtime = GK_TRY(parse_signed(r, "cpu-rt-runtime"));
-    if (r.count("cpu-idle")) cpu().idle = GK_TRY(parse_signed(r, "cpu-idle"));
+    if (r.count("cpu-idle")) {
+        cpu().idle = GK_TRY(parse_signed(r, "cpu-idle"));
+        if (*cpu().idle != 0 && *cpu().idle != 1)
+            return Error("--cpu-idle: invalid value \"" + r["cpu-idle"].as<std::string>() + "\" (expected 0 or 1)", 0);
+    }
     if (r.count("cpuset-cpus")) cpu().cpus = r["cpuset-cpus"].as<std::string>();
     if (r.count("cpuset-mems")) cpu().mems = r["cpuset-mems"].as<std::string>();
     if (r.count("pids-limit")) {
@@ -80,7 +86,7 @@ Status apply_flags(const cxxopts::ParseResult& r, spec::Resources& res) {
 
 // memory.checkBeforeUpdate: refuse a limit below what the container already uses.
 Status check_memory_usage(const cgroups::CgroupManager& cg, const spec::Resources& res, bool check) {
-    if (!check || !res.memory || !res.memory->limit || *res.memory->limit < 0) return {};
+    if (!check || !res.memory || !res.memory->limit || *res.memory->limit <= 0) return {};  // 0: not set
     int v = cg.version_of("memory");
     if (!v) return {};
     auto usage = cg.read("memory", v == 1 ? "memory.usage_in_bytes" : "memory.current");
@@ -149,7 +155,7 @@ int cmd_update(const GlobalOptions& g, std::vector<std::string>& args) {
     bool check = res.memory && res.memory->check_before_update && *res.memory->check_before_update;
     // The config the container was created with may ask for the check; it matters only for a
     // memory limit, so it is read only then.
-    bool limit_set = res.memory && res.memory->limit && *res.memory->limit >= 0;
+    bool limit_set = res.memory && res.memory->limit && *res.memory->limit > 0;
     if (!check && limit_set) {
         if (auto saved = store.read_file(id, "config.json")) {
             auto cfg = spec::parse_config(*saved);

@@ -206,6 +206,7 @@ static Result<CreatedContainer> create_impl(const StateStore& store, const Creat
 
     // [confinement] Read here, on the host: inside the new root the file may be the image's own.
     const int last_cap = cfg.process->capabilities ? last_capability() : 0;  // unused without capabilities
+    if (cfg.process->capabilities) warn_unraisable_ambient(*cfg.process->capabilities);
     trace::mark("state dir, exec fifo");
     // [cgroups] The cgroup, with every limit written, before the init exists.
     if (auto cg = GK_TRY(cgroups::create_container_cgroup(cfg, opts.id))) {

@@ -156,16 +156,30 @@ static std::vector<pid_t> container_pids(const StateStore& store, const Containe
     return pids;
 }
 
+// A process found by PID just now: signalled through a pidfd opened after its start time was read,
+// so a PID reused meanwhile is never hit. One that has gone is skipped.
+static void signal_by_pidfd(pid_t pid, int sig) {
+    auto st = read_proc_stat(pid);
+    if (!st) return;
+    if (auto fd = open_verified_pidfd(pid, st->start_time)) (void)pidfd_signal(fd->get(), sig);
+}
+
+// [cgroups] Every process still in the cgroup of a container whose init is gone.
+static void signal_leftovers(const StateStore& store, const ContainerRecord& rec, int sig) {
+    auto cg = container_cgroup(store, rec);
+    if (!cg) return;
+    auto procs = cg->procs();
+    if (!procs) return;
+    for (pid_t pid : *procs) signal_by_pidfd(pid, sig);
+    if (sig == SIGKILL)
+        if (auto frozen = cg->frozen(); frozen && *frozen) (void)cg->freeze(false);
+}
+
 static Status signal_container(const StateStore& store, const ContainerRecord& rec, int sig, bool all) {
     UniqueFd pidfd = GK_TRY(open_verified_pidfd(rec.pid, rec.start_time));
     if (all) {
-        for (pid_t pid : container_pids(store, rec)) {
-            if (pid == rec.pid) continue;
-            auto st = read_proc_stat(pid);
-            if (!st) continue;
-            auto fd = open_verified_pidfd(pid, st->start_time);
-            if (fd) (void)pidfd_signal(fd->get(), sig);
-        }
+        for (pid_t pid : container_pids(store, rec))
+            if (pid != rec.pid) signal_by_pidfd(pid, sig);
     }
     GK_TRY(pidfd_signal(pidfd.get(), sig));
     // [cgroups] A frozen (v1) task dies of SIGKILL only once thawed.
@@ -179,9 +193,19 @@ Status kill_container(const StateStore& store, std::string_view id, int sig, boo
     std::string what = "kill " + std::string(id);
     auto info = load_container(store, id);
     if (!info) return std::move(info).error().wrap(what);
-    if (info->status == spec::ContainerStatus::stopped)
-        return Error(what + ": the container is not running", 0);
+    if (info->status == spec::ContainerStatus::stopped) {
+        if (!all) return Error(what + ": the container is not running", 0);
+        // runc's `kill --all` of a stopped container signals what is left in its cgroup (without
+        // a pid namespace, the init's children outlive it) and succeeds; containerd relies on
+        // it (`kill --all ID 9` after the init exited) to bring the container to "exited".
+        signal_leftovers(store, info->record, sig);
+        return {};
+    }
     Status st = signal_container(store, info->record, sig, all);
+    if (!st && all && !process_alive(info->record.pid, info->record.start_time)) {
+        signal_leftovers(store, info->record, sig);  // the init exited meanwhile: stopped now
+        return {};
+    }
     if (!st) return std::move(st).error().wrap(what);
     return {};
 }

@@ -8,6 +8,7 @@
 #include <cerrno>
 
 #include "common/fd.hpp"
+#include "common/log.hpp"
 #include "spec/oci_names.hpp"
 
 namespace gocker {
@@ -133,16 +134,30 @@ Status apply_final_capabilities(const CapabilitySets& want, int last_cap) {
                      err);
     if (::prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0) return sys_error("prctl PR_SET_KEEPCAPS 0");
     // Ambient capabilities are what a non-root user keeps across execve; the kernel only
-    // raises one that is already permitted and inheritable.
+    // raises one that is already permitted and inheritable. The others are skipped, as runc and
+    // crun do (the runtime warned about them before the init started: warn_unraisable_ambient).
     if (::cap_reset_ambient() < 0 && errno != EINVAL) return sys_error("clear the ambient capability set");
+    const uint64_t raisable = want.ambient & ~unraisable_ambient(want);
     for (int cap = 0; cap <= last_cap; ++cap) {
-        if (!has(want.ambient, cap)) continue;
+        if (!has(raisable, cap)) continue;
         if (::cap_set_ambient(static_cast<cap_value_t>(cap), CAP_SET) < 0)
             return Error("raise ambient capability " + name_of(cap) +
                              " (an ambient capability must also be permitted and inheritable)",
                          errno);
     }
     return {};
+}
+
+uint64_t unraisable_ambient(const CapabilitySets& want) {
+    return want.ambient & ~(want.permitted & want.inheritable);
+}
+
+void warn_unraisable_ambient(const spec::Capabilities& caps) {
+    auto sets = plan_capabilities(caps);
+    if (!sets) return;  // the init reports the bad name with its JSON path
+    if (uint64_t skipped = unraisable_ambient(*sets))
+        log::warning("process.capabilities.ambient: not raising " + capability_mask_names(skipped, 63) +
+                     ": an ambient capability must also be permitted and inheritable");
 }
 
 std::string capability_mask_names(uint64_t mask, int last_cap) {

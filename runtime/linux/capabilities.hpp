@@ -41,6 +41,14 @@ int last_capability();
 Status drop_bounding_set(const CapabilitySets& want, int last_cap);
 Status apply_final_capabilities(const CapabilitySets& want, int last_cap);
 
+// The ambient capabilities the kernel would refuse to raise: those not also permitted and
+// inheritable. They are skipped, not an error: `runc spec` asks for ambient CAP_KILL,
+// CAP_AUDIT_WRITE and CAP_NET_BIND_SERVICE with no inheritable set, and runc and crun run it
+// (runc warns). warn_unraisable_ambient() logs that warning from the runtime itself, before the
+// init starts; apply_final_capabilities() then raises only the others.
+uint64_t unraisable_ambient(const CapabilitySets& want);
+void warn_unraisable_ambient(const spec::Capabilities& caps);
+
 // "CAP_CHOWN CAP_KILL" for the bits of a mask (for messages and tests).
 std::string capability_mask_names(uint64_t mask, int last_cap);
 

@@ -6,6 +6,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <string>
 #include <utility>
 
@@ -79,7 +80,13 @@ Status make_node(int root_fd, const spec::Device& d) {
     UniqueFd dir_fd = GK_TRY_CTX(safe_path::create_in_root(root_fd, dir, safe_path::Kind::directory, 0755),
                                  "create device " + d.path);
     const dev_t rdev = type == S_IFIFO ? 0 : makedev(static_cast<unsigned>(d.major), static_cast<unsigned>(d.minor));
+    // The type comes from d.type; file-type bits in fileMode (podman sends them) are dropped.
     const mode_t perm = d.file_mode.value_or(0666) & 07777;
+    if (d.file_mode && (*d.file_mode & S_IFMT)) {
+        char modes[96];
+        std::snprintf(modes, sizeof modes, "0%o carries file-type bits; using 0%o", *d.file_mode, perm);
+        log::debug("device " + d.path + ": fileMode " + modes);
+    }
     bool kept = false;
     GK_TRY(clear_entry(dir_fd.get(), name, d.path,
                        [&](const struct stat& st) { return (st.st_mode & S_IFMT) == type && st.st_rdev == rdev; },

@@ -102,6 +102,7 @@ std::vector<std::string> known_mount_options() {
     for (const auto& f : kFlagOptions) out.emplace_back(f.name);
     for (const auto& a : kAttrOptions) out.emplace_back(a.name);
     for (const auto& p : kPropagation) out.emplace_back(p.name);
+    out.emplace_back("tmpcopyup");
     return out;
 }
 
@@ -116,8 +117,10 @@ Result<MountOptions> parse_mount_options(const std::vector<std::string>& options
         if (opt.empty()) continue;
         if (opt == "idmap" || opt == "ridmap")
             return Error(where + ": \"" + opt + "\": id-mapped mounts are not supported by this runtime");
-        if (opt == "tmpcopyup")
-            return Error(where + ": \"tmpcopyup\": copying the image's content up into a tmpfs is not supported by this runtime");
+        if (opt == "tmpcopyup") {
+            out.copy_up = true;
+            continue;
+        }
         bool known = false;
         for (const auto& f : kFlagOptions) {
             if (f.name != opt) continue;

@@ -17,6 +17,7 @@ struct MountOptions {
     uint64_t rec_attr_set = 0;             // MOUNT_ATTR_* from "r" options (rro, rnosuid ...), AT_RECURSIVE
     uint64_t rec_attr_clr = 0;
     std::string data;                      // options the kernel's filesystem parses (mode=755,size=64k)
+    bool copy_up = false;                  // "tmpcopyup": a tmpfs starts with the image's content (copy_up.hpp)
 
     bool is_bind() const;
     bool is_recursive_bind() const;
@@ -24,7 +25,7 @@ struct MountOptions {
 
 // `path` is the JSON path of the options array ("mounts[2].options"), used in error messages.
 // Later options override earlier ones (ro,rw -> rw), as mount(8) does. Refused with an error:
-// idmap/ridmap (id-mapped mounts) and tmpcopyup, which this runtime does not implement.
+// idmap/ridmap (id-mapped mounts), which this runtime does not implement.
 Result<MountOptions> parse_mount_options(const std::vector<std::string>& options,
                                          const std::string& path = "options");
 

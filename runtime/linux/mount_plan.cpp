@@ -74,6 +74,8 @@ Result<std::vector<MountOp>> build_mount_plan(const spec::Config& cfg, const Pla
             op.fstype = m.type;
             op.flags = opts.flags;
             op.data = opts.data;
+            // runc and crun copy up only into a tmpfs and ignore the option elsewhere.
+            op.copy_up = opts.copy_up && m.type == "tmpfs";
         }
         plan.push_back(std::move(op));
     }

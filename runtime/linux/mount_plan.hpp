@@ -32,6 +32,7 @@ struct MountOp {
     uint64_t rec_attr_set = 0;  // mount_setattr(AT_RECURSIVE) after the mount, when either is non-zero
     uint64_t rec_attr_clr = 0;
     bool sysfs_fallback = false;  // a sysfs mount turned into an rbind of the host's /sys
+    bool copy_up = false;       // tmpfs with "tmpcopyup": filled with the image's content at the destination
 };
 
 struct PlanContext {

@@ -16,6 +16,7 @@
 
 #include "common/fd.hpp"
 #include "common/log.hpp"
+#include "linux/copy_up.hpp"
 #include "linux/devices.hpp"
 #include "linux/host_probe.hpp"
 #include "linux/mount_options.hpp"
@@ -95,6 +96,18 @@ Status finish_mount(int mnt_fd, const MountOp& op, const RootfsSpec& spec) {
     }
     for (unsigned long p : op.propagation)
         GK_TRY(set_propagation(fd_path(mnt_fd), p, what + ": set propagation"));
+    return ok_status();
+}
+
+Status copy_up_into(int mounted, int image_dir, const MountOp& op) {
+    UniqueFd top(::openat(mounted, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!top) return sys_error("tmpcopyup: open the new tmpfs");
+    GK_TRY(copy_up_tree(image_dir, top.get(), op.destination));
+    log::debug("tmpcopyup: " + op.destination + ": the image's content copied into the tmpfs");
+    if (!(op.flags & MS_RDONLY)) return ok_status();
+    struct mount_attr attr {};
+    attr.attr_set = MOUNT_ATTR_RDONLY;
+    if (::mount_setattr(mounted, "", AT_EMPTY_PATH, &attr, sizeof attr) != 0) return sys_error("tmpcopyup: make read-only");
     return ok_status();
 }
 
@@ -199,8 +212,17 @@ Status apply_mount(int root_fd, const MountOp& op, const RootfsSpec& spec) {
     }
     const char* fstype = op.kind == MountKind::bind ? nullptr : op.fstype.c_str();
     const char* data = op.data.empty() ? nullptr : op.data.c_str();
-    if (::mount(op.source.c_str(), fd_path(dest.get()).c_str(), fstype, op.flags, data) != 0) return sys_error(what);
+    // tmpcopyup: the image's directory stays reachable through this fd once the tmpfs covers it;
+    // the tmpfs is mounted writable and made read-only (if asked) once the copy is in.
+    UniqueFd image_dir;
+    if (op.copy_up) {
+        image_dir.reset(::openat(dest.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+        if (!image_dir) return sys_error(what + ": tmpcopyup: open the image's directory");
+    }
+    const unsigned long flags = op.copy_up ? op.flags & ~MS_RDONLY : op.flags;
+    if (::mount(op.source.c_str(), fd_path(dest.get()).c_str(), fstype, flags, data) != 0) return sys_error(what);
     UniqueFd mounted = GK_TRY(reopen_mounted(root_fd, op, before));
+    if (op.copy_up) GK_TRY_CTX(copy_up_into(mounted.get(), image_dir.get(), op), what);
     return finish_mount(mounted.get(), op, spec);
 }
 

@@ -60,9 +60,20 @@ Result<SyncMsg> SyncSocket::recv() const {
     SyncMsg m;
     for (bool first = true;; first = false) {
         ssize_t n;
-        do {
+        bool reset_seen = false;
+        for (;;) {
             n = ::recv(fd_.get(), buf, sizeof buf, 0);
-        } while (n < 0 && errno == EINTR);
+            if (n >= 0) break;
+            if (errno == EINTR) continue;
+            // A peer that closed its end with messages of ours unread makes one receive fail
+            // with ECONNRESET, reported ahead of what the peer sent before it left (an init's
+            // error): the kernel clears it as it reports it, so read on for those messages.
+            if (errno == ECONNRESET && !reset_seen) {
+                reset_seen = true;
+                continue;
+            }
+            break;
+        }
         if (n < 0) return sys_error("sync: receive");
         if (n == 0) return Error("sync: peer closed the channel", EPIPE);
         if (static_cast<size_t>(n) < sizeof(Header)) return Error("sync: short message", EPROTO);

@@ -404,5 +404,37 @@ TEST(CgroupV2Real, CloneIntoFreezeAndDeviceProgram) {
     // root's cgroup.subtree_control, which this test must not change: tests/vm covers them.
 }
 
+// docker 20.10 writes blockIO.weight 0 on every run (the kernel refuses 0 with ERANGE) and
+// `docker update` sends every field, 0 for what it does not change: both as runc takes them.
+TEST_F(CgroupsTest, DockerZerosAreNotSetOnCreateAndOnUpdate) {
+    use_cgroup("dock");
+    config().set("/linux/resources", R"({"memory":{"limit":67108864,"disableOOMKiller":false},
+        "cpu":{"shares":0},"pids":{"limit":50},"blockIO":{"weight":0}})");
+    program("sleep 100");
+    RunResult c = create("dock");
+    ASSERT_EQ(c.exit_code, 0) << c.err;
+    ASSERT_EQ(start("dock").exit_code, 0);
+    RunResult u = gocker({"update", "--resources", "-", "dock"},
+                         R"({"memory":{"limit":0,"reservation":0,"swap":0,"kernel":0,"kernelTCP":0},
+        "cpu":{"shares":0,"quota":50000,"period":100000,"realtimeRuntime":0,"realtimePeriod":0,"cpus":"","mems":""},
+        "blockIO":{"weight":0},"pids":{"limit":0}})");
+    ASSERT_EQ(u.exit_code, 0) << u.err;
+    EXPECT_EQ(cat(v1("cpu", "dock") + "/cpu.cfs_quota_us"), "50000");
+    EXPECT_EQ(cat(v1("memory", "dock") + "/memory.limit_in_bytes"), "67108864");
+    EXPECT_EQ(cat(v1("pids", "dock") + "/pids.max"), "50");
+    // Flags the same way: 0 leaves the value as it was.
+    u = gocker({"update", "--memory", "0", "--pids-limit", "0", "--blkio-weight", "0", "--cpu-shares", "0", "dock"});
+    ASSERT_EQ(u.exit_code, 0) << u.err;
+    EXPECT_EQ(cat(v1("memory", "dock") + "/memory.limit_in_bytes"), "67108864");
+    EXPECT_EQ(cat(v1("pids", "dock") + "/pids.max"), "50");
+    // Still strict where the value is wrong: a negative size other than -1.
+    u = gocker({"update", "--resources", "-", "dock"}, R"({"memory":{"limit":-2}})");
+    EXPECT_NE(u.exit_code, 0);
+    EXPECT_NE(u.err.find("/linux/resources/memory/limit: must be a number of bytes, or -1 for no limit, got -2"),
+              std::string::npos)
+        << u.err;
+    EXPECT_EQ(cat(v1("memory", "dock") + "/memory.limit_in_bytes"), "67108864");
+}
+
 }  // namespace
 }  // namespace gocker::test

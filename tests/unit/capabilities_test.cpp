@@ -83,3 +83,29 @@ TEST(Capabilities, ThisProcessBoundingSetIsReadable) {
 
 }  // namespace
 }  // namespace gocker
+
+namespace gocker {
+namespace {
+
+// `runc spec` (runc 1.1.5) asks for ambient capabilities with no inheritable set; the kernel
+// cannot raise them, and runc and crun skip them (runc warns) instead of failing.
+TEST(Capabilities, AmbientNotAlsoPermittedAndInheritableIsSkippedNotRaised) {
+    spec::Capabilities runc_spec;
+    runc_spec.bounding = {"CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"};
+    runc_spec.effective = runc_spec.bounding;
+    runc_spec.permitted = runc_spec.bounding;
+    runc_spec.ambient = runc_spec.bounding;
+    auto sets = plan_capabilities(runc_spec);
+    ASSERT_TRUE(sets) << sets.error().message();
+    EXPECT_EQ(unraisable_ambient(*sets), bit(29) | bit(5) | bit(10));
+
+    // Inheritable and permitted: raisable. Inheritable only, or permitted only: not.
+    runc_spec.inheritable = {"CAP_KILL", "CAP_NET_BIND_SERVICE"};
+    runc_spec.permitted = {"CAP_KILL", "CAP_AUDIT_WRITE"};
+    sets = plan_capabilities(runc_spec);
+    ASSERT_TRUE(sets);
+    EXPECT_EQ(unraisable_ambient(*sets), bit(29) | bit(10));
+}
+
+}  // namespace
+}  // namespace gocker

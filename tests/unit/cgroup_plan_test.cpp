@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "linux/cgroups/resource_plan.hpp"
+#include "spec/config_io.hpp"
 
 namespace gocker::cgroups {
 namespace {
@@ -111,14 +112,18 @@ TEST(CgroupPlan, CpuV1AndV2) {
     EXPECT_NE(std::find(v1.begin(), v1.end(), "v1 cpu.rt_runtime_us=950000"), v1.end());
 }
 
-TEST(CgroupPlan, PidsZeroOrNegativeIsMax) {
+TEST(CgroupPlan, PidsNegativeIsMaxAndZeroIsNotSet) {
     spec::Resources r;
     r.pids = spec::Pids{20};
     EXPECT_EQ(plan(r, v1_host()), (std::vector<std::string>{"v1 pids.max=20"}));
-    r.pids->limit = 0;
-    EXPECT_EQ(plan(r, v2_host()), (std::vector<std::string>{"v2 pids.max=max"}));
     r.pids->limit = -1;
     EXPECT_EQ(plan(r, v1_host()), (std::vector<std::string>{"v1 pids.max=max"}));
+    EXPECT_EQ(plan(r, v2_host()), (std::vector<std::string>{"v2 pids.max=max"}));
+    // runc's libcontainer: `if r.PidsLimit != 0` (fs), numToStr(0) == "" (fs2): nothing written,
+    // so `update --pids-limit 0` leaves the limit as it was.
+    r.pids->limit = 0;
+    EXPECT_EQ(plan(r, v1_host()), (std::vector<std::string>{}));
+    EXPECT_EQ(plan(r, v2_host()), (std::vector<std::string>{}));
 }
 
 TEST(CgroupPlan, BlockIo) {
@@ -200,6 +205,81 @@ TEST(CgroupPlan, MissingControllerNamesTheField) {
     auto p = plan(r, none);
     EXPECT_NE(p[0].find("/linux/resources/pids/limit: needs the pids cgroup controller"), std::string::npos) << p[0];
     EXPECT_TRUE(plan(spec::Resources{}, none).empty());
+}
+
+}  // namespace
+namespace {
+
+// linux.resources as a client writes it, parsed the way config.json and `update --resources` are.
+spec::Resources resources(const std::string& json) {
+    auto cfg = spec::parse_config(R"({"ociVersion":"1.0.2","root":{"path":"r"},"linux":{"resources":)" + json + "}}");
+    EXPECT_TRUE(cfg) << cfg.error().message();
+    return cfg ? *cfg->linux->resources : spec::Resources{};
+}
+
+// Go clients write 0 for "not set", and runc's libcontainer writes nothing for it (cgroups/fs:
+// `if r.X != 0`, fs2: numToStr(0) == ""): every such field, alone, plans no write at all, on
+// every kind of host (and so is no error on a host without the controller's v2 equivalent).
+TEST(CgroupPlan, EveryZeroThatRuncTreatsAsNotSetWritesNothing) {
+    const char* zeros[] = {
+        R"({"memory":{"limit":0}})",       R"({"memory":{"reservation":0}})",
+        R"({"memory":{"swap":0}})",        R"({"memory":{"kernel":0}})",
+        R"({"memory":{"kernelTCP":0}})",   R"({"cpu":{"shares":0}})",
+        R"({"cpu":{"quota":0}})",          R"({"cpu":{"period":0}})",
+        R"({"cpu":{"realtimeRuntime":0}})", R"({"cpu":{"realtimePeriod":0}})",
+        R"({"cpu":{"cpus":"","mems":""}})", R"({"blockIO":{"weight":0}})",
+        R"({"blockIO":{"leafWeight":0}})", R"({"blockIO":{"weightDevice":[{"major":8,"minor":0,"weight":0,"leafWeight":0}]}})",
+        R"({"pids":{"limit":0}})",         R"({"network":{"classID":0}})",
+        R"({"memory":{"swappiness":18446744073709551615}})",
+    };
+    for (const char* json : zeros) {
+        SCOPED_TRACE(json);
+        for (const ControllerSet& host : {v1_host(), v2_host(), hybrid_host()})
+            EXPECT_EQ(plan(resources(json), host), (std::vector<std::string>{}));
+    }
+}
+
+// Where 0 is a real value, runc writes it, and so do we.
+TEST(CgroupPlan, ZeroIsWrittenWhereItIsARealLimit) {
+    auto r = resources(R"({"hugepageLimits":[{"pageSize":"2MB","limit":0}],"cpu":{"idle":0},
+        "memory":{"swappiness":0},"blockIO":{"throttleReadBpsDevice":[{"major":8,"minor":0,"rate":0}]}})");
+    EXPECT_EQ(plan(r, v1_host()),
+              (std::vector<std::string>{"v1 memory.swappiness=0", "v1 cpu.idle=0", "v1 blkio.throttle.read_bps_device=8:0 0",
+                                        "v1 hugetlb.2MB.limit_in_bytes=0"}));
+}
+
+// docker 20.10 `run` always sends blockIO.weight (0 when --blkio-weight is not given); the
+// kernel refuses 0 (ERANGE), so writing it failed every docker container.
+TEST(CgroupPlan, DockerCreateFragmentWritesOnlyWhatWasAskedFor) {
+    auto r = resources(R"({"devices":[{"allow":false,"access":"rwm"}],"memory":{"disableOOMKiller":false},
+        "cpu":{"shares":0},"pids":{"limit":-1},"blockIO":{"weight":0}})");
+    EXPECT_EQ(plan(r, v1_host()), (std::vector<std::string>{"v1 devices.deny=a", "v1 pids.max=max"}));
+    EXPECT_EQ(plan(r, v2_host()), (std::vector<std::string>{"v2 pids.max=max"}));
+}
+
+// `docker update --cpus 0.5` reaches `runc update --resources -` (through containerd) with every
+// field present and zero unless changed: only the CPU quota may be written.
+TEST(CgroupPlan, DockerUpdateFragmentChangesOnlyTheGivenValue) {
+    auto r = resources(R"({"memory":{"limit":0,"reservation":0,"swap":0,"kernel":0,"kernelTCP":0},
+        "cpu":{"shares":0,"quota":50000,"period":100000,"realtimeRuntime":0,"realtimePeriod":0,"cpus":"","mems":""},
+        "blockIO":{"weight":0},"pids":{"limit":0}})");
+    EXPECT_EQ(plan(r, v1_host()), (std::vector<std::string>{"v1 cpu.cfs_period_us=100000", "v1 cpu.cfs_quota_us=50000"}));
+    EXPECT_EQ(plan(r, v2_host()), (std::vector<std::string>{"v2 cpu.max=50000 100000"}));
+}
+
+// runc: a memory limit of -1 with no swap limit lifts the swap limit too (v1 refuses a memory
+// limit above memory+swap). Quietly skipped where there is no swap accounting.
+TEST(CgroupPlan, UnlimitedMemoryWithoutSwapLiftsSwapToo) {
+    auto r = resources(R"({"memory":{"limit":-1}})");
+    EXPECT_EQ(plan(r, v1_host()),
+              (std::vector<std::string>{"v1 memory.memsw.limit_in_bytes=-1", "v1 memory.limit_in_bytes=-1"}));
+    EXPECT_EQ(plan(r, v2_host()), (std::vector<std::string>{"v2 memory.swap.max=max", "v2 memory.max=max"}));
+    auto p = plan_resources(r, v1_host());
+    ASSERT_TRUE(p);
+    EXPECT_TRUE(p->at(0).optional && p->at(0).quiet);
+    r = resources(R"({"memory":{"limit":-1,"swap":1073741824}})");
+    EXPECT_EQ(plan(r, v1_host()),
+              (std::vector<std::string>{"v1 memory.limit_in_bytes=-1", "v1 memory.memsw.limit_in_bytes=1073741824"}));
 }
 
 }  // namespace

@@ -131,8 +131,9 @@ std::vector<BadCase> bad_cases() {
          "config.json: /linux/devices/0/type: unknown device type \"x\" (expected c, b, u or p)"},
         {"device_relative_path", doc(linux_(R"("devices":[{"type":"c","path":"dev/null","major":1,"minor":3}])")),
          "config.json: /linux/devices/0/path: must be an absolute path, got \"dev/null\""},
-        {"device_file_mode", doc(linux_(R"("devices":[{"type":"c","path":"/dev/n","major":1,"minor":3,"fileMode":512}])")),
-         "config.json: /linux/devices/0/fileMode: must be at most 0777 (511), got 512"},
+        {"device_file_mode", doc(linux_(R"("devices":[{"type":"c","path":"/dev/n","major":1,"minor":3,"fileMode":65536}])")),
+         "config.json: /linux/devices/0/fileMode: must be permission bits (at most 07777, optionally with the "
+         "file-type bits), got 65536"},
         {"net_device_name", doc(linux_(R"("netDevices":{"eth0":{"name":"a/b"}})")),
          "config.json: /linux/netDevices/eth0/name: invalid interface name \"a/b\""},
         {"net_device_host_name_too_long", doc(linux_(R"("netDevices":{"averyveryverylongname":{}})")),
@@ -148,6 +149,13 @@ std::vector<BadCase> bad_cases() {
          "config.json: /linux/resources/hugepageLimits/0/pageSize: invalid page size \"64kB\" (expected e.g. \"2MB\", \"1GB\", \"64KB\")"},
         {"hugepage_leading_zero", doc(linux_(R"("resources":{"hugepageLimits":[{"pageSize":"02MB","limit":1}]})")),
          "config.json: /linux/resources/hugepageLimits/0/pageSize: invalid page size \"02MB\" (expected e.g. \"2MB\", \"1GB\", \"64KB\")"},
+        {"memory_reservation_negative", doc(linux_(R"("resources":{"memory":{"reservation":-100}})")),
+         "config.json: /linux/resources/memory/reservation: must be a number of bytes, or -1 for no limit, got -100"},
+        {"memory_kernel_negative", doc(linux_(R"("resources":{"memory":{"kernel":-2}})")),
+         "config.json: /linux/resources/memory/kernel: must be a number of bytes, or -1 for no limit, got -2"},
+        {"memory_kernel_tcp_negative", doc(linux_(R"("resources":{"memory":{"kernelTCP":-9223372036854775808}})")),
+         "config.json: /linux/resources/memory/kernelTCP: must be a number of bytes, or -1 for no limit, got "
+         "-9223372036854775808"},
         {"swappiness_range", doc(linux_(R"("resources":{"memory":{"swappiness":101}})")),
          "config.json: /linux/resources/memory/swappiness: must be between 0 and 100, got 101"},
         {"pids_missing_limit", doc(linux_(R"("resources":{"pids":{}})")),
@@ -251,3 +259,18 @@ TEST(BadConfigBaseline, FixedVariantsAreAccepted) {
 }
 
 }  // namespace
+
+// `update --resources` checks its document the way create checks config.json: -1 and 0 are
+// accepted (no limit, not set), any other negative size is refused with its JSON path.
+TEST(ValidateResources, UpdateDocumentIsCheckedLikeTheConfig) {
+    Resources res;
+    res.memory.emplace();
+    res.memory->limit = -1;
+    res.memory->swap = 0;
+    EXPECT_TRUE(validate_resources(res, "--resources (stdin)").ok());
+    res.memory->limit = -5;
+    gocker::Status st = validate_resources(res, "--resources (stdin)");
+    ASSERT_FALSE(st.ok());
+    EXPECT_EQ(st.error().message(),
+              "--resources (stdin): /linux/resources/memory/limit: must be a number of bytes, or -1 for no limit, got -5");
+}

@@ -1,6 +1,8 @@
 #include "linux/mount_options.hpp"
 
 #include <gtest/gtest.h>
+
+#include <algorithm>
 #include <sys/mount.h>
 #include <sys/statvfs.h>
 
@@ -152,16 +154,24 @@ TEST(MountOptions, RecursiveOptionsCombineAndOverride) {
     EXPECT_EQ(t.rec_attr_clr, static_cast<uint64_t>(MOUNT_ATTR__ATIME));
 }
 
-TEST(MountOptions, IdmapAndTmpcopyupAreRefusedWithThePath) {
+TEST(MountOptions, IdmapIsRefusedWithThePath) {
     for (const char* opt : {"idmap", "ridmap"}) {
         auto r = parse_mount_options({"rbind", opt}, "mounts[3].options");
         ASSERT_FALSE(r.ok()) << opt;
         EXPECT_EQ(r.error().message(),
                   std::string("mounts[3].options[1]: \"") + opt + "\": id-mapped mounts are not supported by this runtime");
     }
-    auto r = parse_mount_options({"tmpcopyup"}, "mounts[0].options");
-    ASSERT_FALSE(r.ok());
-    EXPECT_NE(r.error().message().find("mounts[0].options[0]: \"tmpcopyup\""), std::string::npos);
+}
+
+// podman --read-only: {"type":"tmpfs","options":["rw","rprivate","nosuid","nodev","tmpcopyup"]}.
+TEST(MountOptions, TmpcopyupIsAnExtensionNotAKernelOption) {
+    auto o = parse_ok({"rw", "rprivate", "nosuid", "nodev", "tmpcopyup"});
+    EXPECT_TRUE(o.copy_up);
+    EXPECT_EQ(o.data, "");
+    EXPECT_EQ(o.flags, static_cast<unsigned long>(MS_NOSUID | MS_NODEV));
+    EXPECT_FALSE(parse_ok({"nosuid"}).copy_up);
+    auto known = known_mount_options();
+    EXPECT_NE(std::find(known.begin(), known.end(), "tmpcopyup"), known.end());
 }
 
 TEST(MountOptions, RootfsPropagationValues) {

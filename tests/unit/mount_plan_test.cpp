@@ -120,6 +120,19 @@ TEST(MountPlan, TypeBindWithoutOptionsIsANonRecursiveBind) {
     EXPECT_EQ(plan[0].remount_flags, 0UL);
 }
 
+// runc and crun copy up only into a tmpfs; on any other mount the option is ignored.
+TEST(MountPlan, TmpcopyupMarksOnlyTmpfsMounts) {
+    spec::Config cfg;
+    cfg.mounts = {mnt("/run", "tmpfs", "tmpfs", {"rw", "rprivate", "nosuid", "nodev", "tmpcopyup"}),
+                  mnt("/data", "bind", "/src", {"rbind", "tmpcopyup"}), mnt("/tmp", "tmpfs", "tmpfs", {"nosuid"})};
+    auto plan = plan_ok(cfg);
+    ASSERT_EQ(plan.size(), 3U);
+    EXPECT_TRUE(plan[0].copy_up);
+    EXPECT_EQ(plan[0].flags, static_cast<unsigned long>(MS_NOSUID | MS_NODEV));
+    EXPECT_FALSE(plan[1].copy_up);
+    EXPECT_FALSE(plan[2].copy_up);
+}
+
 TEST(MountPlan, ReadOnlyBindIsRemountedWithItsPerMountFlags) {
     spec::Config cfg;
     cfg.mounts = {mnt("/ro", "bind", "/src", {"rbind", "ro", "nosuid", "nodev", "noexec", "noatime", "sync", "mode=755"})};

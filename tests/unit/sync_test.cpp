@@ -44,5 +44,26 @@ TEST(Sync, AnErrorCarriesItsTextAndErrno) {
     EXPECT_EQ(eof.error().sys_errno(), EPIPE);
 }
 
+// On v1 hosts the runtime sends "cgroup_attached" right after clone3; an init that fails
+// before it reads that message sends its error and exits with the message still unread. The
+// kernel then fails the runtime's next receive once with ECONNRESET, ahead of the error that
+// is still queued (podman --read-only showed "sync: receive: connection reset by peer").
+TEST(Sync, AnErrorSentBeforeThePeerLeftUnreadDataStillArrives) {
+    auto pair = SyncSocket::make_pair();
+    ASSERT_TRUE(pair);
+    auto& [parent, child] = *pair;
+    ASSERT_TRUE(parent.send(SyncType::cgroup_attached));
+    ASSERT_TRUE(child.send_error(Error("mount \"tmpfs\" on /tmp", EINVAL)));
+    child.close();
+    auto m = parent.recv();
+    ASSERT_TRUE(m) << m.error().message();
+    EXPECT_EQ(m->type, SyncType::error);
+    EXPECT_EQ(m->err, EINVAL);
+    EXPECT_EQ(m->text, "mount \"tmpfs\" on /tmp");
+    auto eof = parent.recv();
+    ASSERT_FALSE(eof);
+    EXPECT_EQ(eof.error().sys_errno(), EPIPE);
+}
+
 }  // namespace
 }  // namespace gocker

@@ -78,7 +78,9 @@ Status apply_writes(const CgroupManager& m, const std::vector<CgroupWrite>& writ
             if (!w.fallback_file.empty() && path_exists(dir + "/" + w.fallback_file)) {
                 st = write_cgroup_file(dir + "/" + w.fallback_file, w.fallback_value);
             } else if (w.optional) {
-                log::warning(w.field + ": " + file + " does not exist on this kernel; the value is not applied");
+                std::string why = w.field + ": " + file + " does not exist on this kernel; the value is not applied";
+                if (w.quiet) log::debug(why);
+                else log::warning(why);
                 return {};
             }
         }

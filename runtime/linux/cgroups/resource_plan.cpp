@@ -1,5 +1,7 @@
 #include "linux/cgroups/resource_plan.hpp"
 
+#include "common/log.hpp"
+
 namespace gocker::cgroups {
 namespace {
 
@@ -35,19 +37,37 @@ public:
         w.optional = optional;
         out_.push_back(std::move(w));
     }
+    void add_quiet(int version, std::string ctrl, std::string file, std::string value, std::string field) {
+        add(version, std::move(ctrl), std::move(file), std::move(value), std::move(field), true);
+        out_.back().quiet = true;
+    }
     void add_fallback(std::string fb_file, std::string fb_value) {
         out_.back().fallback_file = std::move(fb_file);
         out_.back().fallback_value = std::move(fb_value);
     }
 
-    Status memory(const spec::Memory& m) {
+    Status memory(spec::Memory m) {
         const std::string f = kRes + "/memory";
+        unset_zero(m.limit, f + "/limit");
+        unset_zero(m.reservation, f + "/reservation");
+        unset_zero(m.swap, f + "/swap");
+        unset_zero(m.kernel, f + "/kernel");
+        unset_zero(m.kernel_tcp, f + "/kernelTCP");
+        // -1 as uint64: Go's "not set" for swappiness (runc skips it).
+        if (m.swappiness && *m.swappiness == UINT64_MAX) {
+            log::debug(f + "/swappiness: -1 means not set, nothing written");
+            m.swappiness.reset();
+        }
         bool any = m.limit || m.reservation || m.swap || m.kernel || m.kernel_tcp || m.swappiness ||
                    m.disable_oom_killer || m.use_hierarchy;
         if (!any) return {};
         int v = GK_TRY(need("memory", "memory", f));
+        // An unlimited memory limit with no swap limit given lifts the swap limit too (runc's
+        // rule): v1 refuses a memory limit above memory+swap, and `update --memory -1` means both.
+        const bool unlimited_swap_too = m.limit && *m.limit == -1 && !m.swap;
         if (v == 1) {
             if (m.use_hierarchy) add(1, "memory", "memory.use_hierarchy", *m.use_hierarchy ? "1" : "0", f + "/useHierarchy");
+            if (unlimited_swap_too) add_quiet(1, "memory", "memory.memsw.limit_in_bytes", "-1", f + "/swap");
             if (m.limit) add(1, "memory", "memory.limit_in_bytes", v1_limit(*m.limit), f + "/limit");
             // memsw exists only with swap accounting; without it the swap limit cannot be set.
             if (m.swap) add(1, "memory", "memory.memsw.limit_in_bytes", v1_limit(*m.swap), f + "/swap", true);
@@ -63,6 +83,7 @@ public:
             if (m.disable_oom_killer && *m.disable_oom_killer) add(1, "memory", "memory.oom_control", "1", f + "/disableOOMKiller");
             return {};
         }
+        if (unlimited_swap_too) add_quiet(2, "memory", "memory.swap.max", "max", f + "/swap");
         if (m.limit) add(2, "memory", "memory.max", v2_limit(*m.limit), f + "/limit");
         if (m.reservation) add(2, "memory", "memory.low", v2_limit(*m.reservation), f + "/reservation");
         if (m.swap) {
@@ -80,8 +101,13 @@ public:
         return {};
     }
 
-    Status cpu(const spec::Cpu& c) {
+    Status cpu(spec::Cpu c) {
         const std::string f = kRes + "/cpu";
+        unset_zero(c.shares, f + "/shares");
+        unset_zero(c.quota, f + "/quota");
+        unset_zero(c.period, f + "/period");
+        unset_zero(c.realtime_runtime, f + "/realtimeRuntime");
+        unset_zero(c.realtime_period, f + "/realtimePeriod");
         bool sched = c.shares || c.quota || c.period || c.burst || c.realtime_runtime || c.realtime_period || c.idle;
         if (sched) {
             int v = GK_TRY(need("cpu", "cpu", f));
@@ -96,10 +122,10 @@ public:
             } else {
                 if (c.realtime_runtime || c.realtime_period)
                     return Error(f + "/realtimeRuntime: realtime scheduling limits are not supported on cgroup v2", EINVAL);
-                if (c.shares && *c.shares != 0) add(2, "cpu", "cpu.weight", unum(cpu_shares_to_weight(*c.shares)), f + "/shares");
+                if (c.shares) add(2, "cpu", "cpu.weight", unum(cpu_shares_to_weight(*c.shares)), f + "/shares");
                 if (c.quota || c.period) {
                     std::string quota = (!c.quota || *c.quota <= 0) ? "max" : num(*c.quota);
-                    add(2, "cpu", "cpu.max", quota + " " + unum(c.period && *c.period ? *c.period : 100000), f + "/quota");
+                    add(2, "cpu", "cpu.max", quota + " " + unum(c.period ? *c.period : 100000), f + "/quota");
                 }
                 if (c.burst) add(2, "cpu", "cpu.max.burst", unum(*c.burst), f + "/burst");
                 if (c.idle) add(2, "cpu", "cpu.idle", num(*c.idle), f + "/idle");
@@ -113,16 +139,24 @@ public:
         return {};
     }
 
-    Status pids(const spec::Pids& p) {
-        if (!p.limit) return {};
+    Status pids(spec::Pids p) {
         const std::string f = kRes + "/pids/limit";
+        unset_zero(p.limit, f);
+        if (!p.limit) return {};
         int v = GK_TRY(need("pids", "pids", f));
-        add(v, "pids", "pids.max", *p.limit <= 0 ? "max" : num(*p.limit), f);
+        add(v, "pids", "pids.max", *p.limit < 0 ? "max" : num(*p.limit), f);
         return {};
     }
 
-    Status block_io(const spec::BlockIo& b) {
+    Status block_io(spec::BlockIo b) {
         const std::string f = kRes + "/blockIO";
+        unset_zero(b.weight, f + "/weight");
+        unset_zero(b.leaf_weight, f + "/leafWeight");
+        for (size_t i = 0; i < b.weight_device.size(); ++i) {
+            std::string fi = f + "/weightDevice/" + std::to_string(i);
+            unset_zero(b.weight_device[i].weight, fi + "/weight");
+            unset_zero(b.weight_device[i].leaf_weight, fi + "/leafWeight");
+        }
         bool any = b.weight || b.leaf_weight || !b.weight_device.empty() || !b.throttle_read_bps_device.empty() ||
                    !b.throttle_write_bps_device.empty() || !b.throttle_read_iops_device.empty() ||
                    !b.throttle_write_iops_device.empty();
@@ -192,8 +226,9 @@ public:
         return {};
     }
 
-    Status network(const spec::Network& n) {
+    Status network(spec::Network n) {
         const std::string f = kRes + "/network";
+        unset_zero(n.class_id, f + "/classID");
         if (n.class_id) {
             if (!host_.v1.count("net_cls"))
                 return Error(f + "/classID: needs the net_cls cgroup v1 controller, which is not mounted (there is none in cgroup v2)", ENODEV);
@@ -260,6 +295,17 @@ public:
     }
 
 private:
+    // Go clients (docker, containerd, podman, buildah) write 0 for a field they do not set, and
+    // runc's libcontainer writes nothing for those zeros (cgroups/fs and fs2: `if r.X != 0`), so
+    // neither do we. Values where 0 is a real limit (hugepage and throttle limits, rdma, cpu.idle,
+    // swappiness) are not passed here.
+    template <class T>
+    static void unset_zero(std::optional<T>& v, const std::string& field) {
+        if (!v || *v != 0) return;
+        log::debug(field + ": 0 means not set (as in runc), nothing written");
+        v.reset();
+    }
+
     const ControllerSet& host_;
     std::vector<CgroupWrite>& out_;
 };

@@ -28,6 +28,13 @@
 //   rdma                rdma.max                       | rdma.max
 //   unified             refused                        | the file as named
 //   devices             devices.deny/devices.allow     | eBPF program (device_rules.hpp)
+//
+// A 0 is "not set" wherever runc's libcontainer treats it so, because Go clients (docker,
+// containerd, podman) write 0 for every field they do not set: memory limit, reservation, swap,
+// kernel, kernelTCP; cpu shares, quota, period, realtimeRuntime, realtimePeriod; blockIO weight,
+// leafWeight and the per-device ones; pids limit; network classID (and empty cpus/mems). Such a
+// field plans no write (a debug line says so), so `update` leaves its value as it was.
+// A memory limit of -1 with no swap limit also lifts the swap limit (runc's rule).
 #pragma once
 
 #include <cstdint>
@@ -50,6 +57,7 @@ struct CgroupWrite {
     std::string fallback_file;   // written instead when `file` does not exist
     std::string fallback_value;
     bool optional = false;       // a missing file is skipped with a warning (deprecated knobs)
+    bool quiet = false;          // with optional: skipped without the warning (a write the config implies)
     std::string field;           // the config field, for error messages: "/linux/resources/memory/limit"
 };
 

@@ -36,8 +36,13 @@ conf_install_packages() {
         chmod 755 /usr/sbin/policy-rc.d
     fi
     conf_log "installing ${missing[*]}"
-    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 install -y -qq \
+    # Inside conf_init's private network namespace the mirror is unreachable: apt runs in the
+    # network namespace the suite was started from (conf_init keeps it open on an inherited fd).
+    local net=()
+    [[ -n ${_CONF_OUTER_NET_FD:-} && -e /proc/self/fd/$_CONF_OUTER_NET_FD ]] &&
+        net=(nsenter "--net=/proc/self/fd/$_CONF_OUTER_NET_FD")
+    DEBIAN_FRONTEND=noninteractive "${net[@]}" apt-get -o DPkg::Lock::Timeout=900 update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive "${net[@]}" apt-get -o DPkg::Lock::Timeout=900 install -y -qq \
         --no-install-recommends "${missing[@]}" >/dev/null
 }
 
@@ -47,7 +52,9 @@ conf_init() {
     CONF_NAME=$1; shift
     (( EUID == 0 )) || conf_die "must run as root"
     if [[ ${_CONF_IN_NS:-} != "$CONF_NAME" ]]; then
-        exec env _CONF_IN_NS="$CONF_NAME" \
+        local outer_net
+        exec {outer_net}</proc/self/ns/net
+        exec env _CONF_IN_NS="$CONF_NAME" _CONF_OUTER_NET_FD="$outer_net" \
             _CONF_OUTER_MNTNS="$(readlink /proc/self/ns/mnt)" _CONF_OUTER_NETNS="$(readlink /proc/self/ns/net)" \
             unshare --mount --net --propagation private --fork --kill-child=TERM bash "$0" "$@"
     fi
@@ -125,6 +132,13 @@ conf_xfail() {
     fi
 }
 
+# conf_check_or_xfail DESC REASON CMD...: conf_xfail with REASON, or conf_check when REASON is empty
+# (e.g. EXEC_XFAIL= in the environment turns a suite's exec scenarios into plain checks).
+conf_check_or_xfail() {
+    local desc=$1 reason=$2; shift 2
+    if [[ -n $reason ]]; then conf_xfail "$desc" "$reason" "$@"; else conf_check "$desc" "$@"; fi
+}
+
 # conf_skip DESC REASON: a scenario this host cannot run, with the reason.
 conf_skip() { (( ++CONF_SKIPPED )); printf 'skip    %s (%s)\n' "$1" "$2"; }
 
@@ -135,6 +149,14 @@ conf_summary() {
     printf '%s: %d expected failures, %d skipped\n' "$CONF_NAME" "$CONF_XFAILED" "$CONF_SKIPPED"
     printf '%d passed, %d failed\n' "$CONF_PASSED" "$CONF_FAILED"
     (( CONF_FAILED == 0 ))
+}
+
+# conf_http_get HOST PORT [PATH]: prints the answer (headers and body) to an HTTP/1.0 GET, made with
+# bash's /dev/tcp (the rootfs's static busybox wget segfaults when run on this host); fails when
+# nothing answers within 5 s.
+conf_http_get() {
+    timeout 5 bash -c 'exec 3<>"/dev/tcp/$1/$2" && printf "GET %s HTTP/1.0\r\nHost: %s\r\n\r\n" "$3" "$1" >&3 && cat <&3' \
+        conf_http_get "$1" "$2" "${3:-/}"
 }
 
 # conf_rootfs_tar OUT.tar: the project's busybox rootfs as a plain tar (for `podman import`,
