@@ -23,6 +23,11 @@ Result<Config> parse_config(std::string_view json, std::string_view origin = "co
 // consistency, ...). Errors are "config.json: /json/path: what".
 Status validate_config(const Config& cfg, std::string_view origin = "config.json");
 
+// A bare OCI process object (`exec --process FILE`), parsed and validated like config.json's
+// /process, with paths relative to the object: "process.json: /args: must not be empty".
+Result<Process> parse_process(std::string_view json, std::string_view origin);
+Status validate_process(const Process& p, std::string_view origin);
+
 // The checks validate_config() makes of linux.resources, alone: `update --resources` takes
 // that object by itself. Errors name the field as in config.json (/linux/resources/...).
 Status validate_resources(const Resources& res, std::string_view origin);

@@ -146,6 +146,15 @@ Result<Config> parse_config(std::string_view json, std::string_view origin) {
     return cfg;
 }
 
+Result<Process> parse_process(std::string_view json, std::string_view origin) {
+    rapidjson::Document doc;
+    SPEC_TRY(parse_document(doc, json, origin));
+    Reader reader(origin);
+    Process p;
+    SPEC_TRY(read(reader, doc, p));
+    return p;
+}
+
 Result<Config> load_config(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) return Error("open " + path, errno);

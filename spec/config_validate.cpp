@@ -131,8 +131,8 @@ Status validate_rlimits(Reader& r, const std::vector<Rlimit>& rlimits) {
     return {};
 }
 
-Status validate_process(Reader& r, const Process& p) {
-    auto scope = r.enter("process");
+// The fields of a process object; paths relative to where the reader stands.
+Status validate_process_fields(Reader& r, const Process& p) {
     if (p.args.empty()) {
         auto s = r.enter("args");
         return r.error("must not be empty");
@@ -193,6 +193,11 @@ Status validate_process(Reader& r, const Process& p) {
     return {};
 }
 
+Status validate_process(Reader& r, const Process& p) {
+    auto scope = r.enter("process");
+    return validate_process_fields(r, p);
+}
+
 Status validate_hook_list(Reader& r, const char* name, const std::vector<Hook>& hooks) {
     auto scope = r.enter(name);
     for (size_t i = 0; i < hooks.size(); ++i) {
@@ -231,6 +236,11 @@ Status validate_uts_name(Reader& r, const Config& cfg, const char* name, const s
 }
 
 }  // namespace
+
+Status validate_process(const Process& p, std::string_view origin) {
+    Reader r(origin);
+    return validate_process_fields(r, p);
+}
 
 Status validate_config(const Config& cfg, std::string_view origin) {
     Reader r(origin);

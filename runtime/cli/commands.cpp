@@ -12,6 +12,7 @@ constexpr std::array kCommands = {
     Command{"create", "Create a container (its program waits for `start`)", cmd_create},
     Command{"start", "Start the program of a created container", cmd_start},
     Command{"run", "Create and start a container (and wait for it in the foreground)", cmd_run},
+    Command{"exec", "Run a new process inside a running container", cmd_exec},
     Command{"state", "Print the OCI state of a container", cmd_state},
     Command{"kill", "Send a signal to a container's init (or all its processes)", cmd_kill},
     Command{"delete", "Delete a container", cmd_delete},

@@ -50,6 +50,7 @@ int cmd_check(const GlobalOptions&, std::vector<std::string>&);
 int cmd_create(const GlobalOptions&, std::vector<std::string>&);
 int cmd_start(const GlobalOptions&, std::vector<std::string>&);
 int cmd_run(const GlobalOptions&, std::vector<std::string>&);
+int cmd_exec(const GlobalOptions&, std::vector<std::string>&);
 int cmd_state(const GlobalOptions&, std::vector<std::string>&);
 int cmd_kill(const GlobalOptions&, std::vector<std::string>&);
 int cmd_delete(const GlobalOptions&, std::vector<std::string>&);

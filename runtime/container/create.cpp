@@ -86,22 +86,6 @@ private:
     bool committed_ = false;
 };
 
-// clone3 with the new namespaces and a pidfd, straight into the cgroup v2 directory
-// `cgroup_fd` when there is one ([cgroups] CLONE_INTO_CGROUP). Returns 0 in the child.
-Result<pid_t> clone_init(uint64_t flags, int* pidfd, int cgroup_fd = -1) {
-    struct clone_args args = {};
-    args.flags = flags | CLONE_PIDFD;
-    args.pidfd = reinterpret_cast<uint64_t>(pidfd);
-    args.exit_signal = SIGCHLD;
-    if (cgroup_fd >= 0) {
-        args.flags |= CLONE_INTO_CGROUP;
-        args.cgroup = static_cast<uint64_t>(cgroup_fd);
-    }
-    long pid = ::syscall(SYS_clone3, &args, sizeof args);
-    if (pid < 0) return sys_error("clone3 the container init");
-    return static_cast<pid_t>(pid);
-}
-
 // An error message the init has already sent (it sends one, then exits, when a step fails), if
 // any is waiting: when the runtime's own step fails because the init is gone, the init's reason
 // is the one to report.
@@ -249,7 +233,7 @@ static Result<CreatedContainer> create_impl(const StateStore& store, const Creat
         ns.clone_flags &= ~static_cast<uint64_t>(CLONE_NEWCGROUP);
         ns.unshare_after_join &= ~static_cast<uint64_t>(CLONE_NEWCGROUP);
     }
-    pid_t pid = GK_TRY(clone_init(ns.clone_flags, &pidfd, cgroup_fd));
+    pid_t pid = GK_TRY(clone_with_pidfd(ns.clone_flags, &pidfd, cgroup_fd));
     if (pid == 0) {
         // The init must not hold the container lock (flock is per open file) while it waits.
         ::close(lock.dir_fd());
@@ -265,11 +249,13 @@ static Result<CreatedContainer> create_impl(const StateStore& store, const Creat
         ctx.rootfs.new_mount_ns = ns.new_mount;
         ctx.sync = &child_end;
         ctx.fifo_fd = fifo_fd.release();
-        ctx.console_socket = console.get();
-        ctx.seccomp_listener = seccomp_listener.get();
-        ctx.seccomp = seccomp ? &*seccomp : nullptr;
-        ctx.preserve_fds = opts.preserve_fds;
-        ctx.last_cap = last_cap;
+        ctx.steps.process = &*cfg.process;
+        ctx.steps.linux_cfg = lnx;
+        ctx.steps.console_socket = console.get();
+        ctx.steps.seccomp_listener = seccomp_listener.get();
+        ctx.steps.seccomp = seccomp ? &*seccomp : nullptr;
+        ctx.steps.preserve_fds = opts.preserve_fds;
+        ctx.steps.last_cap = last_cap;
         ctx.no_new_keyring = opts.no_new_keyring;
         ctx.wait_cgroup_attached = wait_cgroup_attached;
         ctx.cgroupns_after_attach = cgroupns_after_attach;

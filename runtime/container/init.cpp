@@ -12,32 +12,21 @@
 #include <optional>
 
 #include "common/trace.hpp"
-#include "linux/confinement.hpp"
 #include "linux/hooks.hpp"
-#include "linux/hygiene.hpp"
-#include "linux/process.hpp"
-#include "linux/terminal.hpp"
-
-#ifndef KEYCTL_JOIN_SESSION_KEYRING
-#define KEYCTL_JOIN_SESSION_KEYRING 1
-#endif
 
 namespace gocker {
 namespace {
 
 // Everything from the first instruction to "ready". Errors travel back over the sync socket.
-// `fifo` receives an O_PATH descriptor of the exec FIFO, `exe` the program to execve.
-Status init_until_ready(const InitContext& ctx, UniqueFd& fifo, std::string& exe, std::string& state_json,
-                        std::optional<Confinement>& conf) {
+// `fifo` receives an O_PATH descriptor of the exec FIFO, `prepared` the process ready to exec.
+Status init_until_ready(const InitContext& ctx, UniqueFd& fifo, std::string& state_json,
+                        std::optional<PreparedProcess>& prepared) {
     const spec::Config& cfg = *ctx.config;
-    const spec::Process& proc = *cfg.process;
     const NamespacePlan& ns = *ctx.namespaces;
 
     // Die with the runtime while it drives us (cleared just before "ready"; from there on the
-    // end-of-file of the sync socket does the same job, see init_main).
-    if (::prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) return sys_error("set parent-death signal");
-    // [confinement] Until execve, no container process may open /proc/<us>/exe or our fds.
-    GK_TRY(make_non_dumpable());
+    // end-of-file of the sync socket does the same job, see init_main); non-dumpable.
+    GK_TRY(begin_container_process());
 
     // [cgroups] v1/hybrid: the runtime makes the container's cgroups and attaches us while we go
     // on; "cgroup_attached" is the first message it sends, so it is taken before any other, and
@@ -61,17 +50,9 @@ Status init_until_ready(const InitContext& ctx, UniqueFd& fifo, std::string& exe
         GK_TRY(ctx.sync->expect(SyncType::idmap_done));
         trace::mark("wait for id maps", 'i');
     }
-    if (ns.new_user || ns.joined_user) {
-        // Become root of the user namespace now that the maps are written.
-        if (::setresgid(0, 0, 0) < 0) return sys_error("setresgid to root of the user namespace");
-        if (::setresuid(0, 0, 0) < 0) return sys_error("setresuid to root of the user namespace");
-    }
-    if (!ctx.no_new_keyring) {
-        std::string name = "_ses." + ctx.id;
-        if (::syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name.c_str()) < 0 && errno != ENOSYS &&
-            errno != EPERM && errno != EACCES)
-            return sys_error("join a new session keyring");
-    }
+    // Become root of the user namespace now that the maps are written.
+    if (ns.new_user || ns.joined_user) GK_TRY(become_user_namespace_root());
+    if (!ctx.no_new_keyring) GK_TRY(join_session_keyring(ctx.id));
     if (!cfg.hostname.empty() && ::sethostname(cfg.hostname.data(), cfg.hostname.size()) < 0)
         return sys_error("set hostname \"" + cfg.hostname + "\"");
     if (!cfg.domainname.empty() && ::setdomainname(cfg.domainname.data(), cfg.domainname.size()) < 0)
@@ -101,17 +82,7 @@ Status init_until_ready(const InitContext& ctx, UniqueFd& fifo, std::string& exe
     trace::mark("createContainer hooks", 'i');
     GK_TRY(enter_rootfs(ctx.rootfs));
     trace::mark("pivot_root, masked paths", 'i');
-    const spec::Linux* lnx = cfg.linux ? &*cfg.linux : nullptr;
-    GK_TRY(apply_process_attributes(proc, lnx));
-    if (proc.terminal) GK_TRY(setup_console(ctx.console_socket, proc.console_size));
-    // [confinement] Capabilities kept across the user switch then set; NNP, LSM; seccomp compiled.
-    conf.emplace(GK_TRY(Confinement::prepare(proc, ctx.last_cap, ctx.seccomp, ctx.seccomp_listener, state_json)));
-    GK_TRY(conf->before_user_switch());
-    GK_TRY(switch_user(proc));
-    GK_TRY(conf->after_user_switch());
-    GK_TRY(enter_cwd(proc));
-    exe = GK_TRY(resolve_executable(proc));
-    trace::mark("process, user, cwd", 'i');
+    prepared.emplace(GK_TRY(prepare_process(ctx.steps, state_json)));
     return {};
 }
 
@@ -123,15 +94,10 @@ void write_fifo_error(int fd, const Error& e) {
 }
 
 [[noreturn]] void init_main(const InitContext& ctx) {
-    // `run` blocks every signal it forwards before cloning us, and execve keeps the mask: without
-    // this the container's program could never receive TERM, INT, ...
-    sigset_t none;
-    sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
     UniqueFd fifo_path_fd;
-    std::string exe, state_json;
-    std::optional<Confinement> conf;
-    Status st = init_until_ready(ctx, fifo_path_fd, exe, state_json, conf);
+    std::string state_json;
+    std::optional<PreparedProcess> prepared;
+    Status st = init_until_ready(ctx, fifo_path_fd, state_json, prepared);
     if (!st) {
         (void)ctx.sync->send_error(st.error());
         _exit(1);
@@ -155,7 +121,6 @@ void write_fifo_error(int fd, const Error& e) {
     // close-on-exec of this descriptor at a successful execve, or after an error message.
     if (::write(fifo.get(), "\0", 1) != 1) _exit(1);
 
-    const spec::Process& proc = *ctx.config->process;
     if (ctx.config->hooks && !ctx.config->hooks->start_container.empty()) {
         // The runtime's state said "creating" (for createContainer); by now we are "created".
         constexpr std::string_view creating = "\"status\":\"creating\"";
@@ -167,12 +132,7 @@ void write_fifo_error(int fd, const Error& e) {
             _exit(1);
         }
     }
-    // [confinement] seccomp as late as possible: only exec_process's own calls run under it.
-    if (Status ss = conf->before_exec(); !ss) {
-        write_fifo_error(fifo.get(), ss.error());
-        _exit(1);
-    }
-    Error e = exec_process(proc, exe, ctx.preserve_fds);
+    Error e = exec_prepared(ctx.steps, *prepared);
     write_fifo_error(fifo.get(), e);
     _exit(127);
 }

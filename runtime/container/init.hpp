@@ -5,14 +5,13 @@
 
 #include <string>
 
+#include "container/process_steps.hpp"
 #include "linux/namespaces.hpp"
 #include "linux/rootfs.hpp"
 #include "linux/sync.hpp"
 #include "spec/config.hpp"
 
 namespace gocker {
-
-struct SeccompProgram;
 
 struct InitContext {
     const spec::Config* config = nullptr;
@@ -21,11 +20,7 @@ struct InitContext {
     SyncSocket* sync = nullptr;
     int fifo_fd = -1;           // the exec FIFO, opened O_PATH by the runtime (whose state
                                 // directory the init may not be allowed to search)
-    int console_socket = -1;    // --console-socket connection, when process.terminal
-    int seccomp_listener = -1;  // linux.seccomp.listenerPath connection, when SCMP_ACT_NOTIFY is used
-    const SeccompProgram* seccomp = nullptr;  // compiled linux.seccomp (runtime/linux/seccomp_cache)
-    int preserve_fds = 0;
-    int last_cap = 40;  // the host's /proc/sys/kernel/cap_last_cap, read before clone
+    ProcessSteps steps;         // the process's own steps, shared with `exec` (process_steps.hpp)
     bool no_new_keyring = false;
     // v1/hybrid hosts: the init is attached to its cgroups after clone3, so its new cgroup
     // namespace is made then (rooted at the container's cgroup, not the runtime's).

@@ -144,4 +144,10 @@ Status join_namespaces(const NamespacePlan& plan) {
     return {};
 }
 
+Status become_user_namespace_root() {
+    if (::setresgid(0, 0, 0) < 0) return sys_error("setresgid to root of the user namespace");
+    if (::setresuid(0, 0, 0) < 0) return sys_error("setresuid to root of the user namespace");
+    return {};
+}
+
 }  // namespace gocker

@@ -68,4 +68,7 @@ private:
 // be new after a joined user namespace.
 Status join_namespaces(const NamespacePlan& plan);
 
+// setresgid/setresuid(0) inside a new or joined user namespace (its maps must be written).
+Status become_user_namespace_root();
+
 }  // namespace gocker

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/stat.h>
+#include <linux/sched.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -53,6 +54,20 @@ bool process_alive(pid_t pid, unsigned long long start_time) {
     if (pid <= 0) return false;
     auto st = read_proc_stat(pid);
     return st && st->start_time == start_time && st->state != 'Z' && st->state != 'X';
+}
+
+Result<pid_t> clone_with_pidfd(uint64_t flags, int* pidfd, int cgroup_fd) {
+    struct clone_args args = {};
+    args.flags = flags | CLONE_PIDFD;
+    args.pidfd = reinterpret_cast<uint64_t>(pidfd);
+    args.exit_signal = SIGCHLD;
+    if (cgroup_fd >= 0) {
+        args.flags |= CLONE_INTO_CGROUP;
+        args.cgroup = static_cast<uint64_t>(cgroup_fd);
+    }
+    long pid = ::syscall(SYS_clone3, &args, sizeof args);
+    if (pid < 0) return sys_error("clone3");
+    return static_cast<pid_t>(pid);
 }
 
 Status pidfd_signal(int pidfd, int sig) {

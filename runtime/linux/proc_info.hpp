@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <string>
 
 #include "common/fd.hpp"
@@ -25,6 +26,10 @@ Result<UniqueFd> open_verified_pidfd(pid_t pid, unsigned long long start_time);
 
 // True when the process recorded as (pid, start_time) is alive and not a zombie.
 bool process_alive(pid_t pid, unsigned long long start_time);
+
+// clone3 with `flags` (new namespaces), CLONE_PIDFD and SIGCHLD, straight into the cgroup v2
+// directory `cgroup_fd` when there is one (CLONE_INTO_CGROUP). Returns 0 in the child.
+Result<pid_t> clone_with_pidfd(uint64_t flags, int* pidfd, int cgroup_fd = -1);
 
 Status pidfd_signal(int pidfd, int sig);
 // Waits until the process behind `pidfd` has exited; timeout_ms < 0 waits forever.

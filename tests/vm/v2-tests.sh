@@ -41,6 +41,12 @@ if $R create -b /ctr/limits limits; then
     check "update memory.max" "33554432" "$(cat $dir/memory.max 2>&1)"
     check "update pids.max" "30" "$(cat $dir/pids.max 2>&1)"
     check "ps lists the init" "$pid" "$($R ps --format json limits | tr -d '[] ')"
+    # exec: the process joins the container's v2 cgroup; the exit status is the process's.
+    $R exec -d --pid-file /tmp/exec.pid limits sleep 30
+    epid=$(cat /tmp/exec.pid 2>/dev/null)
+    check "exec: the process is in the container's cgroup" "0::/gocker-vm/limits" "$(cat /proc/$epid/cgroup 2>&1)"
+    check "exec: ps lists it" "$pid,$epid" "$($R ps --format json limits | tr -d '[] ')"
+    check "exec: foreground exit status" "3" "$($R exec limits sh -c 'exit 3' >/dev/null 2>&1; echo $?)"
     $R delete --force limits
     if [ -e "$dir" ]; then notok "delete removes the cgroup"; else ok "delete removes the cgroup"; fi
     if [ -e "$cg/gocker-vm" ]; then notok "delete removes the parent it made"; else ok "delete removes the parent it made"; fi

@@ -1,0 +1,58 @@
+#include "container/process_steps.hpp"
+
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "common/trace.hpp"
+#include "linux/hygiene.hpp"
+#include "linux/process.hpp"
+#include "linux/terminal.hpp"
+
+#ifndef KEYCTL_JOIN_SESSION_KEYRING
+#define KEYCTL_JOIN_SESSION_KEYRING 1
+#endif
+
+namespace gocker {
+
+Status begin_container_process() {
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    if (::prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) return sys_error("set parent-death signal");
+    return make_non_dumpable();
+}
+
+Status join_session_keyring(const std::string& id) {
+    std::string name = "_ses." + id;
+    if (::syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name.c_str()) < 0 && errno != ENOSYS && errno != EPERM &&
+        errno != EACCES)
+        return sys_error("join a new session keyring");
+    return {};
+}
+
+Result<PreparedProcess> prepare_process(const ProcessSteps& steps, std::string state_json) {
+    const spec::Process& proc = *steps.process;
+    PreparedProcess out;
+    GK_TRY(apply_process_attributes(proc, steps.linux_cfg));
+    if (proc.terminal) GK_TRY(setup_console(steps.console_socket, proc.console_size));
+    // [confinement] Capabilities kept across the user switch then set; NNP, LSM; seccomp compiled.
+    out.confinement.emplace(GK_TRY(
+        Confinement::prepare(proc, steps.last_cap, steps.seccomp, steps.seccomp_listener, std::move(state_json))));
+    GK_TRY(out.confinement->before_user_switch());
+    GK_TRY(switch_user(proc));
+    GK_TRY(out.confinement->after_user_switch());
+    GK_TRY(enter_cwd(proc));
+    out.exe = GK_TRY(resolve_executable(proc));
+    trace::mark("process, user, cwd", 'i');
+    return out;
+}
+
+Error exec_prepared(const ProcessSteps& steps, PreparedProcess& prepared) {
+    // [confinement] seccomp as late as possible: only exec_process's own calls run under it.
+    if (Status ss = prepared.confinement->before_exec(); !ss) return std::move(ss).error();
+    return exec_process(*steps.process, prepared.exe, steps.preserve_fds);
+}
+
+}  // namespace gocker

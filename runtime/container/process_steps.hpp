@@ -1,0 +1,59 @@
+// The last steps of every process the runtime starts inside a container, written once and run
+// by both the container init (`create`) and the exec helper (`exec`):
+//
+//   prepare_process()   process attributes (rlimits, oomScoreAdj, ...), the console, then the
+//                       confinement around the user switch (capabilities, no_new_privs, LSM
+//                       labels; seccomp early only when it must be), the working directory and
+//                       the executable (PATH of the process's env)
+//   exec_prepared()     seccomp as late as possible, then execve with only stdio and the
+//                       preserved descriptors
+//
+// ProcessSteps is the data these steps need, resolved by the runtime before clone3: the
+// process, the compiled seccomp program, the connections made on the host (console socket,
+// seccomp listener) and the host's last capability.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "common/result.hpp"
+#include "linux/confinement.hpp"
+#include "spec/config.hpp"
+
+namespace gocker {
+
+struct ProcessSteps {
+    const spec::Process* process = nullptr;
+    const spec::Linux* linux_cfg = nullptr;
+    int console_socket = -1;    // --console-socket connection (or `run`/`exec`'s own), when terminal
+    int seccomp_listener = -1;  // linux.seccomp.listenerPath connection, when SCMP_ACT_NOTIFY is used
+    const SeccompProgram* seccomp = nullptr;  // compiled linux.seccomp (runtime/linux/seccomp_cache)
+    int preserve_fds = 0;
+    int last_cap = 40;  // the host's /proc/sys/kernel/cap_last_cap, read before clone
+};
+
+// What prepare_process() leaves for exec_prepared().
+struct PreparedProcess {
+    std::string exe;
+    std::optional<Confinement> confinement;
+};
+
+// The first steps of a clone3 child that will become a container process: an empty signal
+// mask (`run` and `exec` block the signals they forward, and execve keeps the mask), die with
+// the runtime (SIGKILL as parent-death signal; the caller clears it when it may outlive us), and
+// [confinement] non-dumpable until execve (CVE-2016-9962: no container process may ptrace us or
+// open /proc/<us>/exe or /proc/<us>/fd/*).
+Status begin_container_process();
+
+// A new session keyring named "_ses.<id>" (runc's name), so that no process in the container
+// shares the caller's keys; skipped where the kernel refuses keyrings to the container.
+Status join_session_keyring(const std::string& id);
+
+// Everything between entering the root and the exec. `state_json` is the container state for a
+// seccomp listener.
+Result<PreparedProcess> prepare_process(const ProcessSteps& steps, std::string state_json);
+
+// Loads seccomp (when not loaded early) and execs; returns only on failure.
+Error exec_prepared(const ProcessSteps& steps, PreparedProcess& prepared);
+
+}  // namespace gocker
