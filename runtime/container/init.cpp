@@ -167,12 +167,14 @@ void write_fifo_error(int fd, const Error& e) {
             _exit(1);
         }
     }
-    // [confinement] seccomp as late as possible: only exec_process's own calls run under it.
-    if (Status ss = conf->before_exec(); !ss) {
-        write_fifo_error(fifo.get(), ss.error());
+    // The last steps: every system call the init still needs is made here, before the seccomp
+    // filter; then only the filter and execve (docs/architecture.md, "The last steps").
+    auto px = prepare_exec(proc, exe, ctx.preserve_fds);
+    if (!px) {
+        write_fifo_error(fifo.get(), px.error());
         _exit(1);
     }
-    Error e = exec_process(proc, exe, ctx.preserve_fds);
+    Error e = conf->seccomp_then_exec(*px);
     write_fifo_error(fifo.get(), e);
     _exit(127);
 }
