@@ -60,10 +60,22 @@ Result<SyncMsg> SyncSocket::recv() const {
     SyncMsg m;
     for (bool first = true;; first = false) {
         ssize_t n;
-        do {
+        bool reset_seen = false;
+        for (;;) {
             n = ::recv(fd_.get(), buf, sizeof buf, 0);
-        } while (n < 0 && errno == EINTR);
-        if (n < 0) return sys_error("sync: receive");
+            if (n >= 0 || errno == EINTR) {
+                if (n >= 0) break;
+                continue;
+            }
+            // A peer that exits with a message of ours unread makes the kernel report
+            // ECONNRESET once, ahead of what the peer sent before it exited (its error report):
+            // read on, the messages and then end-of-file follow.
+            if (errno == ECONNRESET && !reset_seen) {
+                reset_seen = true;
+                continue;
+            }
+            return sys_error("sync: receive");
+        }
         if (n == 0) return Error("sync: peer closed the channel", EPIPE);
         if (static_cast<size_t>(n) < sizeof(Header)) return Error("sync: short message", EPROTO);
         Header h;

@@ -44,5 +44,23 @@ TEST(Sync, AnErrorCarriesItsTextAndErrno) {
     EXPECT_EQ(eof.error().sys_errno(), EPIPE);
 }
 
+// An init that reports an error and exits while a message of ours sits unread in its socket:
+// the kernel flags ECONNRESET ahead of the report; the report must still come through.
+TEST(Sync, ReportOfAPeerThatExitedWithOurMessageUnreadIsDelivered) {
+    auto pair = SyncSocket::make_pair();
+    ASSERT_TRUE(pair);
+    auto& [runtime, init] = *pair;
+    ASSERT_TRUE(runtime.send(SyncType::cgroup_attached));
+    ASSERT_TRUE(init.send_error(Error("mounts: something failed", EINVAL)));
+    init.close();
+    auto m = runtime.recv();
+    ASSERT_TRUE(m) << m.error().message();
+    EXPECT_EQ(m->type, SyncType::error);
+    EXPECT_EQ(m->text, "mounts: something failed");
+    auto eof = runtime.recv();
+    ASSERT_FALSE(eof);
+    EXPECT_EQ(eof.error().sys_errno(), EPIPE);
+}
+
 }  // namespace
 }  // namespace gocker
