@@ -74,6 +74,7 @@ public:
     cgroups::CgroupManager* cgroup() const { return cgroup_.get(); }
     std::unique_ptr<cgroups::CgroupManager> release_cgroup() { return std::move(cgroup_); }
     UniqueFd release_pidfd() { return std::move(pidfd_); }
+    int pidfd() const { return pidfd_.get(); }
     void commit() { committed_ = true; }
 
 private:
@@ -99,19 +100,26 @@ std::optional<Error> pending_init_error(const SyncSocket& sync) {
     return std::nullopt;
 }
 
+// Why the init is gone, when the channel broke without an error report from it: its own report
+// if one is still queued, else how it ended ("container init was killed by signal 9 (SIGKILL)
+// before reporting"), else `fallback`.
+Error init_gone(const SyncSocket& sync, int pidfd, Error fallback) {
+    if (auto early = pending_init_error(sync)) return *early;
+    std::string how = describe_child_exit(pidfd, 2000);
+    if (how.empty()) return fallback;
+    return Error("container init " + how + " before reporting", 0);
+}
+
 // The parent's side of the conversation with the init, until it reports "ready".
-Status drive_init(const SyncSocket& sync, pid_t pid, const spec::Config& cfg, ContainerRecord& rec) {
+Status drive_init(const SyncSocket& sync, pid_t pid, int pidfd, const spec::Config& cfg, ContainerRecord& rec) {
     for (;;) {
         auto msg = sync.recv();
-        if (!msg) {
-            if (msg.error().sys_errno() == EPIPE) return Error("the container init exited before it was ready", 0);
-            return std::move(msg).error();
-        }
+        if (!msg) return init_gone(sync, pidfd, std::move(msg).error());
         switch (msg->type) {
             case SyncType::want_idmap: {
                 const auto& lnx = *cfg.linux;
                 GK_TRY_CTX(write_id_maps(pid, lnx.uid_mappings, lnx.gid_mappings), "write id maps");
-                GK_TRY(sync.send(SyncType::idmap_done));
+                if (Status st = sync.send(SyncType::idmap_done); !st) return init_gone(sync, pidfd, std::move(st).error());
                 trace::mark("write id maps");
                 break;
             }
@@ -122,7 +130,8 @@ Status drive_init(const SyncSocket& sync, pid_t pid, const spec::Config& cfg, Co
                     GK_TRY(run_hooks("createRuntime", cfg.hooks->create_runtime, state));
                 }
                 trace::mark("prestart, createRuntime hooks");
-                GK_TRY(sync.send(SyncType::hooks_done, 0, state));
+                if (Status st = sync.send(SyncType::hooks_done, 0, state); !st)
+                    return init_gone(sync, pidfd, std::move(st).error());
                 break;
             }
             case SyncType::ready:
@@ -247,6 +256,7 @@ static Result<CreatedContainer> create_impl(const StateStore& store, const Creat
         ctx.rootfs.no_pivot = opts.no_pivot;
         ctx.rootfs.in_user_ns = rec.user_ns;
         ctx.rootfs.new_mount_ns = ns.new_mount;
+        ctx.rootfs.joined_mount_ns = lnx && lnx->find_namespace("mount") && !ns.new_mount;
         ctx.sync = &child_end;
         ctx.fifo_fd = fifo_fd.release();
         ctx.steps.process = &*cfg.process;
@@ -263,6 +273,8 @@ static Result<CreatedContainer> create_impl(const StateStore& store, const Creat
         container_init(ctx);
     }
     rollback.set_child(pid, UniqueFd(pidfd));
+    // At once: a message to an init that has died must fail, not sit in our copy of its end.
+    child_end.close();
     // [cgroups] Attach before the init can fork; v1 hierarchies by pid (v2: cloned into it).
     if (rollback.cgroup()) {
         Status made = rollback.cgroup()->attach(pid, cgroup_fd >= 0);
@@ -271,12 +283,10 @@ static Result<CreatedContainer> create_impl(const StateStore& store, const Creat
         if (!made) {
             // The init may have failed on its own meanwhile (and be gone, which is why the attach
             // or the message failed): its error is the one to report.
-            if (auto early = pending_init_error(parent_end)) return *early;
-            return std::move(made).error();
+            return init_gone(parent_end, rollback.pidfd(), std::move(made).error());
         }
     }
     nsswitch.restore();
-    child_end.close();
     console.reset();
     seccomp_listener.reset();
     fifo_fd.reset();
@@ -287,7 +297,7 @@ static Result<CreatedContainer> create_impl(const StateStore& store, const Creat
     trace::mark("clone3");
 
     // 4. Id maps, hooks and the init's own set-up, until it waits on the exec FIFO.
-    GK_TRY(drive_init(parent_end, pid, cfg, rec));
+    GK_TRY(drive_init(parent_end, pid, rollback.pidfd(), cfg, rec));
 
     // 5. Record the container, write the pid file, and let the init go on without us.
     GK_TRY(store.write_record(lock, rec));

@@ -62,7 +62,7 @@ Status exec_helper_steps(const ExecPlan& plan, const SyncSocket& sync) {
     PreparedProcess prepared = GK_TRY(prepare_process(plan.steps, plan.state_json));
     // From here the process may outlive the runtime (`exec --detach`).
     ::prctl(PR_SET_PDEATHSIG, 0);
-    return exec_prepared(plan.steps, prepared);
+    return finish_and_exec(plan.steps, prepared);
 }
 
 [[noreturn]] void exec_helper(const ExecPlan& plan, SyncSocket& sync_in) {

@@ -132,7 +132,9 @@ void write_fifo_error(int fd, const Error& e) {
             _exit(1);
         }
     }
-    Error e = exec_prepared(ctx.steps, *prepared);
+    // The last steps (docs/architecture.md): every system call still needed, then only the
+    // seccomp filter and execve.
+    Error e = finish_and_exec(ctx.steps, *prepared);
     write_fifo_error(fifo.get(), e);
     _exit(127);
 }

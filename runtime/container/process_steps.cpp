@@ -49,10 +49,13 @@ Result<PreparedProcess> prepare_process(const ProcessSteps& steps, std::string s
     return out;
 }
 
-Error exec_prepared(const ProcessSteps& steps, PreparedProcess& prepared) {
-    // [confinement] seccomp as late as possible: only exec_process's own calls run under it.
-    if (Status ss = prepared.confinement->before_exec(); !ss) return std::move(ss).error();
-    return exec_process(*steps.process, prepared.exe, steps.preserve_fds);
+Error finish_and_exec(const ProcessSteps& steps, PreparedProcess& prepared) {
+    // Every system call still needed is made here, while the filter is not loaded (fds marked
+    // close-on-exec, execCPUAffinity.final, argv/envp); then [confinement] the seccomp filter
+    // and execve, nothing else (docs/architecture.md, "The last steps").
+    auto px = prepare_exec(*steps.process, prepared.exe, steps.preserve_fds);
+    if (!px) return px.error();
+    return prepared.confinement->seccomp_then_exec(*px);
 }
 
 }  // namespace gocker

@@ -5,8 +5,8 @@
 //                       confinement around the user switch (capabilities, no_new_privs, LSM
 //                       labels; seccomp early only when it must be), the working directory and
 //                       the executable (PATH of the process's env)
-//   exec_prepared()     seccomp as late as possible, then execve with only stdio and the
-//                       preserved descriptors
+//   finish_and_exec()   the last system calls (prepare_exec: close-on-exec for all but stdio
+//                       and the preserved fds, argv/envp), then only the seccomp filter and execve
 //
 // ProcessSteps is the data these steps need, resolved by the runtime before clone3: the
 // process, the compiled seccomp program, the connections made on the host (console socket,
@@ -32,7 +32,7 @@ struct ProcessSteps {
     int last_cap = 40;  // the host's /proc/sys/kernel/cap_last_cap, read before clone
 };
 
-// What prepare_process() leaves for exec_prepared().
+// What prepare_process() leaves for finish_and_exec().
 struct PreparedProcess {
     std::string exe;
     std::optional<Confinement> confinement;
@@ -53,7 +53,8 @@ Status join_session_keyring(const std::string& id);
 // seccomp listener.
 Result<PreparedProcess> prepare_process(const ProcessSteps& steps, std::string state_json);
 
-// Loads seccomp (when not loaded early) and execs; returns only on failure.
-Error exec_prepared(const ProcessSteps& steps, PreparedProcess& prepared);
+// The last system calls, then the seccomp filter (unless loaded early) and execve; returns only
+// on failure.
+Error finish_and_exec(const ProcessSteps& steps, PreparedProcess& prepared);
 
 }  // namespace gocker

@@ -11,23 +11,30 @@
 namespace gocker {
 
 Result<Confinement> Confinement::prepare(const spec::Process& proc, int last_cap, const SeccompProgram* seccomp,
-                                         int listener, std::string state_json) {
+                                         int listener, const std::string& state_json) {
     Confinement c;
     c.proc_ = &proc;
     c.last_cap_ = last_cap;
     c.listener_ = listener;
-    c.state_json_ = std::move(state_json);
     if (proc.capabilities) c.caps_ = GK_TRY(plan_capabilities(*proc.capabilities));
     if (seccomp) {
         c.seccomp_ = seccomp;
-        if (seccomp->notify && listener < 0)
-            return Error("linux.seccomp uses SCMP_ACT_NOTIFY but no listener is connected", EINVAL);
-        bool keeps_sys_admin = c.caps_ ? ((c.caps_->effective >> CAP_SYS_ADMIN) & 1) : proc.user.uid == 0;
-        c.seccomp_early_ = !proc.no_new_privileges && !keeps_sys_admin;
+        if (seccomp->notify) {
+            if (listener < 0) return Error("linux.seccomp uses SCMP_ACT_NOTIFY but no listener is connected", EINVAL);
+            auto state = spec::parse_state(state_json);
+            c.listener_message_ =
+                seccomp_listener_message(state ? state->pid : ::getpid(), seccomp->listener_metadata, state_json);
+        }
+        constexpr uint64_t sys_admin = uint64_t{1} << CAP_SYS_ADMIN;
+        if (!proc.no_new_privileges) {
+            if (c.caps_) c.hold_sys_admin_ = !(c.caps_->effective & sys_admin);
+            else c.seccomp_early_ = proc.user.uid != 0;
+        }
         log::debug(std::string("seccomp: ") + std::to_string(seccomp->bpf.size() / 8) + " BPF instructions" +
                    (seccomp->from_cache ? " (cached)" : "") + "; loaded " +
-                   (c.seccomp_early_ ? "before dropping capabilities (no noNewPrivileges, no CAP_SYS_ADMIN)"
-                                     : "right before execve"));
+                   (c.seccomp_early_ ? "before the user switch (no process.capabilities, no noNewPrivileges)"
+                    : c.hold_sys_admin_ ? "right before execve, with CAP_SYS_ADMIN kept for it"
+                                        : "right before execve"));
     }
     return c;
 }
@@ -37,13 +44,10 @@ Status Confinement::load_seccomp() {
     seccomp_ = nullptr;
     UniqueFd notify = GK_TRY(load_seccomp_program(program));
     if (!notify) return {};
-    auto state = spec::parse_state(state_json_);
-    int pid = state ? state->pid : ::getpid();
-    UniqueFd listener(listener_);
-    listener_ = -1;
-    GK_TRY(send_to_seccomp_listener(std::move(listener), notify.get(), pid, program.listener_metadata,
-                                    state_json_));
-    return {};
+    // Under the filter now: sendmsg only. Both descriptors are close-on-exec; they are left open
+    // rather than closed with a call the profile might deny.
+    int fd = notify.release();
+    return send_seccomp_notify_fd(listener_, fd, listener_message_);
 }
 
 Status Confinement::before_user_switch() {
@@ -53,16 +57,25 @@ Status Confinement::before_user_switch() {
 }
 
 Status Confinement::after_user_switch() {
-    if (caps_) GK_TRY(apply_final_capabilities(*caps_, last_cap_));
+    if (caps_) {
+        CapabilitySets sets = *caps_;
+        if (hold_sys_admin_) {
+            sets.effective |= uint64_t{1} << CAP_SYS_ADMIN;
+            sets.permitted |= uint64_t{1} << CAP_SYS_ADMIN;
+        }
+        GK_TRY(apply_final_capabilities(sets, last_cap_));
+    }
     if (proc_->no_new_privileges && ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
         return sys_error("prctl PR_SET_NO_NEW_PRIVS for process.noNewPrivileges");
     GK_TRY(apply_lsm_labels(*proc_));
     return {};
 }
 
-Status Confinement::before_exec() {
-    if (seccomp_) GK_TRY(load_seccomp());
-    return {};
+Error Confinement::seccomp_then_exec(const PreparedExec& px) {
+    if (seccomp_) {
+        if (Status st = load_seccomp(); !st) return std::move(st).error();
+    }
+    return exec_failure(px, exec_prepared(px));
 }
 
 }  // namespace gocker

@@ -1,17 +1,24 @@
-// The container init's security steps in one place, so that init.cpp reads as the list of steps
-// (runc's standard_init_linux.go order):
+// The container init's security steps in one place, so that init.cpp reads as the list of steps.
+// The order (docs/architecture.md, "The last steps"):
 //
 //   prepare()            before "ready": plan capabilities (the seccomp program was compiled, or
 //                        read from the cache, by the runtime before clone: seccomp_cache.hpp)
-//   before_user_switch() seccomp now if it could not be loaded later (see below), then
-//                        PR_SET_KEEPCAPS + drop the bounding set
+//   before_user_switch() PR_SET_KEEPCAPS + drop the bounding set
 //   switch_user()        (process.cpp)
 //   after_user_switch()  effective/permitted/inheritable/ambient, no_new_privs, LSM exec labels
-//   before_exec()        seccomp as late as possible: after the startContainer hooks
+//   ... exec FIFO, startContainer hooks, prepare_exec() (process.hpp) ...
+//   seccomp_then_exec()  the filter, then execve: nothing else runs under the filter (with
+//                        SCMP_ACT_NOTIFY, also the sendmsg of the notify fd to the listener)
 //
-// Loading a filter needs no_new_privs or CAP_SYS_ADMIN. When the process gets neither, the
-// filter is loaded before the capabilities are dropped (runc does the same), which means the
-// remaining init steps also run under it.
+// Loading a filter needs no_new_privs or CAP_SYS_ADMIN. Without noNewPrivileges, when the final
+// effective set lacks CAP_SYS_ADMIN, after_user_switch() keeps CAP_SYS_ADMIN in the effective and
+// permitted sets for the load; execve then computes the program's capabilities from the bounding,
+// inheritable and ambient sets (already final) and never from the old effective or permitted set
+// (capabilities(7), "Transformation of capabilities during execve()"), so the program gets
+// exactly what it would have got, and no capset has to run under the filter. (runc loads the
+// filter before dropping capabilities in that case, so that its remaining steps run filtered.)
+// Only when process.capabilities is absent for a non-root user without noNewPrivileges is the
+// filter loaded before the user switch: setresuid then clears every capability.
 #pragma once
 
 #include <optional>
@@ -20,6 +27,7 @@
 #include "common/fd.hpp"
 #include "common/result.hpp"
 #include "linux/capabilities.hpp"
+#include "linux/process.hpp"
 #include "linux/seccomp.hpp"
 #include "linux/seccomp_cache.hpp"
 #include "spec/config.hpp"
@@ -34,13 +42,16 @@ public:
     // (made by the runtime before clone) or -1; `state_json`: the container state, sent to the
     // listener with the notify fd.
     static Result<Confinement> prepare(const spec::Process& proc, int last_cap, const SeccompProgram* seccomp,
-                                       int listener, std::string state_json);
+                                       int listener, const std::string& state_json);
     Status before_user_switch();
     Status after_user_switch();
-    Status before_exec();
+    // The filter (unless already loaded), then execve. Returns only on failure.
+    Error seccomp_then_exec(const PreparedExec& px);
 
-    // Would the filter be loaded early (before the capabilities are dropped)?
+    // Is the filter loaded before the user switch (see above)?
     bool seccomp_early() const { return seccomp_early_; }
+    // Does the init keep CAP_SYS_ADMIN until execve, to load the filter?
+    bool holds_sys_admin_for_seccomp() const { return hold_sys_admin_; }
 
 private:
     Status load_seccomp();
@@ -49,9 +60,10 @@ private:
     std::optional<CapabilitySets> caps_;
     const SeccompProgram* seccomp_ = nullptr;
     bool seccomp_early_ = false;
+    bool hold_sys_admin_ = false;
     int last_cap_ = 40;
     int listener_ = -1;
-    std::string state_json_;
+    std::string listener_message_;
 };
 
 }  // namespace gocker

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <linux/sched.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -83,6 +84,25 @@ bool pidfd_wait_exit(int pidfd, int timeout_ms) {
         if (r < 0 && errno == EINTR) continue;
         return r > 0;
     }
+}
+
+std::string describe_wait_status(int code, int status) {
+    if (code == CLD_EXITED) return "exited with status " + std::to_string(status);
+    const char* abbrev = ::sigabbrev_np(status);
+    std::string text = "was killed by signal " + std::to_string(status) +
+                       (abbrev ? std::string(" (SIG") + abbrev + ")" : std::string());
+    if (code == CLD_DUMPED) text += " and dumped core";
+    return text;
+}
+
+std::string describe_child_exit(int pidfd, int timeout_ms) {
+    if (pidfd < 0 || !pidfd_wait_exit(pidfd, timeout_ms)) return {};
+    siginfo_t si{};
+    // WNOWAIT: whoever reaps the child later (the create rollback) still can.
+    if (::waitid(P_PIDFD, static_cast<id_t>(pidfd), &si, WEXITED | WNOHANG | WNOWAIT) < 0 ||
+        si.si_pid == 0)
+        return {};
+    return describe_wait_status(si.si_code, si.si_status);
 }
 
 unsigned long long namespace_inode(pid_t pid, const char* type) {

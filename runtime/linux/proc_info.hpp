@@ -36,6 +36,13 @@ Status pidfd_signal(int pidfd, int sig);
 // Returns false on timeout.
 bool pidfd_wait_exit(int pidfd, int timeout_ms);
 
+// How a child ended, from waitid's si_code and si_status: "exited with status 1",
+// "was killed by signal 9 (SIGKILL)", "was killed by signal 11 (SIGSEGV) and dumped core".
+std::string describe_wait_status(int code, int status);
+// The same for the child behind `pidfd`, once it has exited (waits up to timeout_ms; the child
+// stays unreaped). Empty when it has not exited by then.
+std::string describe_child_exit(int pidfd, int timeout_ms);
+
 // The inode of /proc/<pid>/ns/<type> (0 when unreadable).
 unsigned long long namespace_inode(pid_t pid, const char* type);
 

@@ -143,11 +143,9 @@ Result<std::string> resolve_executable(const spec::Process& proc) {
     return Error("exec: \"" + name + "\": executable file not found in $PATH");
 }
 
-Error exec_process(const spec::Process& proc, const std::string& path, int preserve_fds) {
-    if (proc.exec_cpu_affinity) {
-        auto st = set_cpu_affinity(proc.exec_cpu_affinity->final_, "process.execCPUAffinity.final");
-        if (!st) return std::move(st).error();
-    }
+Result<PreparedExec> prepare_exec(const spec::Process& proc, const std::string& path, int preserve_fds) {
+    if (proc.exec_cpu_affinity)
+        GK_TRY(set_cpu_affinity(proc.exec_cpu_affinity->final_, "process.execCPUAffinity.final"));
     if (preserve_fds < 0) return Error("--preserve-fds " + std::to_string(preserve_fds), EINVAL);
     const unsigned first_closed = 3 + static_cast<unsigned>(preserve_fds);
     // Marking instead of closing (as runc does): the caller's O_CLOEXEC error pipe stays usable
@@ -162,13 +160,26 @@ Error exec_process(const spec::Process& proc, const std::string& path, int prese
         if (flags >= 0 && (flags & FD_CLOEXEC))
             fcntl(static_cast<int>(fd), F_SETFD, flags & ~FD_CLOEXEC);
     }
-    std::vector<char*> argv, envp;
-    for (const auto& a : proc.args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    for (const auto& e : proc.env) envp.push_back(const_cast<char*>(e.c_str()));
-    envp.push_back(nullptr);
-    execve(path.c_str(), argv.data(), envp.data());
-    return errno_error([&] { return "exec \"" + path + "\""; });
+    PreparedExec px;
+    px.path = path;
+    for (const auto& a : proc.args) px.argv.push_back(const_cast<char*>(a.c_str()));
+    px.argv.push_back(nullptr);
+    for (const auto& e : proc.env) px.envp.push_back(const_cast<char*>(e.c_str()));
+    px.envp.push_back(nullptr);
+    return px;
+}
+
+int exec_prepared(const PreparedExec& px) {
+    execve(px.path.c_str(), px.argv.data(), px.envp.data());
+    return errno;
+}
+
+Error exec_failure(const PreparedExec& px, int err) { return Error("exec \"" + px.path + "\"", err); }
+
+Error exec_process(const spec::Process& proc, const std::string& path, int preserve_fds) {
+    auto px = prepare_exec(proc, path, preserve_fds);
+    if (!px) return std::move(px).error();
+    return exec_failure(*px, exec_prepared(*px));
 }
 
 }  // namespace gocker

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "common/result.hpp"
 #include "spec/config.hpp"
@@ -26,8 +27,23 @@ Status enter_cwd(const spec::Process& proc);
 // process.env (default PATH when absent); must exist and be executable. Error names args[0].
 Result<std::string> resolve_executable(const spec::Process& proc);
 
-// execCPUAffinity.final, then close every fd above 2 + preserve_fds (close_range), then execve.
-// Only returns on failure.
+// Everything execve needs, made while every system call is still allowed (before the seccomp
+// filter): execCPUAffinity.final applied, every fd above 2 + preserve_fds marked close-on-exec
+// and the kept ones cleared, argv and envp built. argv/envp point into `proc`, which must
+// outlive the result.
+struct PreparedExec {
+    std::string path;
+    std::vector<char*> argv, envp;
+};
+Result<PreparedExec> prepare_exec(const spec::Process& proc, const std::string& path, int preserve_fds);
+
+// execve and nothing else: no allocation, no other system call (it runs under the container's
+// seccomp filter). Returns errno when execve fails.
+int exec_prepared(const PreparedExec& px);
+// `exec "path": reason`, for a failed exec_prepared.
+Error exec_failure(const PreparedExec& px, int err);
+
+// prepare_exec + exec_prepared. Only returns on failure.
 Error exec_process(const spec::Process& proc, const std::string& path, int preserve_fds);
 
 }  // namespace gocker

@@ -341,21 +341,30 @@ Status remount_root_readonly() {
 Status prepare_rootfs(const RootfsSpec& spec) {
     if (!spec.cfg) return Error("prepare the root filesystem: no configuration");
     const spec::Config& cfg = *spec.cfg;
-    if (!spec.new_mount_ns) {
-        if (!cfg.mounts.empty())
-            return Error("mounts: the container has no mount namespace of its own, so mounts cannot be made");
-        return ok_status();
+    if (spec.new_mount_ns) {
+        const std::string prop_value = cfg.linux ? cfg.linux->rootfs_propagation : "";
+        const unsigned long prop = GK_TRY(mountopt::parse_propagation(prop_value, "linux.rootfsPropagation"));
+        // Nothing mounted from here on may reach the host's mount namespace.
+        GK_TRY(set_propagation("/", MS_SLAVE | MS_REC, "make / rslave"));
+        if (prop) GK_TRY(set_propagation("/", prop, "set / to linux.rootfsPropagation \"" + prop_value + "\""));
+        // After the rslave above no mount is shared, unless rootfsPropagation made "/" (or all) shared.
+        if (prop & MS_SHARED) GK_TRY(make_rootfs_parent_private(spec.rootfs));
+        if (::mount(spec.rootfs.c_str(), spec.rootfs.c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0)
+            return sys_error("bind the root filesystem " + spec.rootfs + " on itself");
+    } else if (spec.joined_mount_ns) {
+        // The rootfs gets a mount of its own there, so that root.readonly, maskedPaths and
+        // readonlyPaths touch only the container's tree.
+        if (::mount(spec.rootfs.c_str(), spec.rootfs.c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0)
+            return sys_error("bind the root filesystem " + spec.rootfs + " on itself");
     }
-    const std::string prop_value = cfg.linux ? cfg.linux->rootfs_propagation : "";
-    const unsigned long prop = GK_TRY(mountopt::parse_propagation(prop_value, "linux.rootfsPropagation"));
-
-    // Nothing mounted from here on may reach the host's mount namespace.
-    GK_TRY(set_propagation("/", MS_SLAVE | MS_REC, "make / rslave"));
-    if (prop) GK_TRY(set_propagation("/", prop, "set / to linux.rootfsPropagation \"" + prop_value + "\""));
-    // After the rslave above no mount is shared, unless rootfsPropagation made "/" (or all) shared.
-    if (prop & MS_SHARED) GK_TRY(make_rootfs_parent_private(spec.rootfs));
-    if (::mount(spec.rootfs.c_str(), spec.rootfs.c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0)
-        return sys_error("bind the root filesystem " + spec.rootfs + " on itself");
+    if (!spec.new_mount_ns && !cfg.mounts.empty()) {
+        // A mount namespace joined by path, or the runtime's own: it is not the container's
+        // alone, so its propagation is left as it is and the mounts are made in it under the
+        // rootfs, where they stay after the container is gone (runc and crun do the same).
+        log::debug("mounts: made in a mount namespace the container shares (" +
+                   std::string(spec.joined_mount_ns ? "joined by path" : "the runtime's own") +
+                   "); they outlive the container");
+    }
 
     UniqueFd root(::open(spec.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (!root) return sys_error("open the root filesystem " + spec.rootfs);
@@ -378,13 +387,23 @@ Status enter_rootfs(const RootfsSpec& spec) {
     const spec::Config& cfg = *spec.cfg;
     const spec::Linux* lx = cfg.linux ? &*cfg.linux : nullptr;
     if (!spec.new_mount_ns) {
-        if (lx && (!lx->masked_paths.empty() || !lx->readonly_paths.empty()))
+        // The runtime's own mount namespace: nothing may be mounted over paths there (runc
+        // refuses the same).
+        if (!spec.joined_mount_ns && lx && (!lx->masked_paths.empty() || !lx->readonly_paths.empty()))
             return Error("linux.maskedPaths: cannot restrict paths without a mount namespace of the container's own");
+        // chroot, not pivot_root: pivot_root would move the root of every other process of a
+        // shared namespace into the container's rootfs (crun does the same).
         if (::chroot(spec.rootfs.c_str()) != 0) return sys_error("chroot " + spec.rootfs);
         if (::chdir("/") != 0) return sys_error("chdir /");
-        return ok_status();
+        if (!spec.joined_mount_ns) {
+            // "/" is then a mount of the runtime's namespace (the rootfs has none of its own).
+            if (cfg.root && cfg.root->readonly)
+                log::warning("root.readonly: ignored, the container has no mount namespace of its own");
+            return ok_status();
+        }
+    } else {
+        GK_TRY(spec.no_pivot ? move_into(spec.rootfs) : pivot_into(spec.rootfs));
     }
-    GK_TRY(spec.no_pivot ? move_into(spec.rootfs) : pivot_into(spec.rootfs));
 
     UniqueFd root(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (!root) return sys_error("open the new root");

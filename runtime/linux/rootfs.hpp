@@ -25,7 +25,10 @@ struct RootfsSpec {
     std::string bundle;        // absolute bundle path (relative bind sources resolve here)
     bool no_pivot = false;     // --no-pivot: chroot instead of pivot_root
     bool in_user_ns = false;   // a new user namespace: devices are bind-mounted from the host, not mknod'ed
-    bool new_mount_ns = true;  // false: the container shares the host mount namespace (rootfs mounts refused)
+    // false: the container shares a mount namespace (joined by path, or the runtime's own): the
+    // mounts are made there without touching its propagation, and the init chroots.
+    bool new_mount_ns = true;
+    bool joined_mount_ns = false;  // ... shared because linux.namespaces names it by path
     // Called before a cgroup filesystem is mounted (the init waits there until it is in its cgroups).
     std::function<Status()> before_cgroup_mount;
 };

@@ -250,16 +250,19 @@ Result<UniqueFd> connect_seccomp_listener(const std::string& path) {
     return connect_unix_socket(path, "connect to linux.seccomp.listenerPath \"" + path + "\"");
 }
 
-Status send_to_seccomp_listener(UniqueFd listener, int notify_fd, int pid, const std::string& metadata,
-                                const std::string& state_json) {
+std::string seccomp_listener_message(int pid, const std::string& metadata, const std::string& state_json) {
     std::string msg = std::string("{\"ociVersion\":\"") + spec::kOciVersion + "\",\"fds\":[\"seccompFd\"],\"pid\":" +
                       std::to_string(pid);
     if (!metadata.empty()) msg += ",\"metadata\":\"" + log::json_escape(metadata) + "\"";
     msg += ",\"state\":" + state_json + "}";
+    return msg;
+}
+
+Status send_seccomp_notify_fd(int listener, int notify_fd, const std::string& msg) {
     size_t off = 0;
     bool first = true;
     while (off < msg.size()) {
-        struct iovec iov {msg.data() + off, msg.size() - off};
+        struct iovec iov {const_cast<char*>(msg.data()) + off, msg.size() - off};
         alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
         struct msghdr mh {};
         mh.msg_iov = &iov;
@@ -274,7 +277,7 @@ Status send_to_seccomp_listener(UniqueFd listener, int notify_fd, int pid, const
             c->cmsg_len = CMSG_LEN(sizeof(int));
             std::memcpy(CMSG_DATA(c), &notify_fd, sizeof(int));
         }
-        ssize_t n = ::sendmsg(listener.get(), &mh, MSG_NOSIGNAL);
+        ssize_t n = ::sendmsg(listener, &mh, MSG_NOSIGNAL);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) return sys_error("send the seccomp notify fd to linux.seccomp.listenerPath");
         first = false;

@@ -71,10 +71,14 @@ Result<SeccompFilter> compile_seccomp(const spec::Seccomp& cfg);
 // The runtime connects before clone (like --console-socket); the init sends on it.
 Result<UniqueFd> connect_seccomp_listener(const std::string& path);
 
-// Sends {"ociVersion","fds":["seccompFd"],"pid","metadata","state"} with the notify fd as
-// SCM_RIGHTS over the (already connected) listener socket, then closes it.
-Status send_to_seccomp_listener(UniqueFd listener, int notify_fd, int pid, const std::string& metadata,
-                                const std::string& state_json);
+// The message for the listener: {"ociVersion","fds":["seccompFd"],"pid","metadata","state"}.
+// Built before the filter is loaded, so that sending it needs no allocation under the filter.
+std::string seccomp_listener_message(int pid, const std::string& metadata, const std::string& state_json);
+
+// Sends `message` with the notify fd as SCM_RIGHTS (on the first sendmsg) over the already
+// connected listener socket. Nothing but sendmsg on success; closes nothing (both descriptors
+// are close-on-exec).
+Status send_seccomp_notify_fd(int listener, int notify_fd, const std::string& message);
 
 // Does the profile use SCMP_ACT_NOTIFY anywhere (so that the runtime connects to listenerPath)?
 bool seccomp_uses_notify(const spec::Seccomp& cfg);

@@ -14,6 +14,7 @@
 #include "common/file_io.hpp"
 #include "common/log.hpp"
 #include "linux/seccomp.hpp"
+#include "linux/seccomp_enosys.hpp"
 
 namespace gocker {
 namespace {
@@ -49,8 +50,10 @@ unsigned int filter_flags(const spec::Seccomp& p, bool notify) {
 
 std::string seccomp_cache_key(const spec::Seccomp& p) {
     const scmp_version* v = seccomp_version();
-    std::string k = "gocker-seccomp-1;libseccomp " + std::to_string(v->major) + "." + std::to_string(v->minor) +
-                    "." + std::to_string(v->micro) + ";";
+    // "2": programs carry the ENOSYS prologue, which also depends on the native architecture
+    // (always filtered) and on libseccomp's syscall tables (its version).
+    std::string k = "gocker-seccomp-2;libseccomp " + std::to_string(v->major) + "." + std::to_string(v->minor) +
+                    "." + std::to_string(v->micro) + ";native " + std::to_string(seccomp_arch_native()) + ";";
     add(k, p.default_action);
     add(k, p.default_errno_ret ? std::to_string(*p.default_errno_ret) : "-");
     for (const auto& a : p.architectures) add(k, "arch=" + a);
@@ -86,7 +89,7 @@ Result<SeccompProgram> seccomp_program(const spec::Seccomp& profile, const std::
         }
     }
     SeccompFilter filter = GK_TRY(compile_seccomp(profile));
-    out.bpf = GK_TRY(filter.export_bpf());
+    out.bpf = GK_TRY(add_enosys_prologue(profile, GK_TRY(filter.export_bpf())));
     if (!cache_dir.empty()) {
         std::string data = key;
         data.push_back('\0');

@@ -3,9 +3,10 @@
 // a loaded machine) on every create; reading a cached program costs one small file read.
 //
 // The cache lives in <--root>/seccomp-cache/<hash>.bpf. Each file starts with the full
-// canonical text of the profile it was compiled from (plus the libseccomp version), and a hit
-// requires that text to be equal, so a hash collision can never hand one container another's
-// filter. Files are written atomically (temp + rename); a broken file is just a miss.
+// canonical text of the profile it was compiled from (plus the libseccomp version, the native
+// architecture and a format number: the program includes the ENOSYS prologue of
+// seccomp_enosys.hpp, which depends on all three), and a hit requires that text to be equal, so a
+// hash collision can never hand one container another's filter. Files are written atomically (temp + rename); a broken file is just a miss.
 #pragma once
 
 #include <cstdint>
@@ -18,7 +19,8 @@
 
 namespace gocker {
 
-// Everything that determines the program: every field of the profile, the libseccomp version.
+// Everything that determines the program: every field of the profile, the libseccomp version, the
+// native architecture, the format (with or without the ENOSYS prologue).
 std::string seccomp_cache_key(const spec::Seccomp& profile);
 
 struct SeccompProgram {

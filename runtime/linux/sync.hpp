@@ -38,7 +38,8 @@ public:
 
     Status send(SyncType type, int err = 0, std::string_view text = {}) const;
     Status send_error(const Error& e) const { return send(SyncType::error, e.sys_errno(), e.context()); }
-    // Receives one message; an error with EPIPE when the peer closed its end.
+    // Receives one message; an error with EPIPE when the peer closed its end (also when it
+    // exited with messages of ours unread: its own messages are still delivered first).
     Result<SyncMsg> recv() const;
     // Receives one message and checks its type; an error message becomes the returned Error.
     Status expect(SyncType type) const;
