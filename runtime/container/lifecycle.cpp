@@ -131,26 +131,29 @@ Status start_container(const StateStore& store, std::string_view id) {
     return {};
 }
 
-// Host PIDs of every process in the container's cgroup, or else its PID namespace (init first).
+// Host PIDs of the container's processes (init first): those in its cgroup, or else in its PID
+// namespace. With a PID namespace of its own, a process in the cgroup counts only when it is in
+// that namespace too: anyone may have moved another process into the cgroup.
 static std::vector<pid_t> container_pids(const StateStore& store, const ContainerRecord& rec) {
     std::vector<pid_t> pids{rec.pid};
+    unsigned long long ns = rec.has_pid_ns ? namespace_inode(rec.pid, "pid") : 0;
+    if (rec.has_pid_ns && ns == 0) return pids;
+    auto ours = [&](pid_t p) { return p != rec.pid && (!rec.has_pid_ns || namespace_inode(p, "pid") == ns); };
     if (auto cg = container_cgroup(store, rec)) {  // [cgroups]
         if (auto procs = cg->procs()) {
             for (pid_t p : *procs)
-                if (p != rec.pid) pids.push_back(p);
+                if (ours(p)) pids.push_back(p);
             return pids;
         }
     }
     if (!rec.has_pid_ns) return pids;
-    unsigned long long ns = namespace_inode(rec.pid, "pid");
-    if (ns == 0) return pids;
     DIR* d = ::opendir("/proc");
     if (!d) return pids;
     while (struct dirent* e = ::readdir(d)) {
         char* end;
         long pid = strtol(e->d_name, &end, 10);
-        if (*end != '\0' || pid <= 0 || pid == rec.pid) continue;
-        if (namespace_inode(static_cast<pid_t>(pid), "pid") == ns) pids.push_back(static_cast<pid_t>(pid));
+        if (*end != '\0' || pid <= 0) continue;
+        if (ours(static_cast<pid_t>(pid))) pids.push_back(static_cast<pid_t>(pid));
     }
     ::closedir(d);
     return pids;
@@ -192,15 +195,19 @@ void remove_container(const StateStore& store, const ContainerRecord& rec, const
         Status st = run_hooks("poststop", cfg->hooks->poststop, hook_state_json(rec, "stopped"));
         if (!st) log::warning("delete " + rec.id + ": " + st.error().message());
     }
-    // [cgroups] Whatever is still in the cgroup is killed, then the cgroup goes.
+    // [cgroups] What is left in the cgroup is killed, then the cgroup goes: only what create()
+    // made goes, and what is left is the container's only in a cgroup create() made (it refuses
+    // to join a non-empty one) and without a PID namespace of its own (with one, the kernel
+    // killed every member when the init died, so anything left was put there by someone else).
     std::unique_ptr<cgroups::CgroupManager> found;
     if (!cgroup) {
         found = container_cgroup(store, rec, half_made);
         cgroup = found.get();
     }
     if (auto* cg = cgroup) {
-        if (auto left = cg->procs())
-            for (pid_t p : *left) ::kill(p, SIGKILL);
+        if (!rec.has_pid_ns && cg->made_all_leaves())
+            if (auto left = cg->procs())
+                for (pid_t p : *left) ::kill(p, SIGKILL);
         if (auto frozen = cg->frozen(); frozen && *frozen) (void)cg->freeze(false);
         Status gone = cg->destroy();
         if (!gone) log::warning("delete " + rec.id + ": " + gone.error().message());

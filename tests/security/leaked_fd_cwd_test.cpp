@@ -69,7 +69,7 @@ TEST_F(LeakedFd, PreservedFdIsTheOnlyOneKept) {
     // --preserve-fds 7 keeps fds 3..9: the leaked fd 9 is then deliberately passed (what the
     // user asked for), and nothing above it exists.
     cfg_.process->args = {"sh", "-c", "ls /proc/self/fd/ | tr '\\n' ' '"};
-    write_config();
+    write_config_for("leak-preserve");
     ids_.insert("leak-preserve");
     RunResult r = gocker({"run", "--preserve-fds", "7", "--bundle", bundle_, "leak-preserve"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
