@@ -12,6 +12,7 @@
 #include "common/log.hpp"
 #include "common/trace.hpp"
 #include "container/create.hpp"
+#include "container/exec_fifo.hpp"
 #include "linux/cgroups/container_cgroup.hpp"  // [cgroups]
 #include "linux/hooks.hpp"
 #include "linux/proc_info.hpp"
@@ -61,41 +62,6 @@ static Result<spec::Config> stored_config(const StateStore& store, std::string_v
     return spec::parse_config(text);
 }
 
-// Waits for the init to open the FIFO (its marker byte), then reads to end-of-file: nothing
-// more means execve succeeded (the descriptor is close-on-exec); text is the init's error.
-static Status wait_for_exec(int fifo, int pidfd) {
-    struct pollfd fds[2] = {{fifo, POLLIN, 0}, {pidfd, POLLIN, 0}};
-    for (;;) {
-        int r = ::poll(fds, 2, -1);
-        if (r < 0) {
-            if (errno == EINTR) continue;
-            return sys_error("wait for the container init");
-        }
-        if (fds[0].revents & POLLIN) break;
-        if (fds[1].revents & POLLIN) return Error("the container init exited before it could start the program", 0);
-    }
-    ::fcntl(fifo, F_SETFL, 0);  // opened O_NONBLOCK only so that open() would not wait
-    std::string text;
-    char buf[4096];
-    bool marker = false;
-    for (;;) {
-        ssize_t n = ::read(fifo, buf, sizeof buf);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return sys_error("read exec fifo");
-        }
-        if (n == 0) break;
-        size_t off = 0;
-        if (!marker) {
-            marker = true;
-            off = 1;
-        }
-        text.append(buf + off, static_cast<size_t>(n) - off);
-    }
-    if (!text.empty()) return Error(text, 0);
-    return {};
-}
-
 Status start_locked(const StateStore& store, const ContainerRecord& rec, const spec::Config& cfg, int pidfd) {
     std::string fifo_path = store.fifo_path(rec.id);
     UniqueFd fifo(::open(fifo_path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
@@ -103,7 +69,7 @@ Status start_locked(const StateStore& store, const ContainerRecord& rec, const s
     // From here on the container is no longer "created", whatever happens to the program.
     ::unlink(fifo_path.c_str());
     trace::mark("open exec fifo");
-    GK_TRY(wait_for_exec(fifo.get(), pidfd));
+    GK_TRY(wait_for_exec(fifo.get(), pidfd, rec.pid));
     trace::mark("startContainer hooks, execve");
     if (cfg.hooks && !cfg.hooks->poststart.empty()) {
         Status st = run_hooks("poststart", cfg.hooks->poststart, hook_state_json(rec, "running"));
