@@ -21,19 +21,6 @@ constexpr size_t kMaxText = 64 * 1024;  // an init error is one line; more is so
 constexpr int kTickMs = 100;             // how often a silent FIFO makes us look at the init
 constexpr const char* kIgnored = "start: ignoring text in the exec fifo that the container init did not write";
 
-struct FileId {
-    dev_t dev = 0;
-    ino_t ino = 0;
-    bool operator==(const FileId&) const = default;
-};
-
-std::optional<FileId> exe_of(pid_t pid) {
-    struct stat st;
-    std::string p = "/proc/" + std::to_string(pid) + "/exe";
-    if (::stat(p.c_str(), &st) < 0) return std::nullopt;  // exiting (no mm any more) or gone
-    return FileId{st.st_dev, st.st_ino};
-}
-
 // Whether `pid` has a descriptor on `file`; nullopt when its descriptors cannot be read.
 std::optional<bool> holds(pid_t pid, const FileId& file) {
     std::string p = "/proc/" + std::to_string(pid) + "/fd";
@@ -54,13 +41,18 @@ std::optional<bool> holds(pid_t pid, const FileId& file) {
 
 }  // namespace
 
-Status wait_for_exec(int fifo, int pidfd, pid_t pid) {
+std::optional<FileId> exe_of(pid_t pid) {
+    struct stat st;
+    std::string p = "/proc/" + std::to_string(pid) + "/exe";
+    if (::stat(p.c_str(), &st) < 0) return std::nullopt;  // exiting (no mm any more) or gone
+    return FileId{st.st_dev, st.st_ino};
+}
+
+Status wait_for_exec(int fifo, int pidfd, pid_t pid, const std::optional<FileId>& runtime_exe) {
     const Error exited("the container init exited before it could start the program", 0);
     struct stat fst;
     if (::fstat(fifo, &fst) < 0) return sys_error("stat exec fifo");
     const FileId fifo_id{fst.st_dev, fst.st_ino};
-    // The init has not execed yet (it cannot before the FIFO is opened): this is the runtime.
-    const std::optional<FileId> runtime_exe = exe_of(pid);
     auto execed = [&] {
         auto exe = exe_of(pid);
         auto held = holds(pid, fifo_id);

@@ -10,12 +10,24 @@
 
 #include <sys/types.h>
 
+#include <optional>
+
 #include "common/result.hpp"
 
 namespace gocker {
 
+// A file by device and inode. exe_of(): the file the init runs now (/proc/<pid>/exe), to be
+// taken *before* the FIFO is opened: the init may exec as soon as it is.
+struct FileId {
+    dev_t dev = 0;
+    ino_t ino = 0;
+    bool operator==(const FileId&) const = default;
+};
+std::optional<FileId> exe_of(pid_t pid);
+
 // Waits until the init `pid` (`pidfd`) has execed the container's program (ok) or failed (its
-// error text, or a generic reason). `fifo` is the FIFO opened O_RDONLY|O_NONBLOCK.
-Status wait_for_exec(int fifo, int pidfd, pid_t pid);
+// error text, or a generic reason). `fifo` is the FIFO opened O_RDONLY|O_NONBLOCK;
+// `runtime_exe` is exe_of(pid) from before it was opened.
+Status wait_for_exec(int fifo, int pidfd, pid_t pid, const std::optional<FileId>& runtime_exe);
 
 }  // namespace gocker

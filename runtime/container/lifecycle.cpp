@@ -64,12 +64,14 @@ static Result<spec::Config> stored_config(const StateStore& store, std::string_v
 
 Status start_locked(const StateStore& store, const ContainerRecord& rec, const spec::Config& cfg, int pidfd) {
     std::string fifo_path = store.fifo_path(rec.id);
+    // What the init runs before it can exec: it can only once the FIFO is open.
+    const auto runtime_exe = exe_of(rec.pid);
     UniqueFd fifo(::open(fifo_path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
     if (!fifo) return sys_error("open exec fifo " + fifo_path);
     // From here on the container is no longer "created", whatever happens to the program.
     ::unlink(fifo_path.c_str());
     trace::mark("open exec fifo");
-    GK_TRY(wait_for_exec(fifo.get(), pidfd, rec.pid));
+    GK_TRY(wait_for_exec(fifo.get(), pidfd, rec.pid, runtime_exe));
     trace::mark("startContainer hooks, execve");
     if (cfg.hooks && !cfg.hooks->poststart.empty()) {
         Status st = run_hooks("poststart", cfg.hooks->poststart, hook_state_json(rec, "running"));
