@@ -97,6 +97,16 @@ TEST_F(CgroupOwnership, DeleteSignalsOnlyTheContainersProcesses) {
     EXPECT_NE(gocker({"state", "owner"}).exit_code, 0);  // the container itself is gone
 }
 
+// A create that fails once its cgroup exists (here: the init cannot find the program) removes
+// the cgroup and the parent it made, in every hierarchy.
+TEST_F(CgroupOwnership, FailedCreateRemovesTheCgroupItMade) {
+    cfg_.process->args = {"/no/such/program"};
+    RunResult r = create("rolled-back");
+    ASSERT_NE(r.exit_code, 0);
+    EXPECT_TRUE(contains(r.err, "/no/such/program")) << r.err;
+    for (const auto& m : mounts_) EXPECT_FALSE(test::is_dir(m + cgroup_parent_)) << m + cgroup_parent_ << " was left behind";
+}
+
 // The default parent /gocker, when someone else made it, stays after the last container leaves.
 // Run only when this test can make /gocker itself: a /gocker that exists is someone else's, and a
 // regression would remove it.
