@@ -96,6 +96,7 @@ protected:
 
     RunResult gocker(std::vector<std::string> args, int timeout_ms = 30000) {
         args.insert(args.begin(), {binary_, "--root", root_});
+        if (own_uts_and_net_) args = in_own_uts_and_net(std::move(args));
         return run_cmd(args, "", timeout_ms);
     }
 
@@ -124,6 +125,7 @@ protected:
 
     spec::Config cfg_;
     std::string tmp_, root_, bundle_, cgroup_parent_;
+    bool own_uts_and_net_ = false;  // run the runtime in a UTS+net namespace of the test's own
     std::string binary_ = GOCKER_BINARY;
     std::set<std::string> ids_;
 };

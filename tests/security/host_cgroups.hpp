@@ -39,6 +39,22 @@ inline std::vector<std::string> cgroup_mounts() {
     return {out.begin(), out.end()};
 }
 
+// Whether a v1 hierarchy with controller `c` is mounted (its super options name it).
+inline bool host_has_v1_controller(const std::string& c) {
+    std::ifstream in("/proc/self/mountinfo");
+    for (std::string line; std::getline(in, line);) {
+        auto sep = line.find(" - cgroup ");
+        if (sep == std::string::npos) continue;
+        std::istringstream rest(line.substr(sep + 10));
+        std::string source, opts;
+        rest >> source >> opts;
+        std::istringstream each(opts);
+        for (std::string o; std::getline(each, o, ',');)
+            if (o == c) return true;
+    }
+    return false;
+}
+
 inline std::string unique_cgroup_parent(const char* what) {
     std::random_device rd;
     return std::string("/gocker-") + what + "-" + std::to_string(::getpid()) + "-" + std::to_string(rd() % 1000000000u);
