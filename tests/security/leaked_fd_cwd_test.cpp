@@ -58,7 +58,7 @@ TEST_F(LeakedFd, CwdThroughALeakedFdIsRefused) {
     for (const char* cwd : {"/proc/self/fd/9", "/proc/1/fd/9", "/proc/self/cwd/../../.."}) {
         cfg_.process->cwd = cwd;
         std::string id = std::string("leak-cwd-") + std::to_string(cwd[7] == 'e' ? 1 : cwd[6] == '1' ? 2 : 3);
-        RunResult r = run_script(id, "pwd; ls; cat secret 2>/dev/null; cat ../host-secret-dir/secret 2>/dev/null");
+        RunResult r = run_script(id, "pwd; ls; cat secret 2>/dev/null; cat ../host-secret-dir/secret 2>/dev/null; true");
         EXPECT_FALSE(contains(r.out, "HOST-SECRET-CONTENT")) << cwd << ": " << r.out;
         EXPECT_FALSE(contains(r.out, "host-secret-dir")) << cwd << ": " << r.out;
         // Refused because of the cwd (not for another reason), or, for a path that resolves
