@@ -3,6 +3,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/lifecycle_options.hpp"
+#include "common/printable.hpp"
 #include "container/lifecycle.hpp"
 #include "linux/cgroups/container_cgroup.hpp"
 #include "linux/proc_info.hpp"
@@ -29,7 +30,9 @@ void print_table(const std::vector<pid_t>& pids) {
             if (c == '\0') c = ' ';
         while (!cmd.empty() && cmd.back() == ' ') cmd.pop_back();
         if (cmd.empty()) cmd = "[" + stat.substr(stat.find('(') + 1, close - stat.find('(') - 1) + "]";
-        std::cout << pid << '\t' << ppid << '\t' << state << '\t' << cmd << '\n';
+        // The command line and name are the container's to choose: escape sequences in them
+        // must not reach the terminal.
+        std::cout << pid << '\t' << ppid << '\t' << state << '\t' << printable(cmd) << '\n';
     }
 }
 

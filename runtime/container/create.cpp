@@ -61,7 +61,11 @@ public:
             if (!st) log::warning("create " + id_ + ": " + st.error().message());
         }
         if (Status gone = store_.remove(id_); !gone) log::warning("create " + id_ + ": " + gone.error().message());
-        if (!pid_file_.empty()) ::unlink(pid_file_.c_str());
+        // Only the pid file this create wrote: a file put there since (or before) stays.
+        struct stat now;
+        if (!pid_file_.empty() && ::lstat(pid_file_.c_str(), &now) == 0 && now.st_dev == pid_file_id_.st_dev &&
+            now.st_ino == pid_file_id_.st_ino)
+            ::unlink(pid_file_.c_str());
     }
     // The rollback owns the init's pidfd until the create is committed, so that the pidfd is
     // still open when a failed create kills the init with it.
@@ -69,7 +73,11 @@ public:
         pid_ = pid;
         pidfd_ = std::move(pidfd);
     }
-    void set_pid_file(std::string p) { pid_file_ = std::move(p); }
+    // Called once the pid file is written, with what it is (device and inode).
+    void set_pid_file(std::string p, const struct stat& written) {
+        pid_file_ = std::move(p);
+        pid_file_id_ = written;
+    }
     void set_cgroup(std::unique_ptr<cgroups::CgroupManager> m) { cgroup_ = std::move(m); }  // [cgroups]
     cgroups::CgroupManager* cgroup() const { return cgroup_.get(); }
     std::unique_ptr<cgroups::CgroupManager> release_cgroup() { return std::move(cgroup_); }
@@ -83,6 +91,7 @@ private:
     pid_t pid_ = -1;
     UniqueFd pidfd_;
     std::string pid_file_;
+    struct stat pid_file_id_ {};
     std::unique_ptr<cgroups::CgroupManager> cgroup_;
     bool committed_ = false;
 };
@@ -303,8 +312,9 @@ static Result<CreatedContainer> create_impl(const StateStore& store, const Creat
     GK_TRY(store.write_record(lock, rec));
     if (!opts.pid_file.empty()) {
         std::string pf = opts.pid_file[0] == '/' ? opts.pid_file : std::string(cwd) + "/" + opts.pid_file;
-        rollback.set_pid_file(pf);
         GK_TRY(write_file_atomic(pf, std::to_string(pid), 0644));
+        struct stat written;
+        if (::lstat(pf.c_str(), &written) == 0) rollback.set_pid_file(pf, written);
     }
     trace::mark("write state, pid file");
     // The init cleared its parent-death signal before it said "ready", and it dies on end-of-file

@@ -12,6 +12,7 @@
 #include "common/log.hpp"
 #include "common/trace.hpp"
 #include "container/create.hpp"
+#include "container/exec_fifo.hpp"
 #include "linux/cgroups/container_cgroup.hpp"  // [cgroups]
 #include "linux/hooks.hpp"
 #include "linux/proc_info.hpp"
@@ -61,49 +62,16 @@ static Result<spec::Config> stored_config(const StateStore& store, std::string_v
     return spec::parse_config(text);
 }
 
-// Waits for the init to open the FIFO (its marker byte), then reads to end-of-file: nothing
-// more means execve succeeded (the descriptor is close-on-exec); text is the init's error.
-static Status wait_for_exec(int fifo, int pidfd) {
-    struct pollfd fds[2] = {{fifo, POLLIN, 0}, {pidfd, POLLIN, 0}};
-    for (;;) {
-        int r = ::poll(fds, 2, -1);
-        if (r < 0) {
-            if (errno == EINTR) continue;
-            return sys_error("wait for the container init");
-        }
-        if (fds[0].revents & POLLIN) break;
-        if (fds[1].revents & POLLIN) return Error("the container init exited before it could start the program", 0);
-    }
-    ::fcntl(fifo, F_SETFL, 0);  // opened O_NONBLOCK only so that open() would not wait
-    std::string text;
-    char buf[4096];
-    bool marker = false;
-    for (;;) {
-        ssize_t n = ::read(fifo, buf, sizeof buf);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return sys_error("read exec fifo");
-        }
-        if (n == 0) break;
-        size_t off = 0;
-        if (!marker) {
-            marker = true;
-            off = 1;
-        }
-        text.append(buf + off, static_cast<size_t>(n) - off);
-    }
-    if (!text.empty()) return Error(text, 0);
-    return {};
-}
-
 Status start_locked(const StateStore& store, const ContainerRecord& rec, const spec::Config& cfg, int pidfd) {
     std::string fifo_path = store.fifo_path(rec.id);
+    // What the init runs before it can exec: it can only once the FIFO is open.
+    const auto runtime_exe = exe_of(rec.pid);
     UniqueFd fifo(::open(fifo_path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
     if (!fifo) return sys_error("open exec fifo " + fifo_path);
     // From here on the container is no longer "created", whatever happens to the program.
     ::unlink(fifo_path.c_str());
     trace::mark("open exec fifo");
-    GK_TRY(wait_for_exec(fifo.get(), pidfd));
+    GK_TRY(wait_for_exec(fifo.get(), pidfd, rec.pid, runtime_exe));
     trace::mark("startContainer hooks, execve");
     if (cfg.hooks && !cfg.hooks->poststart.empty()) {
         for (const Error& e : run_all_hooks("poststart", cfg.hooks->poststart, hook_state_json(rec, "running")))
@@ -131,26 +99,29 @@ Status start_container(const StateStore& store, std::string_view id) {
     return {};
 }
 
-// Host PIDs of every process in the container's cgroup, or else its PID namespace (init first).
+// Host PIDs of the container's processes (init first): those in its cgroup, or else in its PID
+// namespace. With a PID namespace of its own, a process in the cgroup counts only when it is in
+// that namespace too: anyone may have moved another process into the cgroup.
 static std::vector<pid_t> container_pids(const StateStore& store, const ContainerRecord& rec) {
     std::vector<pid_t> pids{rec.pid};
+    unsigned long long ns = rec.has_pid_ns ? namespace_inode(rec.pid, "pid") : 0;
+    if (rec.has_pid_ns && ns == 0) return pids;
+    auto ours = [&](pid_t p) { return p != rec.pid && (!rec.has_pid_ns || namespace_inode(p, "pid") == ns); };
     if (auto cg = container_cgroup(store, rec)) {  // [cgroups]
         if (auto procs = cg->procs()) {
             for (pid_t p : *procs)
-                if (p != rec.pid) pids.push_back(p);
+                if (ours(p)) pids.push_back(p);
             return pids;
         }
     }
     if (!rec.has_pid_ns) return pids;
-    unsigned long long ns = namespace_inode(rec.pid, "pid");
-    if (ns == 0) return pids;
     DIR* d = ::opendir("/proc");
     if (!d) return pids;
     while (struct dirent* e = ::readdir(d)) {
         char* end;
         long pid = strtol(e->d_name, &end, 10);
-        if (*end != '\0' || pid <= 0 || pid == rec.pid) continue;
-        if (namespace_inode(static_cast<pid_t>(pid), "pid") == ns) pids.push_back(static_cast<pid_t>(pid));
+        if (*end != '\0' || pid <= 0) continue;
+        if (ours(static_cast<pid_t>(pid))) pids.push_back(static_cast<pid_t>(pid));
     }
     ::closedir(d);
     return pids;
@@ -216,15 +187,19 @@ void remove_container(const StateStore& store, const ContainerRecord& rec, const
         for (const Error& e : run_all_hooks("poststop", cfg->hooks->poststop, hook_state_json(rec, "stopped")))
             log::warning("delete " + rec.id + ": " + e.message());
     }
-    // [cgroups] Whatever is still in the cgroup is killed, then the cgroup goes.
+    // [cgroups] What is left in the cgroup is killed, then the cgroup goes: only what create()
+    // made goes, and what is left is the container's only in a cgroup create() made (it refuses
+    // to join a non-empty one) and without a PID namespace of its own (with one, the kernel
+    // killed every member when the init died, so anything left was put there by someone else).
     std::unique_ptr<cgroups::CgroupManager> found;
     if (!cgroup) {
         found = container_cgroup(store, rec, half_made);
         cgroup = found.get();
     }
     if (auto* cg = cgroup) {
-        if (auto left = cg->procs())
-            for (pid_t p : *left) ::kill(p, SIGKILL);
+        if (!rec.has_pid_ns && cg->made_all_leaves())
+            if (auto left = cg->procs())
+                for (pid_t p : *left) ::kill(p, SIGKILL);
         if (auto frozen = cg->frozen(); frozen && *frozen) (void)cg->freeze(false);
         Status gone = cg->destroy();
         if (!gone) log::warning("delete " + rec.id + ": " + gone.error().message());

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -96,15 +97,28 @@ Result<ContainerRecord> record_from_json(std::string_view json) {
     return r;
 }
 
-static Status ensure_root(const std::string& root) {
-    if (::mkdir(root.c_str(), 0711) == 0 || errno == EEXIST) return {};
-    // Create missing parents (e.g. /run/containerd/runc/<ns>).
+// Missing parents (e.g. /run/containerd/runc/<ns>) are made 0711, the root itself 0700: the
+// state holds each container's config (its environment, secrets included) and its exec FIFO.
+static Status ensure_root(const std::string& root, mode_t mode = 0700) {
+    if (::mkdir(root.c_str(), mode) == 0 || errno == EEXIST) return {};
     auto slash = root.rfind('/');
     if (errno == ENOENT && slash != std::string::npos && slash > 0) {
-        GK_TRY(ensure_root(root.substr(0, slash)));
-        if (::mkdir(root.c_str(), 0711) == 0 || errno == EEXIST) return {};
+        GK_TRY(ensure_root(root.substr(0, slash), 0711));
+        if (::mkdir(root.c_str(), mode) == 0 || errno == EEXIST) return {};
     }
     return sys_error("create state root " + root);
+}
+
+Status StateStore::check_root() const {
+    if (root_checked_) return {};
+    struct stat st;
+    if (::stat(root_.c_str(), &st) < 0) {
+        if (errno == ENOENT) return {};  // nothing to trust yet; create_dir makes it
+        return sys_error("state root " + root_);
+    }
+    GK_TRY(check_private("state root " + root_, st, S_IFDIR));
+    root_checked_ = true;
+    return {};
 }
 
 static Result<UniqueFd> open_locked(const std::string& dir) {
@@ -116,19 +130,30 @@ static Result<UniqueFd> open_locked(const std::string& dir) {
     return fd;
 }
 
+// The directory is made and locked under a hidden temporary name, then renamed into place
+// (never over an existing one): no other command can find <root>/<id> before it is locked, so
+// none can take it for a half-made container and remove it under the create.
 Result<ContainerLock> StateStore::create_dir(std::string_view id) const {
     GK_TRY(validate_container_id(id));
     GK_TRY(ensure_root(root_));
+    GK_TRY(check_root());
     std::string d = dir(id);
-    if (::mkdir(d.c_str(), 0711) < 0) {
-        if (errno == EEXIST) return Error("container \"" + std::string(id) + "\" already exists", 0);
-        return sys_error("create state directory " + d);
-    }
-    return ContainerLock(std::string(id), GK_TRY(open_locked(d)));
+    if (::access(d.c_str(), F_OK) == 0) return Error("container \"" + std::string(id) + "\" already exists", 0);
+    std::string tmp = root_ + "/.new-" + std::string(id) + "-" + std::to_string(::getpid());
+    if (::mkdir(tmp.c_str(), 0700) < 0) return sys_error("create state directory " + tmp);
+    auto fd = open_locked(tmp);
+    if (fd && ::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, d.c_str(), RENAME_NOREPLACE) == 0)
+        return ContainerLock(std::string(id), std::move(*fd));
+    int err = fd ? errno : 0;
+    ::rmdir(tmp.c_str());
+    if (!fd) return std::move(fd).error();
+    if (err == EEXIST) return Error("container \"" + std::string(id) + "\" already exists", 0);
+    return Error("create state directory " + d, err);
 }
 
 Result<ContainerLock> StateStore::lock(std::string_view id) const {
     GK_TRY(validate_container_id(id));
+    GK_TRY(check_root());
     std::string d = dir(id);
     UniqueFd fd(::open(d.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!fd) {
@@ -151,7 +176,7 @@ bool StateStore::exists(std::string_view id) const {
 
 Status StateStore::write_file(const ContainerLock& lock, std::string_view name, std::string_view data) const {
     // The caller holds the container's lock, so the rename cannot race another writer.
-    return write_file_atomic(dir(lock.id()) + "/" + std::string(name), data);
+    return write_file_atomic(dir(lock.id()) + "/" + std::string(name), data, 0600);
 }
 
 Status StateStore::write_record(const ContainerLock& lock, const ContainerRecord& r) const {
@@ -160,6 +185,7 @@ Status StateStore::write_record(const ContainerLock& lock, const ContainerRecord
 
 Result<ContainerRecord> StateStore::read_record(std::string_view id) const {
     GK_TRY(validate_container_id(id));
+    GK_TRY(check_root());
     auto text = read_whole_file(dir(id) + "/state.json");
     if (!text) {
         if (text.error().sys_errno() == ENOENT) {
@@ -212,6 +238,7 @@ Status StateStore::remove(std::string_view id) const {
 }
 
 Result<std::vector<std::string>> StateStore::list() const {
+    GK_TRY(check_root());
     std::vector<std::string> ids;
     DIR* d = ::opendir(root_.c_str());
     if (!d) {

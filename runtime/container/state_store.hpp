@@ -6,6 +6,11 @@
 //
 // A per-container lock (flock on the container directory) keeps two commands on one id from
 // interleaving. Ids are validated before they become paths.
+//
+// The root is 0700 and so is each container directory, the files in it 0600 (as runc): the saved
+// config holds the process environment. An existing root is used only when it is a directory
+// owned by the runtime's user that no other user can write (check_root), since its records say
+// which processes to signal and which cgroups to remove.
 #pragma once
 
 #include <map>
@@ -78,8 +83,13 @@ public:
     // Ids of all containers, sorted.
     Result<std::vector<std::string>> list() const;
 
+    // Refuses a root that another user owns or can write ("state root <root>: ... refusing to
+    // trust it"); a root that does not exist yet is fine. Checked once per StateStore.
+    Status check_root() const;
+
 private:
     std::string root_;
+    mutable bool root_checked_ = false;
 };
 
 // RFC 3339 time with nanoseconds, UTC (as runc's "created").

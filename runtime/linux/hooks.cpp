@@ -1,7 +1,9 @@
 // OCI hooks: fork + execve with the state JSON on stdin, waited for through a pidfd so the
 // timeout needs no threads, timers or signals (run_hook may run inside the single-threaded
 // container init). Exec failures come back through a close-on-exec pipe, so "no such file"
-// is told apart from a hook that ran and exited 127.
+// is told apart from a hook that ran and exited 127. A hook gets the state on stdin, the
+// runtime's stdout and stderr and no other descriptor, in a process group of its own that a
+// timeout kills whole.
 #include "linux/hooks.hpp"
 
 #include <fcntl.h>
@@ -67,12 +69,17 @@ Result<Pipe> make_pipe(const char* what) {
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
     signal(SIGPIPE, SIG_DFL);
+    // Its own process group, so that a timeout ends whatever the hook started too.
+    setpgid(0, 0);
     if (stdin_fd == 0) fcntl(0, F_SETFD, 0);
     else if (dup2(stdin_fd, 0) < 0) {
         const int err = errno;
         (void)!write(error_fd, &err, sizeof(err));
         _exit(127);
     }
+    // stdin (the state), stdout and stderr, nothing else: every other descriptor the runtime
+    // holds (or inherited from its caller) is closed at execve; error_fd stays open until then.
+    close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
     execve(path.c_str(), argv, envp);
     const int err = errno;
     (void)!write(error_fd, &err, sizeof(err));
@@ -109,6 +116,7 @@ Status run_hook(std::string_view phase, const spec::Hook& hook, std::string_view
                   exec_error.write_end.get());
     input.read_end.reset();
     exec_error.write_end.reset();
+    setpgid(pid, pid);  // as the child does: whichever runs first, the group exists before a kill
 
     UniqueFd pidfd(static_cast<int>(syscall(SYS_pidfd_open, pid, 0)));
     if (!pidfd) {
@@ -146,7 +154,9 @@ Status run_hook(std::string_view phase, const spec::Hook& hook, std::string_view
         }
         if (ready == 0) {
             timed_out = true;
-            kill(pid, SIGKILL);  // the pidfd is not yet readable: the pid cannot have been reused
+            // The hook is not reaped yet, so neither its pid nor its process group id can have
+            // been reused: the whole group goes, children the hook started included.
+            if (kill(-pid, SIGKILL) < 0) kill(pid, SIGKILL);
             break;
         }
         if (fds[1].revents != 0) {

@@ -10,7 +10,9 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <optional>
 
+#include "common/fd.hpp"
 #include "common/file_io.hpp"
 #include "common/log.hpp"
 #include "linux/seccomp.hpp"
@@ -46,6 +48,28 @@ unsigned int filter_flags(const spec::Seccomp& p, bool notify) {
     return f;
 }
 
+// The cached file `name`, nullopt when there is none. The program in it is loaded into the
+// container as is, so the directory and the file must be the runtime user's own and writable by
+// no one else: otherwise the create is refused, naming the path.
+Result<std::optional<std::string>> read_cached(const std::string& dir, const std::string& name) {
+    struct stat st;
+    if (::lstat(dir.c_str(), &st) < 0) {
+        if (errno == ENOENT) return std::optional<std::string>();
+        return sys_error("seccomp cache " + dir);
+    }
+    GK_TRY(check_private("seccomp cache " + dir, st, S_IFDIR));
+    std::string path = dir + "/" + name;
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+    if (!fd) {
+        if (errno == ENOENT) return std::optional<std::string>();
+        if (errno == ELOOP) return Error("seccomp cache " + path + ": a symbolic link: refusing to trust it", 0);
+        return sys_error("seccomp cache: open " + path);
+    }
+    if (::fstat(fd.get(), &st) < 0) return sys_error("seccomp cache: stat " + path);
+    GK_TRY(check_private("seccomp cache " + path, st, S_IFREG));
+    return std::optional<std::string>(GK_TRY(read_whole_fd(fd.get(), path)));
+}
+
 }  // namespace
 
 std::string seccomp_cache_key(const spec::Seccomp& p) {
@@ -78,7 +102,7 @@ Result<SeccompProgram> seccomp_program(const spec::Seccomp& profile, const std::
     std::string key = seccomp_cache_key(profile);
     std::string name = hex(fnv1a(key, 0xcbf29ce484222325ULL)) + hex(fnv1a(key, 0x84222325cbf29ce4ULL)) + ".bpf";
     if (!cache_dir.empty()) {
-        auto text = read_whole_file(cache_dir + "/" + name, O_NOFOLLOW);
+        auto text = GK_TRY(read_cached(cache_dir, name));
         // Layout: the key, '\0', the program. A hit needs the exact key.
         if (text && text->size() > key.size() + 1 && text->compare(0, key.size(), key) == 0 &&
             (*text)[key.size()] == '\0' && (text->size() - key.size() - 1) % sizeof(sock_filter) == 0) {

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "common/file_io.hpp"
+#include "security/host_cgroups.hpp"
 
 namespace gocker::test {
 
@@ -51,6 +52,11 @@ void ConfigEditor::append(const char* pointer, const std::string& json) {
 }
 
 void ConfigEditor::erase(const char* pointer) { rapidjson::Pointer(pointer).Erase(doc_); }
+
+std::string ConfigEditor::get_string(const char* pointer) const {
+    const rapidjson::Value* v = rapidjson::Pointer(pointer).Get(doc_);
+    return v && v->IsString() ? v->GetString() : "";
+}
 
 void ConfigEditor::drop_namespace(const std::string& type) {
     rapidjson::Value* ns = rapidjson::Pointer("/linux/namespaces").Get(doc_);
@@ -100,6 +106,7 @@ void BundleTest::SetUp() {
     char tmpl[] = "/tmp/gocker-it-XXXXXX";
     ASSERT_NE(::mkdtemp(tmpl), nullptr);
     tmp_ = tmpl;
+    cgroup_parent_ = unique_cgroup_parent("it");
     root_ = tmp_ + "/root";
     bundle_ = tmp_ + "/bundle";
     fs::create_directories(bundle_);
@@ -113,6 +120,8 @@ void BundleTest::SetUp() {
 
 void BundleTest::TearDown() {
     for (const auto& id : ids_) run_cmd({GOCKER_BINARY, "--root", root_, "delete", "--force", id});
+    for (const auto& m : cgroup_mounts())
+        if (is_dir(m + cgroup_parent_)) rmdir_cgroup_tree(m + cgroup_parent_);
     std::error_code ec;
     fs::remove_all(tmp_, ec);
 }
@@ -134,10 +143,19 @@ void BundleTest::write_config() { ASSERT_TRUE(config_.save(bundle_ + "/config.js
 
 RunResult BundleTest::gocker(std::vector<std::string> args, const std::string& stdin_data, int timeout_ms) {
     args.insert(args.begin(), {GOCKER_BINARY, "--root", root_});
+    if (own_uts_and_net_) args = in_own_uts_and_net(std::move(args));
     return run_cmd(std::move(args), stdin_data, timeout_ms);
 }
 
+void BundleTest::use_own_cgroup(const std::string& id) {
+    std::string now = config_.get_string("/linux/cgroupsPath");
+    if (!now.empty() && now != auto_cgroup_) return;  // the test chose one
+    auto_cgroup_ = cgroup_parent_ + "/" + id;
+    config_.set("/linux/cgroupsPath", json_str(auto_cgroup_));
+}
+
 RunResult BundleTest::create(const std::string& id, std::vector<std::string> extra) {
+    use_own_cgroup(id);
     write_config();
     track(id);
     std::vector<std::string> args{"create", "--bundle", bundle_};
@@ -147,6 +165,7 @@ RunResult BundleTest::create(const std::string& id, std::vector<std::string> ext
 }
 
 RunResult BundleTest::run(const std::string& id, std::vector<std::string> extra, const std::string& stdin_data) {
+    use_own_cgroup(id);
     write_config();
     track(id);
     std::vector<std::string> args{"run", "--bundle", bundle_};

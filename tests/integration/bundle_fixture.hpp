@@ -32,6 +32,8 @@ public:
     // Appends the parsed `json` to the array at `pointer` (created if missing).
     void append(const char* pointer, const std::string& json);
     void erase(const char* pointer);
+    // The string at `pointer`, "" when there is none.
+    std::string get_string(const char* pointer) const;
     // Removes a namespace of the given type from linux.namespaces.
     void drop_namespace(const std::string& type);
 
@@ -64,6 +66,15 @@ protected:
     // `gocker-runtime --root <root> <args...>`, config.json written first; ids in args after the
     // command are not tracked, use the helpers below for those.
     RunResult gocker(std::vector<std::string> args, const std::string& stdin_data = "", int timeout_ms = 20000);
+    // Runs the runtime in a UTS and network namespace of the test's own (in_own_uts_and_net):
+    // tests that set a hostname, a domainname or a network sysctl, so that a regression never
+    // changes the host's.
+    bool own_uts_and_net_ = false;
+    // Each container's cgroup is <cgroup_parent_>/<id> unless the test set linux.cgroupsPath: a
+    // parent of this test alone, never the shared /gocker; TearDown removes it.
+    std::string cgroup_parent_;
+    std::string auto_cgroup_;
+    void use_own_cgroup(const std::string& id);
     RunResult create(const std::string& id, std::vector<std::string> extra = {});
     RunResult run(const std::string& id, std::vector<std::string> extra = {}, const std::string& stdin_data = "");
     RunResult start(const std::string& id) { return gocker({"start", id}); }

@@ -127,11 +127,13 @@ TEST_F(Mounts, MaskedAndReadonlyPaths) {
 TEST_F(Mounts, SysctlInNewNetworkNamespace) {
     config().set("/linux/sysctl", R"({"net.ipv4.ip_forward":"1"})");
     program("cat /proc/sys/net/ipv4/ip_forward");
-    std::string host_before = read_text("/proc/sys/net/ipv4/ip_forward");
+    own_uts_and_net_ = true;  // a regression changes the test's network namespace, not the host's
     RunResult r = run("sysctl");
+    NsView outside = split_ns_view(r.out);
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.out, "1\n");
-    EXPECT_EQ(read_text("/proc/sys/net/ipv4/ip_forward"), host_before);
+    ASSERT_FALSE(outside.ip_forward_before.empty()) << r.out;
+    EXPECT_EQ(outside.ip_forward_after, outside.ip_forward_before);
 }
 
 TEST_F(Mounts, DefaultAndConfiguredDevices) {

@@ -83,9 +83,14 @@ TEST_F(Namespaces, UtsHostnameAndDomainname) {
     config().set("/hostname", "\"box-one\"");
     config().set("/domainname", "\"example.test\"");
     program("hostname; cat /proc/sys/kernel/domainname");
+    own_uts_and_net_ = true;  // the namespace the runtime runs in is the test's, not the host's
     RunResult r = run("uts");
+    NsView outside = split_ns_view(r.out);
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.out, "box-one\nexample.test\n");
+    ASSERT_FALSE(outside.hostname.empty()) << r.out;
+    EXPECT_NE(outside.hostname, "box-one");
+    EXPECT_NE(outside.domainname, "example.test");
 }
 
 TEST_F(Namespaces, NetworkNamespaceHasOnlyLoopback) {

@@ -141,4 +141,40 @@ inline RunResult run_cmd(std::vector<std::string> argv, std::string stdin_data =
     return res;
 }
 
+// A command line run in a UTS and network namespace of the test's own (`unshare --uts --net`),
+// which then reports what it sees there after the command: so that a runtime that failed to
+// give a container its own namespaces changes the test's namespace, never the host's, and the
+// test checks the namespace the runtime ran in. Prepend to argv; see split_ns_view().
+inline std::vector<std::string> in_own_uts_and_net(std::vector<std::string> argv) {
+    std::vector<std::string> out{"unshare", "--uts", "--net", "--", "sh", "-c",
+                                 "b=$(cat /proc/sys/net/ipv4/ip_forward); \"$@\"; rc=$?; "
+                                 "printf '\\n==ns== %s %s %s %s\\n' \"$(hostname)\" "
+                                 "\"$(cat /proc/sys/kernel/domainname)\" \"$b\" "
+                                 "\"$(cat /proc/sys/net/ipv4/ip_forward)\"; exit $rc",
+                                 "sh"};
+    out.insert(out.end(), argv.begin(), argv.end());
+    return out;
+}
+
+// What the namespace of in_own_uts_and_net() held after the command; `out` loses the report.
+struct NsView {
+    std::string hostname, domainname, ip_forward_before, ip_forward_after;
+};
+inline NsView split_ns_view(std::string& out) {
+    NsView v;
+    auto at = out.rfind("\n==ns== ");
+    if (at == std::string::npos) return v;
+    std::string tail = out.substr(at + 9);
+    out.erase(at);
+    size_t p = 0;
+    std::string* fields[] = {&v.hostname, &v.domainname, &v.ip_forward_before, &v.ip_forward_after};
+    for (auto* f : fields) {
+        size_t q = tail.find_first_of(" \n", p);
+        *f = tail.substr(p, q - p);
+        p = q == std::string::npos ? q : q + 1;
+        if (p == std::string::npos) break;
+    }
+    return v;
+}
+
 }  // namespace gocker::test

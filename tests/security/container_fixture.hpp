@@ -4,7 +4,9 @@
 // and written before each run. root.path is the shared busybox rootfs, read-only, unless the
 // test asks for its own writable copy (use_rootfs_copy()) to plant attack files in it. TearDown
 // deletes (--force) every container the test named and removes the temp directory, so the host
-// is left as it was even when an assertion fails half-way.
+// is left as it was even when an assertion fails half-way. Each container's cgroup is
+// <cgroup_parent_>/<id>, a parent of this test alone (never the shared /gocker), which TearDown
+// removes from every hierarchy.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -20,6 +22,7 @@
 
 #include "common/file_io.hpp"
 #include "integration/run_util.hpp"
+#include "security/host_cgroups.hpp"
 #include "spec/config_io.hpp"
 
 namespace gocker::test {
@@ -51,10 +54,13 @@ protected:
         cfg_.root->path = GOCKER_ROOTFS;
         cfg_.root->readonly = true;
         cfg_.process->terminal = false;
+        cgroup_parent_ = unique_cgroup_parent("sec");
     }
 
     void TearDown() override {
         for (const auto& id : ids_) run_cmd({binary_, "--root", root_, "delete", "--force", id}, "", 10000);
+        for (const auto& m : cgroup_mounts())
+            if (is_dir(m + cgroup_parent_)) rmdir_cgroup_tree(m + cgroup_parent_);
         std::error_code ec;
         std::filesystem::remove_all(tmp_, ec);
     }
@@ -70,6 +76,13 @@ protected:
     }
 
     void write_config() { spit(bundle_ + "/config.json", spec::config_to_json(cfg_)); }
+    // The config of container `id`: its cgroup under this test's parent unless the test chose one.
+    void write_config_for(const std::string& id) {
+        bool chosen = cfg_.linux && cfg_.linux->cgroups_path;
+        if (!chosen && cfg_.linux) cfg_.linux->cgroups_path = cgroup_parent_ + "/" + id;
+        write_config();
+        if (!chosen && cfg_.linux) cfg_.linux->cgroups_path.reset();
+    }
 
     // Adds a bind mount of host `source` at `destination` to the config.
     void add_bind(const std::string& source, const std::string& destination, std::vector<std::string> options) {
@@ -83,6 +96,7 @@ protected:
 
     RunResult gocker(std::vector<std::string> args, int timeout_ms = 30000) {
         args.insert(args.begin(), {binary_, "--root", root_});
+        if (own_uts_and_net_) args = in_own_uts_and_net(std::move(args));
         return run_cmd(args, "", timeout_ms);
     }
 
@@ -92,12 +106,12 @@ protected:
         return run_container(id);
     }
     RunResult run_container(const std::string& id) {
-        write_config();
+        write_config_for(id);
         ids_.insert(id);
         return gocker({"run", "--bundle", bundle_, id});
     }
     RunResult create(const std::string& id) {
-        write_config();
+        write_config_for(id);
         ids_.insert(id);
         return gocker({"create", "--bundle", bundle_, id});
     }
@@ -110,7 +124,8 @@ protected:
     }
 
     spec::Config cfg_;
-    std::string tmp_, root_, bundle_;
+    std::string tmp_, root_, bundle_, cgroup_parent_;
+    bool own_uts_and_net_ = false;  // run the runtime in a UTS+net namespace of the test's own
     std::string binary_ = GOCKER_BINARY;
     std::set<std::string> ids_;
 };

@@ -113,7 +113,7 @@ TEST_F(ExeOverwrite, EvenWhenOpenedTheExeIsReadOnly) {
 // namespace, so open_tree is refused), create falls back to a sealed memfd copy and still
 // re-executes exactly once before it goes on.
 TEST_F(ExeOverwrite, WithoutMountPrivilegeCreateFallsBackToASealedCopy) {
-    write_config();
+    write_config_for("fallback");
     ids_.insert("fallback");  // TearDown deletes it (--force) however far the create got
     RunResult r = run_cmd({"unshare", "-Ur", binary_, "--debug", "--root", root_, "create", "--bundle", bundle_,
                            "fallback"});

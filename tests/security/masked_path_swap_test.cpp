@@ -68,6 +68,20 @@ TEST_F(MaskedPathSwap, DevNullAsRegularFileIsNotUsedAsMaskSource) {
     EXPECT_FALSE(contains(r.out, "NOT-A-DEVICE")) << r.out;
 }
 
+// /dev bind-mounted from a directory of the bundle's that holds a regular file `null`: the
+// device set-up leaves an existing `null` alone, so the check that /dev/null is the 1:3 device
+// is what stands between that file and every masked path.
+TEST_F(MaskedPathSwap, RegularNullInABindMountedDevIsRefused) {
+    std::string devdir = tmp_ + "/devdir";
+    fs::create_directories(devdir);
+    test::spit(devdir + "/null", "NOT-A-DEVICE");
+    add_bind(devdir, "/dev", {"rbind", "rw"});
+    RunResult r = run_script("bound-dev", "cat /proc/timer_list 2>&1 | head -c 20; echo; echo end");
+    EXPECT_FALSE(contains(r.out, "NOT-A-DEVICE")) << r.out;
+    EXPECT_NE(r.exit_code, 0) << r.out;
+    EXPECT_TRUE(contains(r.err, "/dev/null in the container is not the 1:3 character device")) << r.err;
+}
+
 TEST_F(MaskedPathSwap, DevConsoleSymlinkIsNotFollowed) {
     ASSERT_EQ(::symlink(victim_.c_str(), (rootfs_ + "/dev/console").c_str()), 0);
     cfg_.process->terminal = true;

@@ -36,9 +36,15 @@ TEST_F(ProcRedirect, SysctlWriteIsNotRedirectedByABindMount) {
     // A bind mount of a host file over the sysctl the runtime is about to write.
     add_bind(victim_, "/proc/sys/kernel/domainname", {"bind", "rw"});
     cfg_.linux->sysctl["kernel.domainname"] = "redirected";
+    own_uts_and_net_ = true;  // should the sysctl escape the container, it lands in ours
     RunResult r = run_script("proc-sysctl", "cat /proc/sys/kernel/domainname");
+    test::NsView outside = test::split_ns_view(r.out);
+    EXPECT_NE(outside.domainname, "redirected");
     EXPECT_EQ(test::slurp(victim_), "UNTOUCHED") << "the runtime's sysctl write went to the host file: " << r.out
                                                  << r.err;
+    // Refused for this reason, not for another one.
+    EXPECT_NE(r.exit_code, 0) << r.out;
+    EXPECT_TRUE(contains(r.err, "kernel.domainname") || contains(r.err, "/proc/sys/kernel/domainname")) << r.err;
 }
 
 TEST_F(ProcRedirect, OomScoreAdjWriteIsNotRedirected) {
@@ -46,6 +52,8 @@ TEST_F(ProcRedirect, OomScoreAdjWriteIsNotRedirected) {
     cfg_.process->oom_score_adj = 500;
     RunResult r = run_script("proc-oom", "cat /proc/self/oom_score_adj");
     EXPECT_EQ(test::slurp(victim_), "UNTOUCHED") << r.out << r.err;
+    EXPECT_NE(r.exit_code, 0) << r.out;
+    EXPECT_TRUE(contains(r.err, "oom_score_adj")) << r.err;
 }
 
 TEST_F(ProcRedirect, ProcDestinationSymlinkDoesNotLeaveTheRoot) {

@@ -1,4 +1,6 @@
 // Tests for runtime/linux/hooks.cpp: real hook scripts in a temp dir, run through /bin/sh.
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -8,6 +10,8 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -101,6 +105,49 @@ TEST_F(Hooks, TimeoutKillsTheHook) {
     EXPECT_EQ(st.error().message(), "createContainer hook " + path + ": timed out after 1 s");
     EXPECT_LT(elapsed, std::chrono::seconds(5));
     EXPECT_GE(elapsed, std::chrono::milliseconds(900));
+}
+
+// An fd the runtime holds without close-on-exec (e.g. passed to it by its caller) must not
+// reach the hook: only stdin, stdout and stderr do.
+TEST_F(Hooks, HookGetsNoDescriptorButTheStandardThree) {
+    int fd = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(::dup2(fd, 42), 42);  // no O_CLOEXEC
+    ::close(fd);
+    // sh -c (no script file open) lists its own descriptors through an external ls; `exec >`
+    // redirects without saving the old stdout elsewhere.
+    auto st = run_hook("prestart", hook("/bin/sh", {"sh", "-c", "exec >\"$OUT/fds\"; ls /proc/$$/fd; true"},
+                                        {"OUT=" + dir_, "PATH=/usr/bin:/bin"}),
+                       "{}");
+    ::close(42);
+    ASSERT_TRUE(st.ok()) << st.error().message();
+    std::istringstream listed(read("fds"));
+    std::vector<int> fds;
+    for (int n; listed >> n;) fds.push_back(n);
+    ASSERT_FALSE(fds.empty());
+    for (int n : fds) EXPECT_LE(n, 2) << "the hook has fd " << n;
+}
+
+// A hook that times out takes the processes it started with it.
+TEST_F(Hooks, TimeoutKillsEverythingTheHookStarted) {
+    const std::string path = script("spawner", "sleep 1000 &\necho $! > \"$OUT/child\"\nwait\n");
+    auto st = run_hook("createRuntime", hook(path, {}, {"OUT=" + dir_, "PATH=/usr/bin:/bin"}, 1), "{}");
+    ASSERT_FALSE(st.ok());
+    const pid_t child = std::atoi(read("child").c_str());
+    ASSERT_GT(child, 0);
+    // The killed child is reparented and reaped by the system: wait until it is gone or a zombie.
+    auto alive = [&] {
+        auto stat = read_whole_file("/proc/" + std::to_string(child) + "/stat");
+        if (!stat) return false;
+        auto close = stat->rfind(')');
+        return close != std::string::npos && stat->size() > close + 2 && (*stat)[close + 2] != 'Z';
+    };
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (alive() && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    const bool survived = alive();
+    if (survived) ::kill(child, SIGKILL);  // the test's own grandchild: do not leave it behind
+    EXPECT_FALSE(survived) << "the hook's child " << child << " outlived the timeout";
 }
 
 TEST_F(Hooks, MissingHookReportsTheExecError) {

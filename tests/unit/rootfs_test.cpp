@@ -158,9 +158,10 @@ protected:
         write_file(tmp.path + "/ro-src/data", "ro");
         write_file(tmp.path + "/hostfile", "host file");
         // The image tries to send mounts to the host: an absolute symlink to a host directory
-        // and a relative one climbing out with "..".
+        // and a relative one climbing out with "..". Both lead, if followed on the host, into
+        // this test's own directory (rootfs/../.. is tmp.path), never to the host's "/".
         fs::create_directory_symlink(decoy, rootfs + "/evil");
-        fs::create_directory_symlink("../../../../../../..", rootfs + "/up");
+        fs::create_directory_symlink("../..", rootfs + "/up");
     }
 
     spec::Config full_config() {
@@ -367,7 +368,7 @@ TEST(SafePath, CreateInRootFollowsSymlinksOnlyInsideTheRoot) {
     fs::create_directories(root);
     fs::create_directories(outside);
     fs::create_directory_symlink(outside, root + "/abs");      // absolute, to the "host"
-    fs::create_directory_symlink("../../../..", root + "/up");  // climbs with ..
+    fs::create_directory_symlink("..", root + "/up");  // climbs with "..", to t.path if followed
     fs::create_symlink("/nowhere/file", root + "/dangling");
     UniqueFd rfd(::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     ASSERT_TRUE(rfd.valid());

@@ -1,12 +1,29 @@
 #include "linux/cgroups/container_cgroup.hpp"
 
-#include <algorithm>
-
 #include "linux/cgroups/cgroup_fs.hpp"
 #include "linux/cgroups/cgroup_path.hpp"
 #include "linux/cgroups/device_rules.hpp"
 
 namespace gocker::cgroups {
+
+// A cgroup that existed before create() is joined (the spec lets cgroupsPath name one), but only
+// when nothing runs in it and it is not frozen, as runc 1.2 does: its processes are not the
+// container's, yet `kill --all`, `delete` and the limits would all apply to them.
+static Status refuse_foreign_cgroup(const CgroupManager& m) {
+    for (const auto& leaf : m.leaf_dirs()) {
+        if (m.made(leaf)) continue;
+        auto pids = read_procs_recursive(leaf);
+        if (!pids) return std::move(pids).error().wrap("read the processes of the existing cgroup " + leaf);
+        if (!pids->empty())
+            return Error("the cgroup " + leaf + " already exists and is not empty: " + std::to_string(pids->size()) +
+                             " process(es) found (a container's cgroup must be empty)",
+                         EBUSY);
+    }
+    if (m.made_all_leaves()) return {};
+    if (auto frozen = m.frozen(); frozen && *frozen)
+        return Error("the cgroup " + m.path() + " already exists and is frozen", EBUSY);
+    return {};
+}
 
 Result<std::unique_ptr<CgroupManager>> create_container_cgroup(const spec::Config& cfg, std::string_view id) {
     const spec::Linux* lnx = cfg.linux ? &*cfg.linux : nullptr;
@@ -26,20 +43,13 @@ Result<std::unique_ptr<CgroupManager>> create_container_cgroup(const spec::Confi
     std::vector<CgroupWrite> writes = GK_TRY(plan_resources(res, m->controllers()));
     auto made = [&]() -> Status {
         Status st = m->create();
+        if (st) st = refuse_foreign_cgroup(*m);
         if (st) st = m->apply(writes);
         if (st) st = m->apply_device_rules(res.devices);
         return st;
     }();
-    // The default parent belongs to this runtime: the last container out removes it, whoever
-    // made it (two containers racing would otherwise leave an empty /gocker behind).
-    if (path.rfind(std::string(kDefaultParent) + "/", 0) == 0) {
-        auto dirs = m->created_dirs();
-        for (const auto& h : layout.hierarchies) {
-            std::string d = h.mount_point + std::string(kDefaultParent);
-            if (std::find(dirs.begin(), dirs.end(), d) == dirs.end()) dirs.insert(dirs.begin(), d);
-        }
-        m->set_created_dirs(std::move(dirs));
-    }
+    // destroy() removes only what create() made: a joined cgroup, and a parent such as /gocker
+    // that another container (or anyone else) made, stay.
     if (!made) {
         (void)m->destroy();
         return std::move(made).error().wrap("cgroup " + path);

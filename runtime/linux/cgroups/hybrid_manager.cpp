@@ -68,6 +68,12 @@ Result<uint64_t> HybridManager::oom_kills() const {
     return v2_.oom_kills();
 }
 
+std::vector<std::string> HybridManager::leaf_dirs() const {
+    std::vector<std::string> out = v1_.leaf_dirs();
+    out.push_back(v2_.dir());
+    return out;
+}
+
 Status HybridManager::destroy() {
     std::vector<std::string> in_v1, in_v2;
     for (const auto& d : created_) (d.rfind(v2_mount_ + "/", 0) == 0 ? in_v2 : in_v1).push_back(d);

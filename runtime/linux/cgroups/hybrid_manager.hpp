@@ -25,6 +25,7 @@ public:
     Result<bool> frozen() const override;
     Result<uint64_t> oom_kills() const override;
     Status destroy() override;
+    std::vector<std::string> leaf_dirs() const override;
 
 private:
     V1Manager v1_;

@@ -4,6 +4,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
 #include <map>
 
 #include "common/log.hpp"
@@ -56,6 +57,15 @@ CgroupLayout layout_from(CgroupMode mode, const std::vector<MountInfo>& mounts,
 const CgroupLayout& detect_layout() {
     static const CgroupLayout layout = layout_from(detect_cgroup_mode(), host_mountinfo(), list_cgroup_controllers());
     return layout;
+}
+
+bool CgroupManager::made(const std::string& dir) const {
+    return std::find(created_.begin(), created_.end(), dir) != created_.end();
+}
+
+bool CgroupManager::made_all_leaves() const {
+    auto leaves = leaf_dirs();
+    return std::all_of(leaves.begin(), leaves.end(), [&](const std::string& d) { return made(d); });
 }
 
 Result<std::string> CgroupManager::read(const std::string& controller, const std::string& file) const {

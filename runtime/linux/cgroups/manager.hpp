@@ -4,7 +4,9 @@
 //   HybridManager both: each controller where it lives, the v2 directory for CLONE_INTO_CGROUP
 // make_manager() picks one from the host's layout. The path is the same in every hierarchy
 // (cgroup_path.hpp). What create() made is remembered (and saved in the container's state as
-// cgroup.json) so that destroy() removes the parents it created, and only those, when empty.
+// cgroup.json) so that destroy() removes what it created, and only that: the container's own
+// directory (with the cgroups below it) where create() made it, and the parents it made when
+// they are empty. A cgroup that already existed is joined, never removed.
 #pragma once
 
 #include <sys/types.h>
@@ -45,6 +47,13 @@ public:
     const std::string& path() const { return path_; }
     const std::vector<std::string>& created_dirs() const { return created_; }
     void set_created_dirs(std::vector<std::string> dirs) { created_ = std::move(dirs); }
+    bool made(const std::string& dir) const;
+    // True when create() made the container's directory in every hierarchy: the cgroup is the
+    // container's alone, so whatever is left in it at delete belongs to the container.
+    bool made_all_leaves() const;
+
+    // The container's directory in each hierarchy (mount point + path).
+    virtual std::vector<std::string> leaf_dirs() const = 0;
 
     // Where `controller` lives (1, 2, 0 = nowhere) and its directory for this container.
     virtual int version_of(const std::string& controller) const = 0;
@@ -67,8 +76,8 @@ public:
     virtual Result<bool> frozen() const = 0;
     // OOM kills so far in this cgroup (memory.oom_control's or memory.events' oom_kill).
     virtual Result<uint64_t> oom_kills() const = 0;
-    // Removes the container's directories (and cgroups below them), then the parents created
-    // by create() that are now empty.
+    // Removes the container's directories that create() made (and the cgroups below them),
+    // then the parents it made that are now empty.
     virtual Status destroy() = 0;
 
     Result<std::string> read(const std::string& controller, const std::string& file) const;

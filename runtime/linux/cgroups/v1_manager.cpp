@@ -119,11 +119,18 @@ Result<uint64_t> V1Manager::oom_kills() const {
     return n;
 }
 
+std::vector<std::string> V1Manager::leaf_dirs() const {
+    std::vector<std::string> out;
+    for (const auto& h : hierarchies_) out.push_back(h.mount_point + (path_ == "/" ? "" : path_));
+    return out;
+}
+
 Status V1Manager::destroy() {
     Status first;
-    for (const auto& h : hierarchies_) {
-        if (path_ == "/") break;  // never remove a hierarchy's root
-        Status st = remove_cgroup_tree(h.mount_point + path_, 2000);
+    for (const auto& leaf : leaf_dirs()) {
+        // Never a hierarchy's root, never a cgroup someone else made (it was joined).
+        if (path_ == "/" || !made(leaf)) continue;
+        Status st = remove_cgroup_tree(leaf, 2000);
         if (!st && first) first = st;
     }
     for (auto it = created_.rbegin(); it != created_.rend(); ++it)

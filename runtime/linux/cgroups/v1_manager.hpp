@@ -22,6 +22,7 @@ public:
     Result<bool> frozen() const override;
     Result<uint64_t> oom_kills() const override;
     Status destroy() override;
+    std::vector<std::string> leaf_dirs() const override;
 
 private:
     std::vector<Hierarchy> hierarchies_;

@@ -116,10 +116,13 @@ Result<uint64_t> V2Manager::oom_kills() const {
     return n;
 }
 
+std::vector<std::string> V2Manager::leaf_dirs() const { return {dir_}; }
+
 Status V2Manager::destroy() {
     dir_fd_.reset();
     Status st;
-    if (path_ != "/") st = remove_cgroup_tree(dir_, 2000);
+    // Never the root, never a cgroup someone else made (it was joined).
+    if (path_ != "/" && made(dir_)) st = remove_cgroup_tree(dir_, 2000);
     for (auto it = created_.rbegin(); it != created_.rend(); ++it)
         (void)::rmdir(it->c_str());  // gone already, or not empty: another container's parent
     return st;

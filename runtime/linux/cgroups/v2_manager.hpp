@@ -24,6 +24,7 @@ public:
     Result<bool> frozen() const override;
     Result<uint64_t> oom_kills() const override;
     Status destroy() override;
+    std::vector<std::string> leaf_dirs() const override;
 
     const std::string& dir() const { return dir_; }
     // Adds "+<ctrl>" to subtree_control from the mount root down to the container's parent.

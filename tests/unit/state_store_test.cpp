@@ -1,0 +1,69 @@
+// The state store's guarantees about who can see and change a container's state: a new
+// directory is locked before it is visible, the root and files are private, and a root someone
+// else owns or can write is refused.
+#include <gtest/gtest.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "container/state_store.hpp"
+
+namespace gocker {
+namespace {
+
+class StateStoreTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        char tmpl[] = "/tmp/gocker-state-unit-XXXXXX";
+        ASSERT_NE(::mkdtemp(tmpl), nullptr);
+        tmp_ = tmpl;
+    }
+    void TearDown() override { std::filesystem::remove_all(tmp_); }
+    static mode_t mode_of(const std::string& p) {
+        struct stat st;
+        return ::stat(p.c_str(), &st) == 0 ? (st.st_mode & 07777) : 07777;
+    }
+    std::string tmp_;
+};
+
+TEST_F(StateStoreTest, NewDirectoryIsLockedOnceVisibleAndPrivate) {
+    StateStore store(tmp_ + "/run/state");
+    auto lock = store.create_dir("c1");
+    ASSERT_TRUE(lock) << lock.error().message();
+    EXPECT_EQ(mode_of(tmp_ + "/run/state"), 0700u);
+    EXPECT_EQ(mode_of(tmp_ + "/run"), 0711u);  // a parent made on the way
+    EXPECT_EQ(mode_of(store.dir("c1")), 0700u);
+    int other = ::open(store.dir("c1").c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    ASSERT_GE(other, 0);
+    EXPECT_EQ(::flock(other, LOCK_EX | LOCK_NB), -1);  // held by the creator already
+    EXPECT_EQ(errno, EWOULDBLOCK);
+    ::close(other);
+    ASSERT_TRUE(store.write_file(*lock, "config.json", "{}"));
+    EXPECT_EQ(mode_of(store.dir("c1") + "/config.json"), 0600u);
+    // Nothing else is left in the root (no temporary name), and the id cannot be made twice.
+    auto ids = store.list();
+    ASSERT_TRUE(ids);
+    EXPECT_EQ(*ids, std::vector<std::string>{"c1"});
+    EXPECT_EQ(std::distance(std::filesystem::directory_iterator(store.root()), {}), 1);
+    auto again = store.create_dir("c1");
+    ASSERT_FALSE(again);
+    EXPECT_EQ(again.error().message(), "container \"c1\" already exists");
+}
+
+TEST_F(StateStoreTest, RootWritableByOthersIsRefused) {
+    std::string root = tmp_ + "/shared";
+    ASSERT_EQ(::mkdir(root.c_str(), 0700), 0);
+    ASSERT_EQ(::chmod(root.c_str(), 0777), 0);
+    StateStore store(root);
+    auto lock = store.create_dir("c1");
+    ASSERT_FALSE(lock);
+    EXPECT_EQ(lock.error().message(),
+              "state root " + root + ": writable by other users (mode 0777): refusing to trust it");
+    EXPECT_FALSE(store.list());
+    EXPECT_FALSE(std::filesystem::exists(root + "/c1"));
+}
+
+}  // namespace
+}  // namespace gocker
