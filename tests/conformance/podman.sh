@@ -3,11 +3,11 @@
 # each pointed at the built runtime (podman --runtime PATH, buildah --runtime PATH).
 #
 #   sudo tests/conformance/podman.sh                          # the built build/gocker-runtime
-#   sudo GOCKER_RUNTIME=/usr/sbin/runc EXEC_XFAIL= tests/conformance/podman.sh   # check the scenarios
+#   sudo GOCKER_RUNTIME=/usr/sbin/runc tests/conformance/podman.sh   # check the scenarios
 #   sudo CONF_PODMAN_ONLY='pause|buildah' tests/conformance/podman.sh   # only the matching scenarios
 #
 # environment: GOCKER_RUNTIME=PATH    the runtime to test (default build/gocker-runtime)
-#              EXEC_XFAIL=            the exec scenarios become plain checks
+#              EXEC_XFAIL=REASON      the exec scenarios become expected failures
 #              CONF_PODMAN_ONLY=REGEX only the scenarios whose description matches (and the
 #                                     final clean-up check)
 #              CONF_TIMEOUT=SECONDS   for each client command (default 120)
@@ -21,10 +21,9 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=lib/common.sh
 source "$HERE/lib/common.sh"
 
-# The runtime's `exec` does not exist yet: every scenario that needs it is expected to fail for
-# this reason. Empty it once exec lands, and they become ordinary checks (EXEC_XFAIL= in the
-# environment does the same for one run, e.g. with GOCKER_RUNTIME=/usr/sbin/runc).
-EXEC_XFAIL=${EXEC_XFAIL-"gocker-runtime has no exec yet (issue #12)"}
+# The scenarios that need the runtime's `exec` are plain checks. EXEC_XFAIL="reason" in the
+# environment makes them expected failures, for a runtime under test that has no exec.
+EXEC_XFAIL=${EXEC_XFAIL-}
 
 PACKAGES=(podman buildah conmon catatonit netavark aardvark-dns iptables uidmap bsdutils)   # bsdutils: script(1)
 
