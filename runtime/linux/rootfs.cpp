@@ -346,7 +346,12 @@ Status prepare_rootfs(const RootfsSpec& spec) {
         const unsigned long prop = GK_TRY(mountopt::parse_propagation(prop_value, "linux.rootfsPropagation"));
         // Nothing mounted from here on may reach the host's mount namespace.
         GK_TRY(set_propagation("/", MS_SLAVE | MS_REC, "make / rslave"));
-        if (prop) GK_TRY(set_propagation("/", prop, "set / to linux.rootfsPropagation \"" + prop_value + "\""));
+        // An unbindable "/" would refuse the bind of the rootfs below: that one is applied only at
+        // the end, after pivot_root (enter_rootfs), as for every other value.
+        if (prop & MS_UNBINDABLE)
+            log::debug("linux.rootfsPropagation \"" + prop_value + "\": applied after the root filesystem is bound");
+        else if (prop)
+            GK_TRY(set_propagation("/", prop, "set / to linux.rootfsPropagation \"" + prop_value + "\""));
         // After the rslave above no mount is shared, unless rootfsPropagation made "/" (or all) shared.
         if (prop & MS_SHARED) GK_TRY(make_rootfs_parent_private(spec.rootfs));
         if (::mount(spec.rootfs.c_str(), spec.rootfs.c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0)

@@ -172,5 +172,15 @@ TEST_F(Mounts, SharedRootfsPropagationStillPivots) {
     EXPECT_EQ(r.out, "shared\n");
 }
 
+// An unbindable "/" before the rootfs is bound on itself made that bind fail (EINVAL); the value
+// is applied once the root is in place (OCI validation linux_rootfs_propagation).
+TEST_F(Mounts, UnbindableRootfsPropagationApplies) {
+    config().set("/linux/rootfsPropagation", json_str("unbindable"));
+    program("awk '$5 == \"/\"' /proc/self/mountinfo | grep -q unbindable && echo unbindable");
+    RunResult r = run("prop-unbindable");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, "unbindable\n");
+}
+
 }  // namespace
 }  // namespace gocker::test
