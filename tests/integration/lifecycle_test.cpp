@@ -220,6 +220,7 @@ TEST_F(Lifecycle, RunDetachAndKeep) {
 
 TEST_F(Lifecycle, RunForwardsSignalsToTheContainer) {
     program("trap 'echo got-term; exit 3' TERM; echo ready; while :; do sleep 0.05; done");
+    use_own_cgroup("fw");
     write_config();
     track("fw");
     Spawned s = spawn({GOCKER_BINARY, "--root", root(), "run", "-b", bundle(), "fw"});
@@ -387,6 +388,7 @@ TEST_F(Lifecycle, ErrorIsOneLineOnStderrAndInJsonLog) {
     program("true");
     config().set("/process/args", R"(["/no/such/program"])");
     std::string log = tmp() + "/log.json";
+    use_own_cgroup("e1");
     write_config();
     track("e1");
     RunResult r = gocker({"--log", log, "--log-format", "json", "create", "-b", bundle(), "e1"});
@@ -408,6 +410,7 @@ TEST_F(Lifecycle, ErrorIsOneLineOnStderrAndInJsonLog) {
 
 TEST_F(Lifecycle, PreserveFdsPassesFd3) {
     program("echo through-fd3 >&3");
+    use_own_cgroup("pf");
     write_config();
     track("pf");
     int p[2];
@@ -424,6 +427,7 @@ TEST_F(Lifecycle, PreserveFdsPassesFd3) {
     int q[2];
     ASSERT_EQ(::pipe2(q, O_CLOEXEC), 0);
     program("echo through-fd3 >&3 || echo closed");
+    use_own_cgroup("pf2");
     write_config();
     track("pf2");
     s = spawn({GOCKER_BINARY, "--root", root(), "run", "-b", bundle(), "pf2"}, q[1]);

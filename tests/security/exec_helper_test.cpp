@@ -58,7 +58,7 @@ protected:
     void start_attacker(const std::string& id, const std::string& script) {
         cfg_.process->args = {"sh", "-c", "while [ ! -e /tmp/target ]; do usleep 10000; done; P=$(cat /tmp/target); " +
                                               script + "; sleep 300"};
-        write_config();
+        write_config_for(id);
         ids_.insert(id);
         RunResult r = gocker({"run", "--detach", "--bundle", bundle_, id});
         ASSERT_EQ(r.exit_code, 0) << r.err;
