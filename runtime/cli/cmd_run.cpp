@@ -56,7 +56,7 @@ int cmd_run(const GlobalOptions& g, std::vector<std::string>& args) {
     console_theirs.reset();
 
     UniqueFd master;
-    if (created->config.process->terminal && console_ours.valid()) {
+    if (created->config.process && created->config.process->terminal && console_ours.valid()) {
         auto m = recv_fd(console_ours.get());
         if (!m) {
             Error e = std::move(m).error().wrap("run " + co.id + ": receive the pty master");

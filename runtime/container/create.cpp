@@ -185,18 +185,22 @@ static Result<CreatedContainer> create_impl(const StateStore& store, const Creat
     GK_TRY(spec::validate_config(out.config));
     trace::mark("parse and validate config");
     const spec::Config& cfg = out.config;
-    if (!cfg.process) return Error("config.json: /process: a container needs a process to run", 0);
+    // runtime.md makes `process` optional at create and requires `start` to fail without one: the
+    // container is made, its init waits as usual and reports "no process" to `start`.
+    static const spec::Process no_process;
+    const spec::Process& process = cfg.process ? *cfg.process : no_process;
+    if (!cfg.process) log::debug("config.json: no /process: the container is created, and start will fail");
     if (!cfg.root) return Error("config.json: /root: missing required field \"path\"", 0);
     rec.rootfs = GK_TRY(absolute_path(cfg.root->path, rec.bundle, "open root filesystem"));
     rec.annotations = cfg.annotations;
     rec.created = now_rfc3339_nano();
     rec.owner = user_name_of(::geteuid());
     const spec::Linux* lnx = cfg.linux ? &*cfg.linux : nullptr;
-    if (cfg.process->terminal && opts.console_socket.empty() && opts.console_fd < 0)
+    if (process.terminal && opts.console_socket.empty() && opts.console_fd < 0)
         return Error("process.terminal is true but no --console-socket was given", 0);
-    if (!cfg.process->terminal && !opts.console_socket.empty())
+    if (!process.terminal && !opts.console_socket.empty())
         return Error("--console-socket needs process.terminal to be true in config.json", 0);
-    GK_TRY(check_lsm_available(*cfg.process));  // [confinement]
+    GK_TRY(check_lsm_available(process));  // [confinement]
     NamespacePlan ns = GK_TRY(plan_namespaces(lnx));
     rec.has_pid_ns = ns.new_pid;
     rec.user_ns = ns.new_user || ns.joined_user;
@@ -211,7 +215,7 @@ static Result<CreatedContainer> create_impl(const StateStore& store, const Creat
 
     UniqueFd console;
     if (!opts.console_socket.empty()) console = GK_TRY(connect_console_socket(opts.console_socket));
-    else if (opts.console_fd >= 0 && cfg.process->terminal)
+    else if (opts.console_fd >= 0 && process.terminal)
         console.reset(::fcntl(opts.console_fd, F_DUPFD_CLOEXEC, 3));
 
     // [confinement] The seccomp agent's socket, connected before clone like the console socket.
@@ -223,8 +227,8 @@ static Result<CreatedContainer> create_impl(const StateStore& store, const Creat
     if (lnx && lnx->seccomp) seccomp = GK_TRY(seccomp_program(*lnx->seccomp, store.root() + "/.seccomp-cache"));
 
     // [confinement] Read here, on the host: inside the new root the file may be the image's own.
-    const int last_cap = cfg.process->capabilities ? last_capability() : 0;  // unused without capabilities
-    if (cfg.process->capabilities) warn_unraisable_ambient(*cfg.process->capabilities);
+    const int last_cap = process.capabilities ? last_capability() : 0;  // unused without capabilities
+    if (process.capabilities) warn_unraisable_ambient(*process.capabilities);
     trace::mark("state dir, exec fifo");
     // [cgroups] The cgroup, with every limit written, before the init exists.
     if (auto cg = GK_TRY(cgroups::create_container_cgroup(cfg, opts.id))) {
@@ -268,7 +272,7 @@ static Result<CreatedContainer> create_impl(const StateStore& store, const Creat
         ctx.rootfs.joined_mount_ns = lnx && lnx->find_namespace("mount") && !ns.new_mount;
         ctx.sync = &child_end;
         ctx.fifo_fd = fifo_fd.release();
-        ctx.steps.process = &*cfg.process;
+        ctx.steps.process = cfg.process ? &*cfg.process : nullptr;  // none: `start` fails
         ctx.steps.linux_cfg = lnx;
         ctx.steps.console_socket = console.get();
         ctx.steps.seccomp_listener = seccomp_listener.get();

@@ -82,7 +82,7 @@ Status init_until_ready(const InitContext& ctx, UniqueFd& fifo, std::string& sta
     trace::mark("createContainer hooks", 'i');
     GK_TRY(enter_rootfs(ctx.rootfs));
     trace::mark("pivot_root, masked paths", 'i');
-    prepared.emplace(GK_TRY(prepare_process(ctx.steps, state_json)));
+    if (ctx.steps.process) prepared.emplace(GK_TRY(prepare_process(ctx.steps, state_json)));
     return {};
 }
 
@@ -134,7 +134,9 @@ void write_fifo_error(int fd, const Error& e) {
     }
     // The last steps (docs/architecture.md): every system call still needed, then only the
     // seccomp filter and execve.
-    Error e = finish_and_exec(ctx.steps, *prepared);
+    // A config without `process` (runtime.md: optional at create): `start` fails with this.
+    Error e = prepared ? finish_and_exec(ctx.steps, *prepared)
+                       : Error("config.json has no process (/process): there is nothing to start", 0);
     write_fifo_error(fifo.get(), e);
     _exit(127);
 }

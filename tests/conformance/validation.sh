@@ -181,14 +181,14 @@ on_exit() {
 trap on_exit EXIT
 trap 'exit 130' INT TERM
 
-# --- expected failures: "TEST | POINT | host|suite|runtime|flaky | REASON" ----------------------
+# --- expected failures: "TEST | POINT | host|suite|flaky | REASON" ------------------------------
 declare -A expect_kind=()
 if [[ $expected != none ]]; then
     while IFS= read -r line; do
         [[ $line =~ ^[[:space:]]*(#|$) ]] && continue
         IFS='|' read -r t p k _ <<<"$line"
         t=$(echo $t); k=$(echo $k); p=${p# }; p=${p% }
-        case $k in host|suite|runtime|flaky) ;; *) echo "validation: $expected: bad kind '$k' in: $line" >&2; exit 2 ;; esac
+        case $k in host|suite|flaky) ;; *) echo "validation: $expected: bad kind '$k' in: $line" >&2; exit 2 ;; esac
         expect_kind["$t|$p"]=$k
     done <"$expected"
 fi

@@ -489,4 +489,17 @@ TEST_F(Lifecycle, SessionKeyringUnlessNoNewKeyring) {
 }
 
 }  // namespace
+// runtime.md: `process` is optional at create and `start` MUST fail without it (OCI validation
+// "start"). The container is made, and start names what is missing.
+TEST_F(Lifecycle, ConfigWithoutProcessIsCreatedAndStartFails) {
+    config().erase("/process");
+    RunResult c = create("noproc");
+    ASSERT_EQ(c.exit_code, 0) << c.err;
+    EXPECT_EQ(status_of("noproc"), "created");
+    RunResult s = start("noproc");
+    EXPECT_EQ(s.exit_code, 1);
+    EXPECT_EQ(s.err, "start noproc: config.json has no process (/process): there is nothing to start\n");
+    EXPECT_EQ(del("noproc").exit_code, 0) << "delete after the failed start";
+}
+
 }  // namespace gocker::test
