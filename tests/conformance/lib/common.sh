@@ -31,9 +31,11 @@ conf_install_packages() {
         dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
     done
     (( ${#missing[@]} == 0 )) && return 0
+    local made_policy=0   # removed again after the install: the host keeps its own settings
     if [[ ! -e /usr/sbin/policy-rc.d ]]; then
         printf '#!/bin/sh\n# gocker conformance: no service starts from package scripts\nexit 101\n' >/usr/sbin/policy-rc.d
         chmod 755 /usr/sbin/policy-rc.d
+        made_policy=1
     fi
     conf_log "installing ${missing[*]}"
     # Inside conf_init's private network namespace the mirror is unreachable: apt runs in the
@@ -42,8 +44,11 @@ conf_install_packages() {
     [[ -n ${_CONF_OUTER_NET_FD:-} && -e /proc/self/fd/$_CONF_OUTER_NET_FD ]] &&
         net=(nsenter "--net=/proc/self/fd/$_CONF_OUTER_NET_FD")
     DEBIAN_FRONTEND=noninteractive "${net[@]}" apt-get -o DPkg::Lock::Timeout=900 update -qq >/dev/null
+    local rc=0
     DEBIAN_FRONTEND=noninteractive "${net[@]}" apt-get -o DPkg::Lock::Timeout=900 install -y -qq \
-        --no-install-recommends "${missing[@]}" >/dev/null
+        --no-install-recommends "${missing[@]}" >/dev/null || rc=$?
+    (( made_policy )) && rm -f /usr/sbin/policy-rc.d
+    return "$rc"
 }
 
 # conf_init NAME [script args]: run once at the top of a suite. Re-executes the script inside a
