@@ -118,44 +118,32 @@ int cmd_exec(const GlobalOptions& g, std::vector<std::string>& args) {
     if (r->count("cgroup")) eo.cgroup = (*r)["cgroup"].as<std::string>();
     eo.ignore_paused = r->count("ignore-paused") > 0;
 
-    // Without --console-socket, a terminal's pty master comes to us (foreground only).
-    UniqueFd console_ours, console_theirs;
-    if (!detach && eo.console_socket.empty()) {
-        int sv[2];
-        if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
-            return report(sys_error("exec " + eo.id + ": console socketpair"));
-        console_ours.reset(sv[0]);
-        console_theirs.reset(sv[1]);
-        eo.console_fd = console_theirs.get();
+    // In the foreground: signals held until the wait loop (the helper clears its mask), and
+    // without --console-socket a terminal's pty master comes to us.
+    std::optional<ForegroundSession> fg;
+    if (!detach) {
+        auto f = ForegroundSession::begin(eo.console_socket.empty());
+        if (!f) return report(std::move(f).error().wrap("exec " + eo.id));
+        fg.emplace(std::move(*f));
+        eo.console_fd = fg->console_fd();
     }
-    // Held from here so that none is lost before the wait loop (the helper clears its mask).
-    sigset_t forwarded, old;
-    sigfillset(&forwarded);
-    for (int s : {SIGKILL, SIGSTOP, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGSYS}) sigdelset(&forwarded, s);
-    if (!detach) ::sigprocmask(SIG_BLOCK, &forwarded, &old);
 
     StateStore store(g.root);
     auto proc = exec_in_container(store, eo);
     if (!proc) return report(proc.error());
-    console_theirs.reset();
     if (detach) return 0;
+    fg->close_console_end();
 
     UniqueFd master;
-    if (proc->process.terminal && console_ours.valid()) {
-        auto m = recv_fd(console_ours.get());
+    if (proc->process.terminal && fg->has_console()) {
+        auto m = fg->receive_master();
         if (!m) {
             (void)pidfd_signal(proc->pidfd.get(), SIGKILL);
             return report(std::move(m).error().wrap("exec " + eo.id + ": receive the pty master"));
         }
         master = std::move(*m);
     }
-    Result<int> exit_code = 0;
-    {
-        std::optional<RawTerminal> raw;
-        if (master) raw.emplace();
-        exit_code = forward_and_wait(proc->pid, proc->pidfd.get(), forwarded, master.get());
-    }
-    ::sigprocmask(SIG_SETMASK, &old, nullptr);
+    Result<int> exit_code = fg->wait(proc->pid, proc->pidfd.get(), master.get());
     trace::mark("process ran, reaped");
     if (!exit_code) {
         (void)pidfd_signal(proc->pidfd.get(), SIGKILL);

@@ -32,32 +32,24 @@ int cmd_run(const GlobalOptions& g, std::vector<std::string>& args) {
     if (!create_options_from(*r, opts, "run", co, code)) return code;
     bool detach = r->count("detach") > 0, keep = r->count("keep") > 0;
 
-    // Without --console-socket, a terminal container gets its pty master sent to us.
-    UniqueFd console_ours, console_theirs;
-    if (!detach && co.console_socket.empty()) {
-        int sv[2];
-        if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
-            return report(sys_error("run " + co.id + ": console socketpair"));
-        console_ours.reset(sv[0]);
-        console_theirs.reset(sv[1]);
+    // In the foreground: signals held until the wait loop, and without --console-socket a
+    // terminal container's pty master comes to us.
+    std::optional<ForegroundSession> fg;
+    if (!detach) {
+        auto f = ForegroundSession::begin(co.console_socket.empty());
+        if (!f) return report(std::move(f).error().wrap("run " + co.id));
+        fg.emplace(std::move(*f));
     }
 
-    // Signals are held from here so that none is lost between start and the wait loop.
-    sigset_t forwarded, old;
-    sigfillset(&forwarded);
-    for (int s : {SIGKILL, SIGSTOP, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGSYS})
-        sigdelset(&forwarded, s);
-    if (!detach) ::sigprocmask(SIG_BLOCK, &forwarded, &old);
-
     StateStore store(g.root);
-    co.console_fd = console_theirs.get();  // used by create only when process.terminal is true
+    if (fg) co.console_fd = fg->console_fd();  // used by create only when process.terminal is true
     auto created = create_container(store, co);
     if (!created) return report(created.error());
-    console_theirs.reset();
+    if (fg) fg->close_console_end();
 
     UniqueFd master;
-    if (created->config.process && created->config.process->terminal && console_ours.valid()) {
-        auto m = recv_fd(console_ours.get());
+    if (created->config.process && created->config.process->terminal && fg && fg->has_console()) {
+        auto m = fg->receive_master();
         if (!m) {
             Error e = std::move(m).error().wrap("run " + co.id + ": receive the pty master");
             if (Status del = delete_container(store, co.id, true); !del) log::warning(del.error().message());
@@ -74,13 +66,7 @@ int cmd_run(const GlobalOptions& g, std::vector<std::string>& args) {
     }
     if (detach) return 0;
 
-    Result<int> exit_code = 0;
-    {
-        std::optional<RawTerminal> raw;
-        if (master) raw.emplace();
-        exit_code = forward_and_wait(rec.pid, created->pidfd.get(), forwarded, master.get());
-    }
-    ::sigprocmask(SIG_SETMASK, &old, nullptr);
+    Result<int> exit_code = fg->wait(rec.pid, created->pidfd.get(), master.get());
     trace::mark("container ran, init reaped");
     if (!exit_code) {
         // Nothing relays signals or waits for the container any more: do not leave it running

@@ -7,7 +7,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <sys/socket.h>
+
+#include <optional>
+
 #include "linux/proc_info.hpp"
+#include "linux/terminal.hpp"
 
 namespace gocker::cli {
 
@@ -87,6 +92,43 @@ Result<int> forward_and_wait(pid_t pid, int pidfd, const sigset_t& forwarded, in
     if (WIFEXITED(status)) return WEXITSTATUS(status);
     if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
     return 1;
+}
+
+Result<ForegroundSession> ForegroundSession::begin(bool with_console) {
+    ForegroundSession f;
+    if (with_console) {
+        int sv[2];
+        if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) return sys_error("console socketpair");
+        f.ours_.reset(sv[0]);
+        f.theirs_.reset(sv[1]);
+    }
+    sigfillset(&f.forwarded_);
+    for (int s : {SIGKILL, SIGSTOP, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGSYS}) sigdelset(&f.forwarded_, s);
+    f.masked_ = ::sigprocmask(SIG_BLOCK, &f.forwarded_, &f.old_) == 0;
+    return f;
+}
+
+ForegroundSession::ForegroundSession(ForegroundSession&& o) noexcept
+    : ours_(std::move(o.ours_)), theirs_(std::move(o.theirs_)), forwarded_(o.forwarded_), old_(o.old_), masked_(o.masked_) {
+    o.masked_ = false;
+}
+
+ForegroundSession::~ForegroundSession() {
+    if (masked_) ::sigprocmask(SIG_SETMASK, &old_, nullptr);
+}
+
+Result<UniqueFd> ForegroundSession::receive_master() { return recv_fd(ours_.get()); }
+
+Result<int> ForegroundSession::wait(pid_t pid, int pidfd, int master) {
+    Result<int> code = 0;
+    {
+        std::optional<RawTerminal> raw;
+        if (master >= 0) raw.emplace();
+        code = forward_and_wait(pid, pidfd, forwarded_, master);
+    }
+    if (masked_) ::sigprocmask(SIG_SETMASK, &old_, nullptr);
+    masked_ = false;
+    return code;
 }
 
 }  // namespace gocker::cli

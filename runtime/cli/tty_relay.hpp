@@ -29,4 +29,33 @@ private:
 // code (128+N when killed by signal N).
 Result<int> forward_and_wait(pid_t pid, int pidfd, const sigset_t& forwarded, int master);
 
+// What `run` and `exec` share in the foreground, set up before the process exists: the signals
+// to forward are held (so none is lost before the wait loop; the container process clears its
+// mask), and without --console-socket a socketpair receives a terminal's pty master. Destroying
+// it gives the mask back.
+class ForegroundSession {
+public:
+    // `with_console`: make the socketpair (no --console-socket was given).
+    static Result<ForegroundSession> begin(bool with_console);
+    ForegroundSession(ForegroundSession&& o) noexcept;
+    ForegroundSession& operator=(ForegroundSession&&) = delete;
+    ~ForegroundSession();
+
+    // The end handed to create/exec as the console connection, or -1; and closing it once they
+    // have used it, so that a receive ends when the process sent nothing.
+    int console_fd() const { return theirs_.get(); }
+    void close_console_end() { theirs_.reset(); }
+    bool has_console() const { return ours_.valid(); }
+    // The pty master sent over the socketpair.
+    Result<UniqueFd> receive_master();
+    // forward_and_wait (stdin raw while a pty master is relayed), then the mask is given back.
+    Result<int> wait(pid_t pid, int pidfd, int master);
+
+private:
+    ForegroundSession() = default;
+    UniqueFd ours_, theirs_;
+    sigset_t forwarded_ {}, old_ {};
+    bool masked_ = false;
+};
+
 }  // namespace gocker::cli
