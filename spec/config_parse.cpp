@@ -137,22 +137,25 @@ Status read(Reader& r, const JsonValue& v, Config& out) {
     return field(r, v, "linux", out.linux);
 }
 
-Result<Config> parse_config(std::string_view json, std::string_view origin) {
+namespace {
+// A whole document read as one object (a config, or an exec's process file).
+template <typename T>
+Result<T> parse_document_as(std::string_view json, std::string_view origin) {
     rapidjson::Document doc;
     SPEC_TRY(parse_document(doc, json, origin));
     Reader reader(origin);
-    Config cfg;
-    SPEC_TRY(read(reader, doc, cfg));
-    return cfg;
+    T out;
+    SPEC_TRY(read(reader, doc, out));
+    return out;
+}
+}  // namespace
+
+Result<Config> parse_config(std::string_view json, std::string_view origin) {
+    return parse_document_as<Config>(json, origin);
 }
 
 Result<Process> parse_process(std::string_view json, std::string_view origin) {
-    rapidjson::Document doc;
-    SPEC_TRY(parse_document(doc, json, origin));
-    Reader reader(origin);
-    Process p;
-    SPEC_TRY(read(reader, doc, p));
-    return p;
+    return parse_document_as<Process>(json, origin);
 }
 
 Result<Config> load_config(const std::string& path) {
