@@ -123,8 +123,21 @@ protected:
         return std::atoi(r.out.c_str() + pos + 1);
     }
 
+    // Every command of the test runs a copy of the runtime in the test's own directory (`decoy_`),
+    // so an attack that reaches the binary changes only that copy; `original_` is its content.
+    void run_from_decoy_copy() {
+        std::filesystem::create_directories(tmp_ + "/decoy");
+        decoy_ = tmp_ + "/decoy/gocker-runtime";
+        std::filesystem::copy_file(GOCKER_BINARY, decoy_);
+        ::chmod(decoy_.c_str(), 0755);
+        original_ = test::slurp(decoy_);
+        ASSERT_FALSE(original_.empty());
+        binary_ = decoy_;
+    }
+
     spec::Config cfg_;
     std::string tmp_, root_, bundle_, cgroup_parent_;
+    std::string decoy_, original_;  // run_from_decoy_copy()
     bool own_uts_and_net_ = false;  // run the runtime in a UTS+net namespace of the test's own
     std::string binary_ = GOCKER_BINARY;
     std::set<std::string> ids_;

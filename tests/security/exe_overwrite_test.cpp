@@ -31,13 +31,7 @@ class ExeOverwrite : public test::ContainerTest {
 protected:
     void SetUp() override {
         ContainerTest::SetUp();
-        std::filesystem::create_directories(tmp_ + "/decoy");
-        decoy_ = tmp_ + "/decoy/gocker-runtime";
-        std::filesystem::copy_file(GOCKER_BINARY, decoy_);
-        ::chmod(decoy_.c_str(), 0755);
-        original_ = test::slurp(decoy_);
-        ASSERT_FALSE(original_.empty());
-        binary_ = decoy_;  // every command of this test runs the decoy
+        run_from_decoy_copy();
         std::filesystem::create_directories(tmp_ + "/out");
     }
 
@@ -66,7 +60,6 @@ protected:
         EXPECT_TRUE(now == original_) << "the runtime binary was modified";
     }
 
-    std::string decoy_, original_;
 };
 
 

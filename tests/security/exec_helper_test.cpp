@@ -41,13 +41,7 @@ class ExecHelper : public test::ContainerTest {
 protected:
     void SetUp() override {
         ContainerTest::SetUp();
-        std::filesystem::create_directories(tmp_ + "/decoy");
-        decoy_ = tmp_ + "/decoy/gocker-runtime";
-        std::filesystem::copy_file(GOCKER_BINARY, decoy_);
-        ::chmod(decoy_.c_str(), 0755);
-        original_ = test::slurp(decoy_);
-        ASSERT_FALSE(original_.empty());
-        binary_ = decoy_;
+        run_from_decoy_copy();
         out_ = tmp_ + "/out";
         std::filesystem::create_directories(out_);
         ::chmod(out_.c_str(), 0777);
@@ -139,7 +133,7 @@ protected:
         EXPECT_TRUE(now == original_) << "the runtime binary was modified";
     }
 
-    std::string decoy_, original_, out_;
+    std::string out_;
 };
 
 TEST_F(ExecHelper, NonDumpableSoItsFdsAndExeAreOutOfReach) {
