@@ -85,6 +85,7 @@ Result<NamespacePlan> plan_namespaces(const spec::Linux* linux_cfg) {
             continue;
         }
         UniqueFd fd = GK_TRY(open_namespace(ns));
+        if (ns.type == "mount") plan.joined_mount = true;
         if (ns.type == "pid") plan.join_pid = std::move(fd);
         else if (ns.type == "time") plan.join_time = std::move(fd);
         else plan.child_joins.push_back({ns.type, ns.path, std::move(fd)});

@@ -39,7 +39,7 @@ struct NamespacePlan {
     UniqueFd join_time;
     bool new_time = false;                  // unshared by the parent for its children
     bool new_user = false, new_pid = false, new_mount = false;
-    bool joined_user = false;
+    bool joined_user = false, joined_mount = false;
     uint64_t unshare_after_join = 0;        // with a joined user ns, new namespaces are unshared in the child
 };
 

@@ -203,10 +203,16 @@ Status apply_mount(int root_fd, const MountOp& op, const RootfsSpec& spec) {
         if (!S_ISDIR(src.st_mode)) kind = safe_path::Kind::file;
     }
     // tmpcopyup gives the tmpfs the image directory's owner and mode only when the image has that
-    // directory (runc); one more lookup, for copy-up mounts only.
-    const bool image_had_dir =
-        op.copy_up && safe_path::open_in_root(root_fd, op.destination, O_PATH | O_DIRECTORY | O_CLOEXEC).ok();
-    UniqueFd dest = GK_TRY_CTX(safe_path::create_in_root(root_fd, op.destination, kind), what);
+    // directory (runc): for copy-up mounts, look it up first and create it only when missing.
+    UniqueFd dest;
+    bool image_had_dir = false;
+    if (op.copy_up) {
+        if (auto found = safe_path::open_in_root(root_fd, op.destination, O_PATH | O_DIRECTORY | O_CLOEXEC)) {
+            dest = std::move(*found);
+            image_had_dir = true;
+        }
+    }
+    if (!dest) dest = GK_TRY_CTX(safe_path::create_in_root(root_fd, op.destination, kind), what);
     struct stat before {};
     if (::fstat(dest.get(), &before) != 0) return sys_error(what);
 
@@ -354,14 +360,12 @@ Status prepare_rootfs(const RootfsSpec& spec) {
             GK_TRY(set_propagation("/", prop, "set / to linux.rootfsPropagation \"" + prop_value + "\""));
         // After the rslave above no mount is shared, unless rootfsPropagation made "/" (or all) shared.
         if (prop & MS_SHARED) GK_TRY(make_rootfs_parent_private(spec.rootfs));
-        if (::mount(spec.rootfs.c_str(), spec.rootfs.c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0)
-            return sys_error("bind the root filesystem " + spec.rootfs + " on itself");
-    } else if (spec.joined_mount_ns) {
-        // The rootfs gets a mount of its own there, so that root.readonly, maskedPaths and
-        // readonlyPaths touch only the container's tree.
-        if (::mount(spec.rootfs.c_str(), spec.rootfs.c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0)
-            return sys_error("bind the root filesystem " + spec.rootfs + " on itself");
     }
+    // A new mount namespace pivots into this mount; a joined one gets it too, so that
+    // root.readonly, maskedPaths and readonlyPaths touch only the container's tree.
+    if ((spec.new_mount_ns || spec.joined_mount_ns) &&
+        ::mount(spec.rootfs.c_str(), spec.rootfs.c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0)
+        return sys_error("bind the root filesystem " + spec.rootfs + " on itself");
     if (!spec.new_mount_ns && !cfg.mounts.empty()) {
         // A mount namespace joined by path, or the runtime's own: it is not the container's
         // alone, so its propagation is left as it is and the mounts are made in it under the
