@@ -135,6 +135,11 @@ static void signal_by_pidfd(pid_t pid, int sig) {
     if (auto fd = open_verified_pidfd(pid, st->start_time)) (void)pidfd_signal(fd->get(), sig);
 }
 
+// [cgroups] A frozen (v1) task dies of SIGKILL only once thawed.
+static void thaw_if_frozen(cgroups::CgroupManager& cg) {
+    if (auto frozen = cg.frozen(); frozen && *frozen) (void)cg.freeze(false);
+}
+
 // [cgroups] Every process still in the cgroup of a container whose init is gone.
 static void signal_leftovers(const StateStore& store, const ContainerRecord& rec, int sig) {
     auto cg = container_cgroup(store, rec);
@@ -142,8 +147,7 @@ static void signal_leftovers(const StateStore& store, const ContainerRecord& rec
     auto procs = cg->procs();
     if (!procs) return;
     for (pid_t pid : *procs) signal_by_pidfd(pid, sig);
-    if (sig == SIGKILL)
-        if (auto frozen = cg->frozen(); frozen && *frozen) (void)cg->freeze(false);
+    if (sig == SIGKILL) thaw_if_frozen(*cg);
 }
 
 static Status signal_container(const StateStore& store, const ContainerRecord& rec, int sig, bool all) {
@@ -153,10 +157,8 @@ static Status signal_container(const StateStore& store, const ContainerRecord& r
             if (pid != rec.pid) signal_by_pidfd(pid, sig);
     }
     GK_TRY(pidfd_signal(pidfd.get(), sig));
-    // [cgroups] A frozen (v1) task dies of SIGKILL only once thawed.
     if (sig == SIGKILL)
-        if (auto cg = container_cgroup(store, rec))
-            if (auto frozen = cg->frozen(); frozen && *frozen) (void)cg->freeze(false);
+        if (auto cg = container_cgroup(store, rec)) thaw_if_frozen(*cg);
     return {};
 }
 
@@ -200,7 +202,7 @@ void remove_container(const StateStore& store, const ContainerRecord& rec, const
         if (!rec.has_pid_ns && cg->made_all_leaves())
             if (auto left = cg->procs())
                 for (pid_t p : *left) ::kill(p, SIGKILL);
-        if (auto frozen = cg->frozen(); frozen && *frozen) (void)cg->freeze(false);
+        thaw_if_frozen(*cg);
         Status gone = cg->destroy();
         if (!gone) log::warning("delete " + rec.id + ": " + gone.error().message());
     }
