@@ -213,22 +213,10 @@ static Result<CreatedContainer> create_impl(const StateStore& store, const Creat
     UniqueFd fifo_fd(::open(fifo.c_str(), O_PATH | O_CLOEXEC));
     if (!fifo_fd) return sys_error("open exec fifo " + fifo);
 
-    UniqueFd console;
-    if (!opts.console_socket.empty()) console = GK_TRY(connect_console_socket(opts.console_socket));
-    else if (opts.console_fd >= 0 && process.terminal)
-        console.reset(::fcntl(opts.console_fd, F_DUPFD_CLOEXEC, 3));
-
-    // [confinement] The seccomp agent's socket, connected before clone like the console socket.
-    UniqueFd seccomp_listener;
-    if (lnx && lnx->seccomp && seccomp_uses_notify(*lnx->seccomp))
-        seccomp_listener = GK_TRY(connect_seccomp_listener(lnx->seccomp->listener_path));
-    // [confinement] The filter, compiled here (errors before clone) or read from the cache.
-    std::optional<SeccompProgram> seccomp;
-    if (lnx && lnx->seccomp) seccomp = GK_TRY(seccomp_program(*lnx->seccomp, store.root() + "/.seccomp-cache"));
-
-    // [confinement] Read here, on the host: inside the new root the file may be the image's own.
-    const int last_cap = process.capabilities ? last_capability() : 0;  // unused without capabilities
-    if (process.capabilities) warn_unraisable_ambient(*process.capabilities);
+    // The console and [confinement] the seccomp agent's connections, the compiled filter and the
+    // host's last capability, as exec resolves them (process_steps.hpp).
+    HostSideSteps host_side = GK_TRY(
+        resolve_host_side(process, lnx, opts.console_socket, opts.console_fd, store.root() + "/.seccomp-cache"));
     trace::mark("state dir, exec fifo");
     // [cgroups] The cgroup, with every limit written, before the init exists.
     if (auto cg = GK_TRY(cgroups::create_container_cgroup(cfg, opts.id))) {
@@ -269,16 +257,13 @@ static Result<CreatedContainer> create_impl(const StateStore& store, const Creat
         ctx.rootfs.no_pivot = opts.no_pivot;
         ctx.rootfs.in_user_ns = rec.user_ns;
         ctx.rootfs.new_mount_ns = ns.new_mount;
-        ctx.rootfs.joined_mount_ns = lnx && lnx->find_namespace("mount") && !ns.new_mount;
+        ctx.rootfs.joined_mount_ns = ns.joined_mount;
         ctx.sync = &child_end;
         ctx.fifo_fd = fifo_fd.release();
         ctx.steps.process = cfg.process ? &*cfg.process : nullptr;  // none: `start` fails
         ctx.steps.linux_cfg = lnx;
-        ctx.steps.console_socket = console.get();
-        ctx.steps.seccomp_listener = seccomp_listener.get();
-        ctx.steps.seccomp = seccomp ? &*seccomp : nullptr;
+        host_side.fill(ctx.steps);
         ctx.steps.preserve_fds = opts.preserve_fds;
-        ctx.steps.last_cap = last_cap;
         ctx.no_new_keyring = opts.no_new_keyring;
         ctx.wait_cgroup_attached = wait_cgroup_attached;
         ctx.cgroupns_after_attach = cgroupns_after_attach;
@@ -300,8 +285,8 @@ static Result<CreatedContainer> create_impl(const StateStore& store, const Creat
         }
     }
     nsswitch.restore();
-    console.reset();
-    seccomp_listener.reset();
+    host_side.console.reset();
+    host_side.seccomp_listener.reset();
     fifo_fd.reset();
     rec.pid = pid;
     auto st = read_proc_stat(pid);

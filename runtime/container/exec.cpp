@@ -213,22 +213,13 @@ Result<ExecedProcess> exec_impl(const StateStore& store, const ExecOptions& opts
     }
     if (!process_alive(rec.pid, rec.start_time)) return Error("cannot exec in a stopped container", 0);
 
-    UniqueFd console;
-    if (!opts.console_socket.empty()) console = GK_TRY(connect_console_socket(opts.console_socket));
-    else if (proc.terminal) console.reset(::fcntl(opts.console_fd, F_DUPFD_CLOEXEC, 3));
-    // [confinement] The container's seccomp profile and its agent, as create loads them.
-    UniqueFd listener;
-    if (lnx && lnx->seccomp && seccomp_uses_notify(*lnx->seccomp))
-        listener = GK_TRY(connect_seccomp_listener(lnx->seccomp->listener_path));
-    std::optional<SeccompProgram> seccomp;
-    if (lnx && lnx->seccomp) seccomp = GK_TRY(seccomp_program(*lnx->seccomp, store.root() + "/.seccomp-cache"));
+    // The console and [confinement] the container's seccomp profile and agent, as create has them.
+    HostSideSteps host_side = GK_TRY(
+        resolve_host_side(proc, lnx, opts.console_socket, opts.console_fd, store.root() + "/.seccomp-cache"));
     plan.steps.process = &proc;
     plan.steps.linux_cfg = lnx;
-    plan.steps.console_socket = console.get();
-    plan.steps.seccomp_listener = listener.get();
-    plan.steps.seccomp = seccomp ? &*seccomp : nullptr;
+    host_side.fill(plan.steps);
     plan.steps.preserve_fds = opts.preserve_fds;
-    plan.steps.last_cap = proc.capabilities ? last_capability() : 0;
     plan.state_json = hook_state_json(rec, "running");
     std::unique_ptr<cgroups::CgroupManager> cg;  // [cgroups]
     if (!rec.cgroup_path.empty()) cg = GK_TRY(cgroups::open_container_cgroup(store.dir(opts.id)));

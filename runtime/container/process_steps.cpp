@@ -3,11 +3,15 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "common/trace.hpp"
 #include "linux/hygiene.hpp"
 #include "linux/process.hpp"
+#include "linux/capabilities.hpp"
+#include "linux/seccomp.hpp"
+#include "linux/seccomp_cache.hpp"
 #include "linux/terminal.hpp"
 
 #ifndef KEYCTL_JOIN_SESSION_KEYRING
@@ -30,6 +34,31 @@ Status join_session_keyring(const std::string& id) {
         errno != EACCES)
         return sys_error("join a new session keyring");
     return {};
+}
+
+Result<HostSideSteps> resolve_host_side(const spec::Process& proc, const spec::Linux* linux_cfg,
+                                        const std::string& console_socket, int console_fd,
+                                        const std::string& seccomp_cache_dir) {
+    HostSideSteps out;
+    if (!console_socket.empty()) out.console = GK_TRY(connect_console_socket(console_socket));
+    else if (console_fd >= 0 && proc.terminal) out.console.reset(::fcntl(console_fd, F_DUPFD_CLOEXEC, 3));
+    if (linux_cfg && linux_cfg->seccomp) {
+        if (seccomp_uses_notify(*linux_cfg->seccomp))
+            out.seccomp_listener = GK_TRY(connect_seccomp_listener(linux_cfg->seccomp->listener_path));
+        out.seccomp = GK_TRY(seccomp_program(*linux_cfg->seccomp, seccomp_cache_dir));
+    }
+    if (proc.capabilities) {
+        out.last_cap = last_capability();
+        warn_unraisable_ambient(*proc.capabilities);
+    }
+    return out;
+}
+
+void HostSideSteps::fill(ProcessSteps& steps) const {
+    steps.console_socket = console.get();
+    steps.seccomp_listener = seccomp_listener.get();
+    steps.seccomp = seccomp ? &*seccomp : nullptr;
+    steps.last_cap = last_cap;
 }
 
 Result<PreparedProcess> prepare_process(const ProcessSteps& steps, std::string state_json) {

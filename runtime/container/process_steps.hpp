@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 
+#include "common/fd.hpp"
 #include "common/result.hpp"
 #include "linux/confinement.hpp"
 #include "spec/config.hpp"
@@ -31,6 +32,23 @@ struct ProcessSteps {
     int preserve_fds = 0;
     int last_cap = 40;  // the host's /proc/sys/kernel/cap_last_cap, read before clone
 };
+
+// The host side of ProcessSteps, resolved before the process exists and the same for create and
+// exec: the console connection (`console_socket`, or a dup of `console_fd` when the caller
+// relays the terminal itself), [confinement] the seccomp agent's connection and the compiled
+// filter (errors before clone; read from the cache when it has it), and the host's last
+// capability (read here: inside the new root the file may be the image's own), with a warning
+// for ambient capabilities that cannot be raised.
+struct HostSideSteps {
+    UniqueFd console, seccomp_listener;
+    std::optional<SeccompProgram> seccomp;
+    int last_cap = 0;
+    // Points `steps` at what this holds (it must outlive them).
+    void fill(ProcessSteps& steps) const;
+};
+Result<HostSideSteps> resolve_host_side(const spec::Process& proc, const spec::Linux* linux_cfg,
+                                        const std::string& console_socket, int console_fd,
+                                        const std::string& seccomp_cache_dir);
 
 // What prepare_process() leaves for finish_and_exec().
 struct PreparedProcess {
