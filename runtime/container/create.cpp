@@ -114,7 +114,11 @@ std::optional<Error> pending_init_error(const SyncSocket& sync) {
 // before reporting"), else `fallback`.
 Error init_gone(const SyncSocket& sync, int pidfd, Error fallback) {
     if (auto early = pending_init_error(sync)) return *early;
-    std::string how = describe_child_exit(pidfd, 2000);
+    // Wait for the init's end only when the failure says it is going (a broken channel, a process
+    // that is gone); a failure of our own (a cgroup write refused) is reported at once.
+    const int e = fallback.sys_errno();
+    const bool going = e == 0 || e == EPIPE || e == ECONNRESET || e == ESRCH;
+    std::string how = describe_child_exit(pidfd, going ? 2000 : 0);
     if (how.empty()) return fallback;
     return Error("container init " + how + " before reporting", 0);
 }
