@@ -50,12 +50,16 @@ std::optional<FileId> exe_of(pid_t pid) {
 
 Status wait_for_exec(int fifo, int pidfd, pid_t pid, const std::optional<FileId>& runtime_exe) {
     const Error exited("the container init exited before it could start the program", 0);
-    struct stat fst;
-    if (::fstat(fifo, &fst) < 0) return sys_error("stat exec fifo");
-    const FileId fifo_id{fst.st_dev, fst.st_ino};
+    // Only a silent FIFO needs to know which file it is (the usual start reads to end-of-file).
+    std::optional<FileId> fifo_id;
     auto execed = [&] {
+        if (!fifo_id) {
+            struct stat fst;
+            if (::fstat(fifo, &fst) < 0) return false;
+            fifo_id = FileId{fst.st_dev, fst.st_ino};
+        }
         auto exe = exe_of(pid);
-        auto held = holds(pid, fifo_id);
+        auto held = holds(pid, *fifo_id);
         return runtime_exe && exe && *exe != *runtime_exe && held && !*held;
     };
     auto init_exited = [&](int timeout_ms) {
