@@ -86,6 +86,16 @@ Result<uint32_t> seccomp_arch(const std::string& name) {
     return arch;
 }
 
+Result<std::vector<uint32_t>> profile_architectures(const spec::Seccomp& profile) {
+    std::vector<uint32_t> archs;
+    for (size_t i = 0; i < profile.architectures.size(); ++i) {
+        auto a = seccomp_arch(profile.architectures[i]);
+        if (!a) return std::move(a).error().wrap("linux.seccomp.architectures[" + std::to_string(i) + "]");
+        archs.push_back(*a);
+    }
+    return archs;
+}
+
 Result<int> seccomp_operator(const std::string& name) {
     static const std::pair<const char*, scmp_compare> ops[] = {
         {"SCMP_CMP_NE", SCMP_CMP_NE}, {"SCMP_CMP_LT", SCMP_CMP_LT}, {"SCMP_CMP_LE", SCMP_CMP_LE},
@@ -161,10 +171,9 @@ Result<SeccompFilter> compile_seccomp(const spec::Seccomp& cfg) {
     // decision, not the filter's.
     if (int rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0); rc < 0)
         return Error("seccomp: clear the no_new_privs attribute", -rc);
-    for (size_t i = 0; i < cfg.architectures.size(); ++i) {
-        auto arch = seccomp_arch(cfg.architectures[i]);
-        if (!arch) return std::move(arch).error().wrap("linux.seccomp.architectures[" + std::to_string(i) + "]");
-        int rc = seccomp_arch_add(ctx, *arch);
+    const std::vector<uint32_t> archs = GK_TRY(profile_architectures(cfg));
+    for (size_t i = 0; i < archs.size(); ++i) {
+        int rc = seccomp_arch_add(ctx, archs[i]);
         if (rc < 0 && rc != -EEXIST)
             return Error("seccomp: add architecture " + cfg.architectures[i], -rc);
     }

@@ -28,6 +28,8 @@ struct SeccompAction {
 Result<SeccompAction> seccomp_action(const std::string& name, std::optional<uint32_t> errno_ret);
 // "SCMP_ARCH_X86_64" -> SCMP_ARCH_X86_64; an architecture this libseccomp does not know is an error.
 Result<uint32_t> seccomp_arch(const std::string& name);
+// linux.seccomp.architectures in order, each through seccomp_arch(); an error names its index.
+Result<std::vector<uint32_t>> profile_architectures(const spec::Seccomp& profile);
 // "SCMP_CMP_EQ" -> SCMP_CMP_EQ (enum scmp_compare).
 Result<int> seccomp_operator(const std::string& name);
 // Whether this libseccomp (and kernel API level) can honour a flag name.

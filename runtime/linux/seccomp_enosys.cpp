@@ -61,12 +61,7 @@ bool wants_enosys_prologue(const spec::Seccomp& p) {
 }
 
 Result<std::vector<LastNamedSyscall>> last_named_syscalls(const spec::Seccomp& p, uint32_t native) {
-    std::vector<uint32_t> archs;
-    for (size_t i = 0; i < p.architectures.size(); ++i) {
-        auto a = seccomp_arch(p.architectures[i]);
-        if (!a) return std::move(a).error().wrap("linux.seccomp.architectures[" + std::to_string(i) + "]");
-        archs.push_back(*a);
-    }
+    std::vector<uint32_t> archs = GK_TRY(profile_architectures(p));
     // libseccomp always filters the native architecture; some profiles (Docker's on ppc64le)
     // forget to list it.
     archs.push_back(native);
