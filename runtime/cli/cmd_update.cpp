@@ -84,9 +84,14 @@ Status apply_flags(const cxxopts::ParseResult& r, spec::Resources& res) {
     return {};
 }
 
+// A memory limit that update writes (0 is "not set", -1 "unlimited").
+bool memory_limit_set(const spec::Resources& res) {
+    return res.memory && res.memory->limit && *res.memory->limit > 0;
+}
+
 // memory.checkBeforeUpdate: refuse a limit below what the container already uses.
 Status check_memory_usage(const cgroups::CgroupManager& cg, const spec::Resources& res, bool check) {
-    if (!check || !res.memory || !res.memory->limit || *res.memory->limit <= 0) return {};  // 0: not set
+    if (!check || !memory_limit_set(res)) return {};
     int v = cg.version_of("memory");
     if (!v) return {};
     auto usage = cg.read("memory", v == 1 ? "memory.usage_in_bytes" : "memory.current");
@@ -155,8 +160,7 @@ int cmd_update(const GlobalOptions& g, std::vector<std::string>& args) {
     bool check = res.memory && res.memory->check_before_update && *res.memory->check_before_update;
     // The config the container was created with may ask for the check; it matters only for a
     // memory limit, so it is read only then.
-    bool limit_set = res.memory && res.memory->limit && *res.memory->limit > 0;
-    if (!check && limit_set) {
+    if (!check && memory_limit_set(res)) {
         if (auto saved = store.read_file(id, "config.json")) {
             auto cfg = spec::parse_config(*saved);
             if (cfg && cfg->linux && cfg->linux->resources && cfg->linux->resources->memory &&
