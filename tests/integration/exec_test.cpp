@@ -324,13 +324,8 @@ TEST_F(Exec, TtyRelayedInTheForeground) {
 TEST_F(Exec, ConsoleSocketReceivesThePtyMaster) {
     start_sleeper("cs");
     std::string sock_path = tmp() + "/console.sock";
-    int ls = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    ASSERT_GE(ls, 0);
-    struct sockaddr_un addr = {};
-    addr.sun_family = AF_UNIX;
-    std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", sock_path.c_str());
-    ASSERT_EQ(::bind(ls, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-    ASSERT_EQ(::listen(ls, 1), 0);
+    int ls = listen_unix(sock_path);
+    ASSERT_GE(ls, 0) << sock_path;
     std::string pidfile = tmp() + "/tty.pid";
     RunResult r = exec({"--tty", "--console-socket", sock_path, "--detach", "--pid-file", pidfile, "cs", "sh", "-c",
                         "test -t 1 && echo is-a-tty; sleep 1"});

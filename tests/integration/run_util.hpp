@@ -11,11 +11,14 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -145,6 +148,20 @@ inline RunResult run_cmd(std::vector<std::string> argv, std::string stdin_data =
 // which then reports what it sees there after the command: so that a runtime that failed to
 // give a container its own namespaces changes the test's namespace, never the host's, and the
 // test checks the namespace the runtime ran in. Prepend to argv; see split_ns_view().
+// A listening unix socket at `path` (what --console-socket connects to), or -1.
+inline int listen_unix(const std::string& path) {
+    int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    struct sockaddr_un addr = {};
+    addr.sun_family = AF_UNIX;
+    std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path.c_str());
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd, 1) != 0) {
+        ::close(fd);
+        return -1;
+    }
+    return fd;
+}
+
 inline std::vector<std::string> in_own_uts_and_net(std::vector<std::string> argv) {
     std::vector<std::string> out{"unshare", "--uts", "--net", "--", "sh", "-c",
                                  "b=$(cat /proc/sys/net/ipv4/ip_forward); \"$@\"; rc=$?; "
