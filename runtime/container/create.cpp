@@ -48,13 +48,11 @@ class CreateRollback {
 public:
     CreateRollback(const StateStore& store, std::string id) : store_(store), id_(std::move(id)) {}
     ~CreateRollback() {
-        if (committed_) return;
-        if (pidfd_) {
-            (void)pidfd_signal(pidfd_.get(), SIGKILL);
-            int status;
-            while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-            }
+        if (committed_) {
+            (void)child_.release();
+            return;
         }
+        child_.kill_and_reap();
         // [cgroups] Only once the init is reaped can its cgroup be removed.
         if (cgroup_) {
             Status st = cgroup_->destroy();
@@ -69,10 +67,7 @@ public:
     }
     // The rollback owns the init's pidfd until the create is committed, so that the pidfd is
     // still open when a failed create kills the init with it.
-    void set_child(pid_t pid, UniqueFd pidfd) {
-        pid_ = pid;
-        pidfd_ = std::move(pidfd);
-    }
+    void set_child(pid_t pid, UniqueFd pidfd) { child_ = OwnedChild(pid, std::move(pidfd)); }
     // Called once the pid file is written, with what it is (device and inode).
     void set_pid_file(std::string p, const struct stat& written) {
         pid_file_ = std::move(p);
@@ -81,15 +76,14 @@ public:
     void set_cgroup(std::unique_ptr<cgroups::CgroupManager> m) { cgroup_ = std::move(m); }  // [cgroups]
     cgroups::CgroupManager* cgroup() const { return cgroup_.get(); }
     std::unique_ptr<cgroups::CgroupManager> release_cgroup() { return std::move(cgroup_); }
-    UniqueFd release_pidfd() { return std::move(pidfd_); }
-    int pidfd() const { return pidfd_.get(); }
+    UniqueFd release_pidfd() { return child_.release(); }
+    int pidfd() const { return child_.pidfd(); }
     void commit() { committed_ = true; }
 
 private:
     const StateStore& store_;
     std::string id_;
-    pid_t pid_ = -1;
-    UniqueFd pidfd_;
+    OwnedChild child_;
     std::string pid_file_;
     struct stat pid_file_id_ {};
     std::unique_ptr<cgroups::CgroupManager> cgroup_;

@@ -83,31 +83,6 @@ Status exec_helper_steps(const ExecPlan& plan, const SyncSocket& sync) {
     _exit(127);
 }
 
-// Kills and reaps the helper unless the exec went through.
-class ExecRollback {
-public:
-    ~ExecRollback() {
-        if (committed_ || pid_ <= 0) return;
-        (void)pidfd_signal(pidfd_.get(), SIGKILL);
-        int status;
-        while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-        }
-    }
-    void set_child(pid_t pid, UniqueFd fd) {
-        pid_ = pid;
-        pidfd_ = std::move(fd);
-    }
-    UniqueFd release() {
-        committed_ = true;
-        return std::move(pidfd_);
-    }
-
-private:
-    pid_t pid_ = -1;
-    UniqueFd pidfd_;
-    bool committed_ = false;
-};
-
 Result<spec::Process> load_process(const spec::Config& cfg, const ExecOptions& opts) {
     if (opts.process_file.empty()) {
         if (!cfg.process) return Error("the container's config.json has no process to start from", EINVAL);
@@ -177,7 +152,7 @@ Status attach_to_cgroup(cgroups::CgroupManager& cg, pid_t pid, const std::string
 }
 
 Result<ExecedProcess> exec_impl(const StateStore& store, const ExecOptions& opts, ContainerLock& lock,
-                                ExecRollback& rollback) {
+                                OwnedChild& rollback) {
     ContainerInfo info = GK_TRY(load_container(store, opts.id));
     const ContainerRecord& rec = info.record;
     using spec::ContainerStatus;
@@ -240,7 +215,7 @@ Result<ExecedProcess> exec_impl(const StateStore& store, const ExecOptions& opts
         parent_end.close();
         exec_helper(plan, child_end);
     }
-    rollback.set_child(pid, UniqueFd(pidfd));
+    rollback = OwnedChild(pid, UniqueFd(pidfd));  // killed and reaped unless the exec went through
     nsswitch.restore();
     child_end.close();
     if (cg) {
@@ -318,7 +293,7 @@ Result<ExecedProcess> exec_in_container(const StateStore& store, const ExecOptio
     if (Status safe = reexec_from_protected_binary(); !safe) return std::move(safe).error().wrap(what);
     auto lock = store.lock(opts.id);
     if (!lock) return std::move(lock).error().wrap(what);
-    ExecRollback rollback;
+    OwnedChild rollback;
     auto done = exec_impl(store, opts, *lock, rollback);
     if (!done) return std::move(done).error().wrap(what);
     return done;

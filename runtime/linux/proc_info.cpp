@@ -77,6 +77,30 @@ Status pidfd_signal(int pidfd, int sig) {
     return {};
 }
 
+OwnedChild& OwnedChild::operator=(OwnedChild&& o) noexcept {
+    if (this != &o) {
+        kill_and_reap();
+        pid_ = o.pid_;
+        pidfd_ = std::move(o.pidfd_);
+        o.pid_ = -1;
+    }
+    return *this;
+}
+
+void OwnedChild::kill_and_reap() {
+    if (pid_ <= 0) return;
+    if (pidfd_) (void)pidfd_signal(pidfd_.get(), SIGKILL);
+    int status;
+    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    }
+    pid_ = -1;
+}
+
+UniqueFd OwnedChild::release() {
+    pid_ = -1;
+    return std::move(pidfd_);
+}
+
 bool pidfd_wait_exit(int pidfd, int timeout_ms) {
     struct pollfd p = {pidfd, POLLIN, 0};
     for (;;) {

@@ -32,6 +32,25 @@ bool process_alive(pid_t pid, unsigned long long start_time);
 Result<pid_t> clone_with_pidfd(uint64_t flags, int* pidfd, int cgroup_fd = -1);
 
 Status pidfd_signal(int pidfd, int sig);
+
+// A child of ours (the container init, an exec helper) until the command that made it commits:
+// killed and reaped when destroyed unless release()d.
+class OwnedChild {
+public:
+    OwnedChild() = default;
+    OwnedChild(pid_t pid, UniqueFd pidfd) : pid_(pid), pidfd_(std::move(pidfd)) {}
+    OwnedChild(OwnedChild&& o) noexcept : pid_(o.pid_), pidfd_(std::move(o.pidfd_)) { o.pid_ = -1; }
+    OwnedChild& operator=(OwnedChild&& o) noexcept;
+    ~OwnedChild() { kill_and_reap(); }
+    void kill_and_reap();
+    int pidfd() const { return pidfd_.get(); }
+    // The caller keeps the child: nothing is done to it any more.
+    UniqueFd release();
+
+private:
+    pid_t pid_ = -1;
+    UniqueFd pidfd_;
+};
 // Waits until the process behind `pidfd` has exited; timeout_ms < 0 waits forever.
 // Returns false on timeout.
 bool pidfd_wait_exit(int pidfd, int timeout_ms);
