@@ -9,15 +9,18 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "common/result.hpp"
 #include "net/lease_store.hpp"
+#include "net/port_mapping.hpp"
 
 namespace gocker::net {
 
 struct Attachment {
     std::string container;
     int netns_fd = -1;  // the container's network namespace
+    std::vector<PortMapping> ports;  // to publish (none yet: published ports are being built)
 };
 
 // Returns the lease the container got.
