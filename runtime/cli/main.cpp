@@ -15,6 +15,7 @@
 #include "common/fd.hpp"
 #include "common/log.hpp"
 #include "spec/config.hpp"
+#include "gocker_commit.h"  // generated at build time: GOCKER_COMMIT (cmake/GitCommit.cmake)
 
 namespace gocker::cli {
 namespace {
@@ -51,7 +52,9 @@ std::string usage_text() {
 
 void print_version() {
     const scmp_version* v = seccomp_version();
+    // runc's shape ("runc version X", "commit: Y", "spec: Z"): docker's `info` reads the first two.
     std::cout << "gocker-runtime version " << GOCKER_VERSION << "\n"
+              << "commit: " << GOCKER_COMMIT << "\n"
               << "spec: " << spec::kOciVersion << "\n"
               << "libseccomp: " << v->major << "." << v->minor << "." << v->micro << "\n";
 }

@@ -48,11 +48,22 @@ protected:
     std::string dir_;
 };
 
-TEST_F(Cli, VersionPrintsRuntimeSpecAndLibseccomp) {
+// The commit line is runc's ("commit: ..."), which docker's `info` reads; it names the source the
+// binary was built from: `git describe` of this tree when it is a git checkout.
+TEST_F(Cli, VersionPrintsRuntimeCommitSpecAndLibseccomp) {
     RunResult r = gocker({"--version"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const scmp_version* v = seccomp_version();
-    std::string want = std::string("gocker-runtime version ") + GOCKER_VERSION + "\nspec: 1.3.0\nlibseccomp: " +
+    RunResult git = run_cmd({"git", "-C", GOCKER_SOURCE_DIR, "describe", "--tags", "--always", "--dirty", "--abbrev=12"});
+    std::string commit = git.exit_code == 0 ? git.out.substr(0, git.out.find('\n')) : "";
+    if (commit.empty()) {  // not a git checkout: whatever was given to cmake, or "unknown"
+        size_t at = r.out.find("\ncommit: ");
+        ASSERT_NE(at, std::string::npos) << r.out;
+        commit = r.out.substr(at + 9, r.out.find('\n', at + 1) - at - 9);
+        EXPECT_FALSE(commit.empty());
+    }
+    std::string want = std::string("gocker-runtime version ") + GOCKER_VERSION + "\ncommit: " + commit +
+                       "\nspec: 1.3.0\nlibseccomp: " +
                        std::to_string(v->major) + "." + std::to_string(v->minor) + "." + std::to_string(v->micro) + "\n";
     EXPECT_EQ(r.out, want);
     EXPECT_EQ(gocker({"-v"}).out, want);

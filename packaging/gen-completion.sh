@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Writes the bash completion of a program from its own --help text (packaging/help.awk): its
+# commands, each command's flags (a flag's value completes as a file, or a directory for DIR,
+# --bundle and --root), and the container ids that `PROGRAM [--root DIR] IDS_COMMAND` prints for
+# the first argument of the commands whose usage line names a container id.
+#
+#   gen-completion.sh --program PATH --name NAME --out FILE [--ids "list -q"]
+#
+# Run by the build (cmake/Shipping.cmake), so the completion is the binary's own --help, as data.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ids=""
+while (( $# )); do
+    case $1 in
+        --program) program=$2; shift ;;
+        --name) name=$2; shift ;;
+        --out) out=$2; shift ;;
+        --ids) ids=$2; shift ;;
+        *) echo "gen-completion: unknown argument '$1'" >&2; exit 2 ;;
+    esac
+    shift
+done
+: "${program:?--program}" "${name:?--name}" "${out:?--out}"
+
+help() { "$@" --help 2>&1 || true; }
+parse() { LC_ALL=C awk -v mode="$1" -f "$here/help.awk"; }
+
+# flag_lists < FLAG<TAB>VALUE lines: the flags, the flags that take a value, and those whose value
+# is a directory, as three single-quoted words (flags never hold a quote)., the flags that take a value, and those whose value is a directory.
+flag_lists() {
+    local flag value all="" valued=" " dirs=" "
+    while IFS=$'\t' read -r flag value; do
+        all+="$flag "
+        [[ -z $value ]] && continue
+        valued+="$flag "
+        [[ $value == DIR || $flag == --bundle || $flag == -b || $flag == --root ]] && dirs+="$flag "
+    done
+    printf "'%s' '%s' '%s'" "${all% }" "$valued" "$dirs"
+}
+
+fn=_$(tr -c 'a-zA-Z0-9\n' '_' <<<"$name")
+top=$(help "$program")
+{
+    printf '# bash completion for %s, generated from its --help by packaging/gen-completion.sh: do not edit.\n' "$name"
+    printf '%s() {\n' "$fn"
+    printf '    local -a globals=(%s)\n' "$(parse flags <<<"$top" | flag_lists)"
+    printf "    local commands='%s'\n" "$(parse commands <<<"$top" | cut -f1 | tr '\n' ' ' | sed 's/ $//')"
+    printf "    local ids_command='%s'\n" "$ids"
+    cat <<'BODY'
+    local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
+    local i w cmd="" positional=0 skip=0
+    local -a id_args=() data=("${globals[@]}")
+    for (( i = 1; i < COMP_CWORD; i++ )); do
+        w=${COMP_WORDS[i]}
+        if (( skip )); then skip=0; continue; fi
+        if [[ $w == -* ]]; then
+            # The value of a flag is the next word (unless written --flag=value); --root also
+            # applies to the id listing.
+            [[ ${data[1]} == *" $w "* ]] && skip=1
+            [[ -z $cmd && $w == --root ]] && id_args=(--root "${COMP_WORDS[i+1]}")
+            [[ -z $cmd && $w == --root=* ]] && id_args=("$w")
+            continue
+        fi
+        if [[ -z $cmd ]]; then
+            cmd=$w
+            data=()
+            case $cmd in
+BODY
+    while IFS=$'\t' read -r cmd _; do
+        [[ $cmd == help ]] && continue
+        text=$(help "$program" "$cmd")
+        takes_id=0
+        grep -qE '<container-id>|\<ID\>' <<<"$(parse synopsis <<<"$text")" && takes_id=1
+        printf '                %q) data=(%s %s) ;;\n' "$cmd" "$(parse flags <<<"$text" | flag_lists)" "$takes_id"
+    done < <(parse commands <<<"$top")
+    cat <<'BODY'
+                help) data=('' ' ' ' ' 0) ;;
+                *) return 0 ;;
+            esac
+        else
+            (( positional++ ))
+        fi
+    done
+    COMPREPLY=()
+    if [[ ${data[1]} == *" $prev "* ]]; then
+        if [[ ${data[2]} == *" $prev "* ]]; then
+            mapfile -t COMPREPLY < <(compgen -d -- "$cur")
+        else
+            mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+        fi
+    elif [[ $cur == -* ]]; then
+        mapfile -t COMPREPLY < <(compgen -W "${data[0]}" -- "$cur")
+    elif [[ -z $cmd || $cmd == help ]] && (( positional == 0 )); then
+        mapfile -t COMPREPLY < <(compgen -W "$commands" -- "$cur")
+    elif [[ ${data[3]:-0} == 1 && -n $ids_command ]] && (( positional == 0 )); then
+        local listed
+        listed=$("${COMP_WORDS[0]}" "${id_args[@]}" $ids_command 2>/dev/null)
+        mapfile -t COMPREPLY < <(compgen -W "$listed" -- "$cur")
+    fi
+}
+BODY
+    printf 'complete -F %s %s\n' "$fn" "$name"
+} >"$out.tmp"
+bash -n "$out.tmp"
+mv "$out.tmp" "$out"

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Writes the man pages of a program from its own --help text (packaging/help.awk), so that they
+# say what the binary says: NAME.SECTION.gz for the program and, for each entry of its
+# "Commands:" section but `help`, NAME-COMMAND.SECTION.gz from `PROGRAM COMMAND --help`.
+#
+#   gen-man.sh --program PATH --name NAME --summary TEXT --version TEXT --out DIR [--section N]
+#
+# Run by the build (cmake/Shipping.cmake); DIR is emptied first, so a removed command leaves no page.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+section=1
+while (( $# )); do
+    case $1 in
+        --program) program=$2; shift ;;
+        --name) name=$2; shift ;;
+        --summary) summary=$2; shift ;;
+        --version) version=$2; shift ;;
+        --out) out=$2; shift ;;
+        --section) section=$2; shift ;;
+        *) echo "gen-man: unknown argument '$1'" >&2; exit 2 ;;
+    esac
+    shift
+done
+: "${program:?--program}" "${name:?--name}" "${summary:?--summary}" "${version:?--version}" "${out:?--out}"
+
+# help PROGRAM ARGS...: the help text; a program may print it on stderr or exit non-zero after it.
+help() { "$@" --help 2>&1 || true; }
+
+page() {   # page FILE TITLE NAME SUMMARY PROGRAM_WORDS SEE_ALSO < help text
+    local file=$1
+    LC_ALL=C awk -v mode=man -v title="$2" -v section="$section" -v name="$3" -v summary="$4" \
+        -v program="$5" -v see_also="$6" -v footer="$name $version" -f "$here/help.awk" >"$file.tmp"
+    gzip -9nf "$file.tmp" && mv "$file.tmp.gz" "$file.gz"
+}
+
+rm -rf "$out"
+mkdir -p "$out"
+top=$(help "$program")
+see_also=()
+while IFS=$'\t' read -r cmd cmd_summary; do
+    [[ $cmd == help ]] && continue
+    see_also+=("$name-$cmd($section)")
+    help "$program" "$cmd" | page "$out/$name-$cmd.$section" "${name^^}-${cmd^^}" "$name-$cmd" "$cmd_summary" \
+        "$name $cmd" "$name($section)"
+done < <(LC_ALL=C awk -v mode=commands -f "$here/help.awk" <<<"$top")
+printf '%s\n' "$top" | page "$out/$name.$section" "${name^^}" "$name" "$summary" "$name" \
+    "$(IFS=,; echo "${see_also[*]}")"
