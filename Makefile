@@ -83,3 +83,14 @@ clean:
 # Also drops the rootfs, the downloaded busybox-static .deb and the conformance suites' cache (Go, builds).
 distclean: clean
 	rm -rf rootfs/out rootfs/cache tests/conformance/cache
+
+.PHONY: package install
+
+# The Debian package, build/gocker-runtime_VERSION_ARCH.deb (CPack; cmake/Shipping.cmake).
+package: build
+	cd $(BUILD_DIR) && cpack -G DEB
+
+# Installs the Release build under PREFIX (default /usr/local), or into DESTDIR when set.
+PREFIX ?= /usr/local
+install: build
+	cmake --install $(BUILD_DIR) --prefix $(PREFIX)

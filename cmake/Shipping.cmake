@@ -78,16 +78,17 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS OFF)
 set(CPACK_STRIP_FILES ON)
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "OCI container runtime written in C++20")
-set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "OCI container runtime written in C++20
- gocker-runtime runs containers from OCI bundles (a config.json and a root
- filesystem) with the command line of runc, so that containerd, docker,
- podman and Kubernetes (through containerd's CRI plugin) can use it in place
- of runc or crun. It is one static binary.
- .
- The package also holds gocker-net, an OCI hook that gives a container an
- address on a bridge with NAT, the man pages, bash completion and the
- documentation, including how to configure each container engine to use it
- (/usr/share/doc/gocker-runtime/docs/integrations.md).")
+# The first line of the control field is the summary; CPack indents the rest and writes the
+# empty line as " .".
+set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "gocker-runtime runs containers from OCI bundles (a config.json and a root
+filesystem) with the command line of runc, so that containerd, docker,
+podman and Kubernetes (through containerd's CRI plugin) can use it in place
+of runc or crun. It is one static binary.
+
+The package also holds gocker-net, an OCI hook that gives a container an
+address on a bridge with NAT, the man pages, bash completion and the
+documentation, including how to configure each container engine to use it
+(/usr/share/doc/gocker-runtime/docs/integrations.md).")
 include(CPack)
 
 # ---- the programs we ship ----------------------------------------------------------------------
