@@ -96,6 +96,15 @@ start_detached() {
 conf_check "run prints the command's output" \
     conf_expect_output "hello from gocker" "${RUN[@]}" "$IMAGE" out1 echo hello from gocker
 
+# The proof command of docs/integrations.md, with this suite's ctr wrapper and image.
+sc_documented_run() {
+    local cmd; cmd=$(conf_doc_snippet containerd-ctr "$RT") || return 1
+    [[ $cmd == "ctr run "*" docker.io/library/busybox:latest "* ]] || { note "unexpected snippet: $cmd"; return 1; }
+    cmd=${cmd/#ctr /$(printf '%q ' "$CTR")}
+    conf_expect_output "hello from gocker" bash -c "${cmd/ docker.io\/library\/busybox:latest / $IMAGE }"
+}
+conf_check "docs/integrations.md: ctr run --runc-binary" sc_documented_run
+
 conf_check "run returns the command's exit code (3)" \
     conf_expect_status 3 "${RUN[@]}" "$IMAGE" exit1 sh -c 'exit 3'
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # containerd 1.6's CRI plugin driven by crictl: the path of a Kubernetes node (kubelet -> containerd
 # CRI -> containerd-shim-runc-v2 -> the runtime named by the handler's BinaryName), with the built
-# gocker-runtime as the default runtime handler.
+# gocker-runtime as the runtime handler of docs/integrations.md, named by every pod.
 #
 #   sudo tests/conformance/cri.sh [--cri-tools DIR_OR_TARBALL]
 #
@@ -110,6 +110,17 @@ cat >"$CONF_TMP/cni/net.d/10-gocker-conf.conflist" <<EOF
 }
 EOF
 
+# The runtime handler, the RuntimeClass and the pod of docs/integrations.md: every pod of the suite
+# is started with the class's handler (crictl runp --runtime, what the kubelet sends for a pod
+# that names the class); containerd's default handler stays runc.
+HANDLER=$(conf_doc_snippet k8s-runtimeclass "$RT" | awk '/^handler:/ { print $2 }')
+CLASS=$(conf_doc_snippet k8s-runtimeclass "$RT" | awk '/^  name:/ { print $2; exit }')
+POD_CLASS=$(conf_doc_snippet k8s-pod "$RT" | awk '/^  runtimeClassName:/ { print $2 }')
+[[ -n $HANDLER && $POD_CLASS == "$CLASS" ]] ||
+    conf_die "docs/integrations.md: RuntimeClass '$CLASS' (handler '$HANDLER'), the pod names '$POD_CLASS'"
+conf_doc_snippet containerd-cri "$RT" | grep -qF "[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.$HANDLER]" ||
+    conf_die "docs/integrations.md: the CRI snippet defines no handler '$HANDLER' (the RuntimeClass's)"
+
 ctrd_config
 cat >>"$CTRD_CONFIG" <<EOF
 [plugins."io.containerd.grpc.v1.cri"]
@@ -120,13 +131,8 @@ cat >>"$CTRD_CONFIG" <<EOF
   stream_server_address = "127.0.0.1"
   stream_server_port = "0"
   [plugins."io.containerd.grpc.v1.cri".containerd]
-    default_runtime_name = "gocker"
     snapshotter = "overlayfs"
-    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.gocker]
-      runtime_type = "io.containerd.runc.v2"
-      [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.gocker.options]
-        BinaryName = "$RT"
-        SystemdCgroup = false
+$(conf_doc_snippet containerd-cri "$RT")
   [plugins."io.containerd.grpc.v1.cri".cni]
     bin_dir = "/usr/lib/cni"
     conf_dir = "$CONF_TMP/cni/net.d"
@@ -184,7 +190,7 @@ ctr_json() {
 # runp NAME [filter]: starts a pod; sets POD (its id). Logs of failures in last.log.
 runp() {
     POD=""
-    conf_run "$CRICTL" runp "$(pod_json "$@")" || return 1
+    conf_run "$CRICTL" runp --runtime "$HANDLER" "$(pod_json "$@")" || return 1
     POD=$(tail -n 1 "$CONF_TMP/last.log")
 }
 

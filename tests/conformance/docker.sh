@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# docker 20.10 (Debian's docker.io) driving gocker-runtime: dockerd --add-runtime gocker=RUNTIME
-# --default-runtime gocker, with its own containerd, both started here inside a private mount +
-# network namespace (conf_init), with every state, run and config directory under $CONF_TMP.
+# docker 20.10 (Debian's docker.io) driving gocker-runtime: dockerd with the daemon.json of
+# docs/integrations.md (the "gocker" runtime) and --default-runtime gocker, with its own containerd,
+# both started here inside a private mount + network namespace (conf_init), with every state, run
+# and config directory under $CONF_TMP.
 # docker0 and the NAT rules dockerd makes exist only in that private network namespace.
 #
 # usage: sudo tests/conformance/docker.sh
@@ -148,11 +149,12 @@ EOF
     CONTAINERD_PID=$!
     wait_for 30 test -S "$D/containerd/containerd.sock" || { tail -20 "$D/containerd.log" >&2; return 1; }
 
-    printf '{}\n' >"$D/daemon.json"
+    # The runtime comes from the documented daemon.json, the rest of the set-up from flags.
+    conf_doc_snippet docker-daemon-json "$RUNTIME" >"$D/daemon.json" || return 1
     dockerd --config-file "$D/daemon.json" \
         --data-root "$D/docker/data" --exec-root "$D/docker/exec" --pidfile "$D/docker.pid" \
         --host "unix://$D/docker.sock" --containerd "$D/containerd/containerd.sock" \
-        --add-runtime "gocker=$RUNTIME" --default-runtime gocker \
+        --default-runtime gocker \
         --cgroup-parent "$CGROUP_PARENT" --storage-driver "${CONF_DOCKER_STORAGE:-overlay2}" \
         --init-path /usr/bin/docker-init --userland-proxy-path /usr/sbin/docker-proxy \
         >"$D/dockerd.log" 2>&1 &
@@ -195,6 +197,18 @@ detached() {
 rm_ctr() { timeout 60 docker rm -f "$@" >/dev/null 2>&1 || true; }
 
 scn_output() { conf_run docker run --rm "$IMG" echo hello-from-gocker && has hello-from-gocker; }
+# The proof command of docs/integrations.md, with this suite's image for busybox.
+scn_documented_run() {
+    local cmd; cmd=$(conf_doc_snippet docker-run "$RUNTIME") || return 1
+    [[ $cmd == "docker run "*" busybox "* ]] || { note "unexpected snippet: $cmd"; return 1; }
+    conf_run bash -c "${cmd/ busybox / $IMG }" && has "hello from gocker"
+}
+# docker reads the "commit:" line of the default runtime's --version (runc's shape).
+scn_runtime_commit() {
+    local want; want=$("$RUNTIME" --version | sed -n 's/^commit: //p')
+    conf_run docker info -f '{{.RuncCommit.ID}}' && [[ -n $want && $(out) == "$want" ]] ||
+        { note "docker info's RuncCommit.ID is '$(out)', the runtime's commit '$want'"; return 1; }
+}
 scn_exit_code() { conf_expect_status 42 docker run --rm "$IMG" sh -c 'exit 42'; }
 scn_stdin() {
     printf 'one\ntwo\nthree\n' | conf_run docker run -i --rm "$IMG" sh -c 'wc -l; echo done' &&
@@ -395,6 +409,8 @@ check_exec() {   # a scenario that needs the runtime's exec
 conf_check "dockerd's default runtime is gocker ($RUNTIME)" \
     conf_expect_output "gocker" docker info -f '{{.DefaultRuntime}}'
 check "run: output"                                  scn_output
+check "docs/integrations.md: docker run --runtime gocker" scn_documented_run
+check "docker info reads the runtime's commit (--version)" scn_runtime_commit
 check "run: exit code 42"                            scn_exit_code
 check "run -i: stdin reaches the container"          scn_stdin
 check "run -t: a terminal (under script)"            scn_tty

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Client conformance: podman 4.3 (through conmon 2.1) and buildah 1.28 (`run`, `bud`) from Debian,
-# each pointed at the built runtime (podman --runtime PATH, buildah --runtime PATH).
+# each pointed at the built runtime: podman through the containers.conf runtime table of
+# docs/integrations.md (podman --runtime gocker), buildah with --runtime PATH.
 #
 #   sudo tests/conformance/podman.sh                          # the built build/gocker-runtime
 #   sudo GOCKER_RUNTIME=/usr/sbin/runc tests/conformance/podman.sh   # check the scenarios
@@ -71,7 +72,12 @@ cgroup_manager = "cgroupfs"
 events_logger = "file"
 events_logfile_path = "$CONF_TMP/events.log"
 tmp_dir = "$CONF_TMP/tmp"
+
 EOF
+# The runtime: the documented [engine.runtimes] table, and its name for podman --runtime.
+conf_doc_snippet podman-containers-conf "$RT" >>"$CONF_TMP/containers.conf" || conf_die "no containers.conf snippet"
+RT_NAME=$(conf_doc_snippet podman-containers-conf "$RT" | awk -F' *= *' '/^\[engine.runtimes\]/ { on = 1; next } on && NF { print $1; exit }')
+[[ -n $RT_NAME ]] || conf_die "no runtime name in the [engine.runtimes] snippet of docs/integrations.md"
 export CONTAINERS_CONF=$CONF_TMP/containers.conf
 export CONTAINERS_STORAGE_CONF=$CONF_TMP/storage.conf
 cat >"$CONTAINERS_STORAGE_CONF" <<EOF
@@ -84,7 +90,7 @@ export CONTAINERS_REGISTRIES_CONF=$CONF_TMP/registries.conf
 : >"$CONTAINERS_REGISTRIES_CONF"
 
 PODMAN=(podman --root "$CONF_TMP/storage" --runroot "$CONF_TMP/runroot" --storage-driver overlay
-        --runtime "$RT" --cgroup-manager cgroupfs --events-backend file)
+        --runtime "$RT_NAME" --cgroup-manager cgroupfs --events-backend file)
 BUILDAH=(buildah --root "$CONF_TMP/storage" --runroot "$CONF_TMP/runroot" --storage-driver overlay)
 
 # ---- helpers -------------------------------------------------------------------------------
@@ -208,6 +214,17 @@ s_info() {
     want_eq "$RT" "$o"
 }
 check "podman info names the runtime under test" s_info
+
+# The proof command of docs/integrations.md, with this suite's storage and image.
+s_documented_run() {
+    begin
+    local cmd; cmd=$(conf_doc_snippet podman-run "$RT") || return 1
+    [[ $cmd == "podman --runtime $RT_NAME "*" busybox "* ]] || { say "unexpected snippet: $cmd"; return 1; }
+    cmd=${cmd/#podman /$(printf '%q ' "${PODMAN[@]}")}
+    local o; o=$(out bash -c "${cmd/ busybox / $IMG }") || return 1
+    want_eq "hello from gocker" "$o"
+}
+check "docs/integrations.md: podman --runtime gocker run" s_documented_run
 
 s_output() {
     begin

@@ -24,6 +24,22 @@ conf_runtime() {
     printf '%s\n' "$(realpath "$rt")"
 }
 
+# conf_doc_snippet NAME [RUNTIME]: the fenced block that follows the line "<!-- snippet: NAME -->"
+# in docs/integrations.md, so that the suites configure their clients with what the docs say.
+# RUNTIME (default: conf_runtime) replaces the documented path /usr/bin/gocker-runtime.
+CONF_DOC=$CONF_ROOT_DIR/docs/integrations.md
+conf_doc_snippet() {
+    local rt=${2:-} text
+    [[ -n $rt ]] || rt=$(conf_runtime) || return 1
+    text=$(awk -v marker="<!-- snippet: $1 -->" '
+        $0 == marker { found = 1; next }
+        found && /^```/ { if (inside) exit; inside = 1; next }
+        found && !inside && NF { exit }
+        inside { print }' "$CONF_DOC")
+    [[ -n $text ]] || conf_die "no snippet '$1' (a fenced block after '<!-- snippet: $1 -->') in $CONF_DOC"
+    printf '%s\n' "${text//\/usr\/bin\/gocker-runtime/$rt}"
+}
+
 # Installs Debian packages without letting their maintainer scripts start any service.
 conf_install_packages() {
     local missing=() pkg
