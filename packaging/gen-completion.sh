@@ -2,7 +2,8 @@
 # Writes the bash completion of a program from its own --help text (packaging/help.awk): its
 # commands, each command's flags (a flag's value completes as a file, or a directory for DIR,
 # --bundle and --root), and the container ids that `PROGRAM [--root DIR] IDS_COMMAND` prints for
-# the first argument of the commands whose usage line names a container id.
+# the first argument of the commands whose usage line names a container id (<container-id>, ID or
+# CONTAINER), or every argument when it is repeatable (CONTAINER...).
 #
 #   gen-completion.sh --program PATH --name NAME --out FILE [--ids "list -q"]
 #
@@ -38,6 +39,8 @@ flag_lists() {
     printf "'%s' '%s' '%s'" "${all% }" "$valued" "$dirs"
 }
 
+# How a usage line names a container id.
+id_word='<container-id>|\<ID\>|\<CONTAINER\>'
 fn=_$(tr -c 'a-zA-Z0-9\n' '_' <<<"$name")
 top=$(help "$program")
 {
@@ -69,8 +72,11 @@ BODY
     while IFS=$'\t' read -r cmd _; do
         [[ $cmd == help ]] && continue
         text=$(help "$program" "$cmd")
+        # 1: the first argument is a container id; 2: every argument is one ("CONTAINER...").
+        synopsis=$(parse synopsis <<<"$text")
         takes_id=0
-        grep -qE '<container-id>|\<ID\>' <<<"$(parse synopsis <<<"$text")" && takes_id=1
+        grep -qE "$id_word" <<<"$synopsis" && takes_id=1
+        grep -qE "($id_word)\\.\\.\\." <<<"$synopsis" && takes_id=2
         printf '                %q) data=(%s %s) ;;\n' "$cmd" "$(parse flags <<<"$text" | flag_lists)" "$takes_id"
     done < <(parse commands <<<"$top")
     cat <<'BODY'
@@ -92,7 +98,7 @@ BODY
         mapfile -t COMPREPLY < <(compgen -W "${data[0]}" -- "$cur")
     elif [[ -z $cmd || $cmd == help ]] && (( positional == 0 )); then
         mapfile -t COMPREPLY < <(compgen -W "$commands" -- "$cur")
-    elif [[ ${data[3]:-0} == 1 && -n $ids_command ]] && (( positional == 0 )); then
+    elif [[ -n $ids_command ]] && { [[ ${data[3]:-0} == 1 ]] && (( positional == 0 )) || [[ ${data[3]:-0} == 2 ]]; }; then
         local listed
         listed=$("${COMP_WORDS[0]}" "${id_args[@]}" $ids_command 2>/dev/null)
         mapfile -t COMPREPLY < <(compgen -W "$listed" -- "$cur")
