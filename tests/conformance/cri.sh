@@ -132,6 +132,10 @@ cat >>"$CTRD_CONFIG" <<EOF
   stream_server_port = "0"
   [plugins."io.containerd.grpc.v1.cri".containerd]
     snapshotter = "overlayfs"
+    # A config that names any runtime replaces containerd's built-in table: runc, the default
+    # handler, is named again (as containerd config default does).
+    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+      runtime_type = "io.containerd.runc.v2"
 $(conf_doc_snippet containerd-cri "$RT")
   [plugins."io.containerd.grpc.v1.cri".cni]
     bin_dir = "/usr/lib/cni"
