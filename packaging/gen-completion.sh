@@ -45,6 +45,7 @@ fn=_$(tr -c 'a-zA-Z0-9\n' '_' <<<"$name")
 top=$(help "$program")
 {
     printf '# bash completion for %s, generated from its --help by packaging/gen-completion.sh: do not edit.\n' "$name"
+    printf '# shellcheck shell=bash\n'
     printf '%s() {\n' "$fn"
     printf '    local -a globals=(%s)\n' "$(parse flags <<<"$top" | flag_lists)"
     printf "    local commands='%s'\n" "$(parse commands <<<"$top" | cut -f1 | tr '\n' ' ' | sed 's/ $//')"
