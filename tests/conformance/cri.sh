@@ -113,12 +113,17 @@ EOF
 # The runtime handler, the RuntimeClass and the pod of docs/integrations.md: every pod of the suite
 # is started with the class's handler (crictl runp --runtime, what the kubelet sends for a pod
 # that names the class); containerd's default handler stays runc.
-HANDLER=$(conf_doc_snippet k8s-runtimeclass "$RT" | awk '/^handler:/ { print $2 }')
-CLASS=$(conf_doc_snippet k8s-runtimeclass "$RT" | awk '/^  name:/ { print $2; exit }')
-POD_CLASS=$(conf_doc_snippet k8s-pod "$RT" | awk '/^  runtimeClassName:/ { print $2 }')
+# (Each snippet is read into a variable first: a reader that stops early would make the writer
+# die of SIGPIPE, which pipefail reports as a failure.)
+runtime_class=$(conf_doc_snippet k8s-runtimeclass "$RT") || exit 1
+pod_yaml=$(conf_doc_snippet k8s-pod "$RT") || exit 1
+cri_toml=$(conf_doc_snippet containerd-cri "$RT") || exit 1
+HANDLER=$(awk '/^handler:/ { print $2 }' <<<"$runtime_class")
+CLASS=$(awk '/^  name:/ { print $2; exit }' <<<"$runtime_class")
+POD_CLASS=$(awk '/^  runtimeClassName:/ { print $2 }' <<<"$pod_yaml")
 [[ -n $HANDLER && $POD_CLASS == "$CLASS" ]] ||
     conf_die "docs/integrations.md: RuntimeClass '$CLASS' (handler '$HANDLER'), the pod names '$POD_CLASS'"
-conf_doc_snippet containerd-cri "$RT" | grep -qF "[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.$HANDLER]" ||
+grep -qF "[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.$HANDLER]" <<<"$cri_toml" ||
     conf_die "docs/integrations.md: the CRI snippet defines no handler '$HANDLER' (the RuntimeClass's)"
 
 ctrd_config
@@ -136,7 +141,7 @@ cat >>"$CTRD_CONFIG" <<EOF
     # handler, is named again (as containerd config default does).
     [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
       runtime_type = "io.containerd.runc.v2"
-$(conf_doc_snippet containerd-cri "$RT")
+$cri_toml
   [plugins."io.containerd.grpc.v1.cri".cni]
     bin_dir = "/usr/lib/cni"
     conf_dir = "$CONF_TMP/cni/net.d"

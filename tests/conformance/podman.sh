@@ -75,8 +75,9 @@ tmp_dir = "$CONF_TMP/tmp"
 
 EOF
 # The runtime: the documented [engine.runtimes] table, and its name for podman --runtime.
-conf_doc_snippet podman-containers-conf "$RT" >>"$CONF_TMP/containers.conf" || conf_die "no containers.conf snippet"
-RT_NAME=$(conf_doc_snippet podman-containers-conf "$RT" | awk -F' *= *' '/^\[engine.runtimes\]/ { on = 1; next } on && NF { print $1; exit }')
+runtimes_table=$(conf_doc_snippet podman-containers-conf "$RT") || exit 1
+printf '%s\n' "$runtimes_table" >>"$CONF_TMP/containers.conf"
+RT_NAME=$(awk -F' *= *' '/^\[engine.runtimes\]/ { on = 1; next } on && NF { print $1; exit }' <<<"$runtimes_table")
 [[ -n $RT_NAME ]] || conf_die "no runtime name in the [engine.runtimes] snippet of docs/integrations.md"
 export CONTAINERS_CONF=$CONF_TMP/containers.conf
 export CONTAINERS_STORAGE_CONF=$CONF_TMP/storage.conf
