@@ -80,11 +80,16 @@ for page in "$R"/share/man/man1/*.1.gz; do
     warnings=$(MANWIDTH=80 man --warnings -l "$page" 2>&1 >/dev/null)
     [[ -z $warnings ]] || fail "man -l $(basename "$page"): $warnings"
     name=$(basename "$page" .1.gz)
-    case $name in
-        gocker-runtime) help=$("$rt" --help) ;;
-        gocker-runtime-*) help=$("$rt" "${name#gocker-runtime-}" --help) ;;
-        *) help=$("$R/bin/$name" --help 2>&1) ;;
-    esac
+    # The page of PROGRAM or of PROGRAM-COMMAND: the longest installed program the name starts with.
+    prog=""
+    for p in "$R"/bin/*; do
+        p=$(basename "$p")
+        [[ ($name == "$p" || $name == "$p"-*) && ${#p} -gt ${#prog} ]] && prog=$p
+    done
+    if [[ -z $prog ]]; then fail "man page $name: no installed program of that name"; continue; fi
+    if [[ $name == "$prog" ]]; then help=$("$R/bin/$prog" --help 2>&1)
+    else help=$("$R/bin/$prog" "${name#"$prog"-}" --help 2>&1); fi
+    [[ -n $(help_flags <<<"$help") ]] || fail "no flag found in the --help of the man page $name"
     text=$(MANWIDTH=200 man -l "$page" 2>/dev/null)
     for flag in $(help_flags <<<"$help"); do
         grep -qE -- "(^|[ ,])$flag([ ,=]|$)" <<<"$text" || fail "man page $name does not document $flag"
