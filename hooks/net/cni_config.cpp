@@ -51,7 +51,7 @@ std::optional<CniError> parse_requested(const std::string& text, const NetworkCo
     size_t slash = text.find('/');
     auto a = parse_ipv4(text.substr(0, slash));
     if (!a) return invalid_config(field + ": " + a.error().message());
-    if (slash != std::string::npos && text.substr(slash + 1) != std::to_string(net.subnet.prefix))
+    if (!net.subnet.contains(*a) || (slash != std::string::npos && text.substr(slash + 1) != std::to_string(net.subnet.prefix)))
         return invalid_config(field + ": \"" + text + "\" is not in subnet " + to_string(net.subnet));
     if (out && *out != *a)
         return CniError{kCniUnsupportedField, field + ": more than one IPv4 address asked for", ""};
