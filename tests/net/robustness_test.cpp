@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "net/cni_fixture.hpp"
+#include "spec/config_io.hpp"
 
 namespace gocker::test {
 namespace {
@@ -173,6 +174,49 @@ TEST_F(CniTest, VethModeIsAPointToPointPairWithMasquerade) {
     EXPECT_EQ(cni("DEL", "c2", veth).exit_code, 0);
     EXPECT_EQ(gk_links(), "");
     EXPECT_EQ(nft_containers(), "");
+}
+
+}  // namespace
+}  // namespace gocker::test
+
+namespace gocker::test {
+namespace {
+
+// The OCI hook face picks the mode from the annotation gocker.net.mode.
+class HookModes : public CniTest {
+protected:
+    RunResult hook(const std::string& phase, const std::string& id, const std::string& mode) {
+        std::string bundle = tmp_ + "/bundle";
+        if (!fs::exists(bundle + "/config.json")) {
+            fs::create_directories(bundle);
+            EXPECT_TRUE(write_file_atomic(bundle + "/config.json", spec::config_to_json(spec::default_config())));
+        }
+        int pid = phase == "createRuntime" ? container(id).pid() : 0;
+        std::string state = R"({"ociVersion":"1.3.0","id":")" + id + R"(","status":"creating","pid":)" +
+                            std::to_string(pid) + R"(,"bundle":")" + bundle +
+                            R"(","annotations":{"gocker.net.mode":")" + mode + R"("}})";
+        return run_cmd({GOCKER_NET_BINARY, "--root", root_, phase}, state, 20000);
+    }
+};
+
+TEST_F(HookModes, NoneAndVethChosenByAnnotation) {
+    RunResult r = hook("createRuntime", "n1", "none");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(contains(ip_in("n1", "-o link show dev lo"), "UP"));
+    EXPECT_EQ(ip_in("n1", "-o link | grep -v ': lo:'"), "");
+    EXPECT_EQ(hook("poststop", "n1", "none").exit_code, 0);
+
+    r = hook("createRuntime", "v1", "veth");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(contains(ip_in("v1", "-4 -o addr show dev eth0"), "inet 10.0.0.2/24"));
+    EXPECT_TRUE(contains(ip("-4 -o addr"), "inet 10.0.0.1 peer 10.0.0.2/32")) << ip("addr");
+    EXPECT_TRUE(fs::exists(root_ + "/gocker-veth/10.0.0.2"));
+    EXPECT_EQ(hook("poststop", "v1", "veth").exit_code, 0);
+    EXPECT_EQ(gk_links(), "");
+
+    r = hook("createRuntime", "x1", "macvlan");
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_EQ(r.err, "gocker-net: annotation gocker.net.mode: invalid network mode \"macvlan\": expected bridge, veth or none\n");
 }
 
 }  // namespace
