@@ -149,7 +149,9 @@ Result<int> admin_check(const std::string& root, std::string& out) {
     for (auto e : elements)
         if (!leased.count(e)) warn("nftables set ip gocker containers holds " + to_string(e) + ", which no lease names");
     for (const auto& name : GK_TRY(host.link_names()))
-        if (name.size() == 11 && name.rfind("gk", 0) == 0 && !veths.count(name) && GK_TRY(host.link_info(name)).type == "veth")
+        if (name.size() == 11 && name.rfind("gk", 0) == 0 &&
+            name.find_first_not_of("0123456789abcdef", 2) == std::string::npos && !veths.count(name) &&
+            GK_TRY(host.link_info(name)).type == "veth")
             warn("veth " + name + " looks like gocker-net's but no lease names it");
     if (any_active) {
         auto fwd = read_whole_file("/proc/sys/net/ipv4/ip_forward");

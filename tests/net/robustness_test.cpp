@@ -114,6 +114,7 @@ TEST_F(CniTest, CheckWarnsAboutAForwardDropChainAndStrayState) {
               "");
     ASSERT_NE(nft_run("add element ip gocker containers { 10.10.0.77 }"), "");
     run_cmd({"ip", "link", "set", "gkcni0", "down"});
+    ASSERT_EQ(run_cmd({"ip", "link", "add", "gkabcdef012", "type", "veth", "peer", "name", "x0"}).exit_code, 0);
     r = admin("check");
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_TRUE(contains(r.out, "warning: nftables chain ip filter FORWARD (hook forward, policy drop) drops the "
@@ -121,6 +122,7 @@ TEST_F(CniTest, CheckWarnsAboutAForwardDropChainAndStrayState) {
     EXPECT_TRUE(contains(r.out, "warning: nftables set ip gocker containers holds 10.10.0.77, which no lease names"))
         << r.out;
     EXPECT_TRUE(contains(r.out, "warning: network cnitest: bridge gkcni0 is down")) << r.out;
+    EXPECT_TRUE(contains(r.out, "warning: veth gkabcdef012 looks like gocker-net's but no lease names it")) << r.out;
 
     // A rule that lets the bridge's traffic through answers the first warning.
     ASSERT_NE(nft_run("add rule ip filter FORWARD iifname \"gkcni0\" accept"), "");
