@@ -1,24 +1,37 @@
-// gocker-net: bridge networking for gocker-runtime containers, run as an OCI hook.
+// gocker-net: networking for gocker-runtime containers: an OCI hook, a CNI plugin, admin commands.
 //
 //   gocker-net [--root DIR] createRuntime|poststop   (container state JSON on stdin)
+//   gocker-net [--root DIR] ls|gc|check
+//   CNI_COMMAND=ADD|DEL|CHECK|STATUS|GC|VERSION gocker-net   (CNI plugin: config on stdin)
 //
 // See hooks/README.md. Errors are one line on stderr, "gocker-net: <step> <object>: <why>", and
 // exit status 1; a failed createRuntime leaves nothing behind.
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <map>
 #include <cstring>
 #include <string>
 #include <string_view>
 
+#include "net/cni_plugin.hpp"
+#include "net/net_admin.hpp"
 #include "net/oci_hook.hpp"
+
+extern char** environ;
 
 namespace {
 
 constexpr const char* kUsage =
     "usage: gocker-net [--root DIR] createRuntime|poststop\n"
-    "  OCI hook: reads the container state JSON on stdin.\n"
-    "  --root DIR   lease store (default /run/gocker/net)\n";
+    "       gocker-net [--root DIR] ls|gc|check\n"
+    "  createRuntime, poststop: OCI hook; reads the container state JSON on stdin.\n"
+    "  ls      networks and their leases (container, interface, address, state, veth)\n"
+    "  gc      free stale leases with their veths and nftables elements\n"
+    "  check   warn about what would drop containers' traffic or disagrees with the leases\n"
+    "  --root DIR   lease store (default /run/gocker/net)\n"
+    "  With CNI_COMMAND in the environment it is a CNI plugin (see hooks/README.md).\n";
 
 std::string read_stdin() {
     std::string out;
@@ -35,6 +48,18 @@ std::string read_stdin() {
 }  // namespace
 
 int main(int argc, char** argv) {
+    if (std::getenv("CNI_COMMAND")) {
+        std::map<std::string, std::string> env;
+        for (char** e = environ; *e; ++e) {
+            std::string_view kv = *e;
+            size_t eq = kv.find('=');
+            if (eq != std::string_view::npos) env.emplace(kv.substr(0, eq), kv.substr(eq + 1));
+        }
+        std::string out;
+        int rc = gocker::net::run_cni(env, read_stdin(), out);
+        std::fputs(out.c_str(), stdout);
+        return rc;
+    }
     std::string root = gocker::net::kDefaultRoot;
     std::string_view phase;
     for (int i = 1; i < argc; ++i) {
@@ -57,6 +82,21 @@ int main(int argc, char** argv) {
     if (phase.empty()) {
         std::fputs(kUsage, stderr);
         return 2;
+    }
+    if (phase == "ls" || phase == "gc" || phase == "check") {
+        std::string out;
+        gocker::Status st;
+        int warnings = 0;
+        if (phase == "ls") st = gocker::net::admin_ls(root, out);
+        else if (phase == "gc") st = gocker::net::admin_gc(root, out);
+        else if (auto n = gocker::net::admin_check(root, out)) warnings = *n;
+        else st = std::move(n).error();
+        std::fputs(out.c_str(), stdout);
+        if (!st) {
+            std::fprintf(stderr, "gocker-net: %s: %s\n", std::string(phase).c_str(), st.error().message().c_str());
+            return 1;
+        }
+        return warnings ? 1 : 0;
     }
     auto r = gocker::net::run_oci_hook(phase, root, read_stdin());
     if (!r) {

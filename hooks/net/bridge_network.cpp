@@ -4,14 +4,13 @@
 #include <vector>
 
 #include "linux/sysctl.hpp"
+#include "net/fault_point.hpp"
 #include "net/netlink.hpp"
 #include "net/nft_table.hpp"
 
 namespace gocker::net {
 
 namespace {
-
-constexpr const char* kContainerIf = "eth0";
 
 std::string q(const std::string& s) { return "\"" + s + "\""; }
 
@@ -81,43 +80,67 @@ Status set_up_bridge(const Netlink& host, const NetworkConfig& cfg, Rollback& rb
     return host.set_up(cfg.bridge);
 }
 
-Status set_up_container(const Netlink& inside, const NetworkConfig& cfg, Ipv4 address) {
-    GK_TRY(inside.add_address(kContainerIf, address, cfg.subnet.prefix, /*may_exist=*/false));
-    GK_TRY(inside.set_up(kContainerIf));
+Status set_up_container(const Netlink& inside, const NetworkConfig& cfg, Ipv4 address, const std::string& ifname) {
+    GK_TRY(inside.add_address(ifname, address, cfg.subnet.prefix, /*may_exist=*/false));
+    GK_TRY(inside.set_up(ifname));
     GK_TRY(inside.set_up("lo"));
-    return inside.add_default_route(kContainerIf, cfg.gateway);
+    return inside.add_default_route(ifname, cfg.gateway);
+}
+
+// The address asked for, when it is free and a host address of the subnet other than the gateway.
+Result<Ipv4> requested_address(const NetworkConfig& cfg, Ipv4 want, const std::vector<Lease>& live) {
+    std::string what = "use requested address " + to_string(want);
+    if (!cfg.subnet.contains(want) || want < cfg.subnet.first_host() || want > cfg.subnet.last_host())
+        return Error(what + ": not a host address of subnet " + to_string(cfg.subnet) + " of network " + q(cfg.name));
+    if (want == cfg.gateway) return Error(what + ": it is the gateway of network " + q(cfg.name));
+    for (const auto& l : live)
+        if (l.address == want) return Error(what + ": leased to container " + q(l.container), EADDRINUSE);
+    return want;
 }
 
 }  // namespace
 
 Result<Lease> attach(const std::string& root, const NetworkConfig& cfg, const Attachment& a) {
+    if (cfg.mode == NetworkMode::none) {
+        GK_TRY_CTX(GK_TRY(Netlink::connect_in(a.netns_fd)).set_up("lo"), "in the container");
+        return Lease{};
+    }
     auto store = GK_TRY(LeaseStore::open(root, cfg, /*create=*/true));
     auto host = GK_TRY(Netlink::connect());
     auto nft = GK_TRY(NftTable::open());
     auto live = GK_TRY(live_leases(store, host, nft));
     for (const auto& l : live)
-        if (l.container == a.container)
+        if (l.container == a.container && l.ifname == a.ifname)
             return Error("container " + q(a.container) + " already has address " + to_string(l.address) +
                          " on network " + q(cfg.name));
 
     Lease lease;
-    lease.address = GK_TRY(pick_free_address(cfg, live));
+    lease.address = a.address ? GK_TRY(requested_address(cfg, *a.address, live)) : GK_TRY(pick_free_address(cfg, live));
     lease.container = a.container;
     lease.owner_pid = ::getpid();
     lease.owner_start = process_start_time(lease.owner_pid).value_or(0);
-    lease.veth = veth_name(a.container);
+    lease.veth = veth_name(a.container, a.ifname);
+    lease.ifname = a.ifname;
     GK_TRY_CTX(store.put(lease), "record lease " + to_string(lease.address));
     Rollback rb(store, host, nft, lease, cfg);
+    net_fault_point("add.lease");
 
-    GK_TRY_CTX(set_up_bridge(host, cfg, rb), "set up bridge " + q(cfg.bridge));
+    bool bridged = cfg.mode == NetworkMode::bridge;
+    if (bridged) GK_TRY_CTX(set_up_bridge(host, cfg, rb), "set up bridge " + q(cfg.bridge));
+    net_fault_point("add.bridge");
     auto inside = GK_TRY(Netlink::connect_in(a.netns_fd));
-    GK_TRY(host.add_veth(lease.veth, kContainerIf, a.netns_fd));
-    GK_TRY(host.set_master(lease.veth, cfg.bridge));
+    GK_TRY(host.add_veth(lease.veth, a.ifname, a.netns_fd));
+    if (bridged) GK_TRY(host.set_master(lease.veth, cfg.bridge));
+    else GK_TRY(host.add_peer_address(lease.veth, cfg.gateway, lease.address));  // veth mode: the pair is the link
     GK_TRY(host.set_up(lease.veth));
-    GK_TRY_CTX(set_up_container(inside, cfg, lease.address), "in the container");
+    net_fault_point("add.veth");
+    GK_TRY_CTX(set_up_container(inside, cfg, lease.address, a.ifname), "in the container");
+    net_fault_point("add.container");
     GK_TRY_CTX(apply_sysctls({{"net.ipv4.ip_forward", "1"}}), "turn forwarding on");
+    net_fault_point("add.forwarding");
     GK_TRY(nft.ensure(cfg.subnet));
     GK_TRY(nft.add_container(lease.address));
+    net_fault_point("add.nft");
 
     lease.active = true;
     GK_TRY_CTX(store.put(lease), "activate lease " + to_string(lease.address));
@@ -125,16 +148,37 @@ Result<Lease> attach(const std::string& root, const NetworkConfig& cfg, const At
     return lease;
 }
 
-Status detach(const std::string& root, const NetworkConfig& cfg, const std::string& container) {
+Status detach(const std::string& root, const NetworkConfig& cfg, const std::string& container,
+              const std::string& ifname) {
+    if (cfg.mode == NetworkMode::none) return {};  // nothing was made outside the container's namespace
     auto store = GK_TRY(LeaseStore::open(root, cfg, /*create=*/false));
     auto host = GK_TRY(Netlink::connect());
     auto nft = GK_TRY(NftTable::open());
     for (const auto& l : GK_TRY(store.leases()))
-        if (l.container == container)
+        if (l.container == container && l.ifname == ifname)
             GK_TRY_CTX(release(store, host, nft, l), "release " + to_string(l.address) + " of container " + q(container));
     // Without a lease (lost state), the veth name is still known from the id.
-    GK_TRY(host.delete_link(veth_name(container)));
+    GK_TRY(host.delete_link(veth_name(container, ifname)));
     return {};
+}
+
+Result<bool> lease_is_stale(const Lease& l) {
+    auto host = GK_TRY(Netlink::connect());
+    return stale(host, l);
+}
+
+Result<std::vector<Lease>> reclaim(const std::string& root, const NetworkConfig& cfg,
+                                   const std::function<bool(const Lease&)>& keep) {
+    auto store = GK_TRY(LeaseStore::open(root, cfg, /*create=*/false));
+    auto host = GK_TRY(Netlink::connect());
+    auto nft = GK_TRY(NftTable::open());
+    std::vector<Lease> freed;
+    for (auto& l : GK_TRY(store.leases())) {
+        if (!GK_TRY(stale(host, l)) && keep(l)) continue;
+        GK_TRY_CTX(release(store, host, nft, l), "release " + to_string(l.address) + " of container " + q(l.container));
+        freed.push_back(std::move(l));
+    }
+    return freed;
 }
 
 }  // namespace gocker::net

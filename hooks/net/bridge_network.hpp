@@ -8,6 +8,8 @@
 // Everything runs under the lease store's lock; stale leases are reclaimed first.
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,12 +23,23 @@ struct Attachment {
     std::string container;
     int netns_fd = -1;  // the container's network namespace
     std::vector<PortMapping> ports;  // to publish (none yet: published ports are being built)
+    std::string ifname = "eth0";     // the container's interface (CNI_IFNAME)
+    std::optional<Ipv4> address;     // asked for (CNI "ips" capability); else the lowest free
 };
 
-// Returns the lease the container got.
+// Returns the lease the container got (mode none: no lease, address 0; only lo is set up).
 Result<Lease> attach(const std::string& root, const NetworkConfig& cfg, const Attachment& a);
 
 // Frees what the container holds on the network; nothing to free is success (DEL twice).
-Status detach(const std::string& root, const NetworkConfig& cfg, const std::string& container);
+Status detach(const std::string& root, const NetworkConfig& cfg, const std::string& container,
+              const std::string& ifname = "eth0");
+
+// A pending lease whose writer is dead, or an active one whose host veth is gone.
+Result<bool> lease_is_stale(const Lease& l);
+
+// Frees (veth, element, lease) every stale lease of the network and every one `keep` refuses;
+// returns the freed ones. Under the lease store's lock, as attach() and detach().
+Result<std::vector<Lease>> reclaim(const std::string& root, const NetworkConfig& cfg,
+                                   const std::function<bool(const Lease&)>& keep);
 
 }  // namespace gocker::net

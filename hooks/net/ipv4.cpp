@@ -77,4 +77,9 @@ std::string veth_name(std::string_view container_id) {
     return buf;
 }
 
+std::string veth_name(std::string_view container_id, std::string_view ifname) {
+    if (ifname == "eth0") return veth_name(container_id);
+    return veth_name(std::string(container_id) + "/" + std::string(ifname));
+}
+
 }  // namespace gocker::net

@@ -40,5 +40,8 @@ std::string to_string(const Subnet& s);
 // The host end of a container's veth: "gk" + 9 hex digits of a 64-bit FNV-1a hash of the
 // container id, mixed (11 characters, within IFNAMSIZ-1 = 15). Recomputed from the id at teardown.
 std::string veth_name(std::string_view container_id);
+// The host end for the container's interface `ifname`: veth_name(id) for "eth0" (the OCI hook's),
+// else a hash of both (a CNI container may have several interfaces).
+std::string veth_name(std::string_view container_id, std::string_view ifname);
 
 }  // namespace gocker::net

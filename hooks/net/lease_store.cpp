@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 
@@ -30,8 +31,26 @@ Status valid_name(const std::string& s, size_t max, const char* what) {
 }
 
 std::string network_to_json(const NetworkConfig& c) {
+    std::string mode = c.mode == NetworkMode::bridge ? "" : std::string(",\"mode\":\"") + to_string(c.mode) + "\"";
     return "{\"bridge\":\"" + c.bridge + "\",\"subnet\":\"" + to_string(c.subnet) + "\",\"gateway\":\"" +
-           to_string(c.gateway) + "\"}\n";
+           to_string(c.gateway) + "\"" + mode + "}\n";
+}
+
+Result<NetworkConfig> parse_network(const std::string& name, const std::string& json, const std::string& origin) {
+    rapidjson::Document d;
+    d.Parse(json.data(), json.size());
+    auto str = [&](const char* k) -> const char* {
+        return d.IsObject() && d.HasMember(k) && d[k].IsString() ? d[k].GetString() : nullptr;
+    };
+    if (d.HasParseError() || !str("bridge") || !str("subnet") || !str("gateway"))
+        return Error("read " + origin + ": not a gocker-net network");
+    NetworkConfig c;
+    c.name = name;
+    c.bridge = str("bridge");
+    c.subnet = GK_TRY_CTX(parse_subnet(str("subnet")), "read " + origin);
+    c.gateway = GK_TRY_CTX(parse_ipv4(str("gateway")), "read " + origin);
+    if (str("mode")) c.mode = GK_TRY_CTX(parse_mode(str("mode")), "read " + origin);
+    return c;
 }
 
 Status mkdir_p(const std::string& path) {
@@ -45,6 +64,41 @@ Status mkdir_p(const std::string& path) {
 }
 
 }  // namespace
+
+Result<NetworkMode> parse_mode(std::string_view text) {
+    if (text == "bridge") return NetworkMode::bridge;
+    if (text == "veth") return NetworkMode::veth;
+    if (text == "none") return NetworkMode::none;
+    return Error("invalid network mode \"" + std::string(text) + "\": expected bridge, veth or none");
+}
+
+const char* to_string(NetworkMode m) {
+    switch (m) {
+        case NetworkMode::veth: return "veth";
+        case NetworkMode::none: return "none";
+        default: return "bridge";
+    }
+}
+
+Result<std::vector<NetworkConfig>> recorded_networks(const std::string& root) {
+    std::vector<NetworkConfig> out;
+    DIR* d = ::opendir(root.c_str());
+    if (!d) {
+        if (errno == ENOENT) return out;
+        return sys_error("open directory " + root);
+    }
+    std::vector<std::string> names;
+    while (dirent* e = ::readdir(d)) names.emplace_back(e->d_name);
+    ::closedir(d);
+    std::sort(names.begin(), names.end());
+    for (const auto& name : names) {
+        std::string file = root + "/" + name + "/network.json";
+        auto text = read_whole_file(file);
+        if (!text) continue;  // "lock", ".", "..", or not a network
+        out.push_back(GK_TRY(parse_network(name, *text, file)));
+    }
+    return out;
+}
 
 Status validate_network(const NetworkConfig& cfg) {
     GK_TRY(valid_name(cfg.name, 64, "network name"));
@@ -69,6 +123,8 @@ std::string lease_to_json(const Lease& l) {
     w.Uint64(l.owner_start);
     w.Key("veth");
     w.String(l.veth.c_str(), static_cast<rapidjson::SizeType>(l.veth.size()));
+    w.Key("ifname");
+    w.String(l.ifname.c_str(), static_cast<rapidjson::SizeType>(l.ifname.size()));
     w.EndObject();
     return std::string(buf.GetString(), buf.GetSize()) + "\n";
 }
@@ -85,7 +141,7 @@ Result<Lease> parse_lease(std::string_view json, Ipv4 address, const std::string
         !d["ownerPid"].IsInt() || !d.HasMember("ownerStart") || !d["ownerStart"].IsUint64())
         return Error("read lease " + origin + ": not a gocker-net lease");
     return Lease{address, str("container"), std::string_view(state) == "active", d["ownerPid"].GetInt(),
-                 d["ownerStart"].GetUint64(), str("veth")};
+                 d["ownerStart"].GetUint64(), str("veth"), str("ifname") ? str("ifname") : "eth0"};
 }
 
 std::optional<uint64_t> process_start_time(int pid) {

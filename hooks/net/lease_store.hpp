@@ -21,7 +21,14 @@
 
 namespace gocker::net {
 
+// bridge: containers on a shared bridge; veth: a point-to-point veth pair per container, the
+// host end holding the gateway address; none: the container's own namespace with only lo, up.
+enum class NetworkMode { bridge, veth, none };
+Result<NetworkMode> parse_mode(std::string_view text);
+const char* to_string(NetworkMode m);
+
 struct NetworkConfig {
+    NetworkMode mode = NetworkMode::bridge;
     std::string name = "gocker";
     std::string bridge = "gocker0";
     Subnet subnet{Ipv4{0x0a000000}, 24};  // 10.0.0.0/24
@@ -39,6 +46,7 @@ struct Lease {
     int owner_pid = 0;          // the gocker-net that wrote the pending lease
     uint64_t owner_start = 0;   // its start time (/proc/PID/stat field 22): a reused pid is not it
     std::string veth;           // host end of the container's veth pair
+    std::string ifname = "eth0";  // the container's end (CNI_IFNAME)
 };
 
 std::string lease_to_json(const Lease& l);
@@ -50,6 +58,9 @@ std::optional<uint64_t> process_start_time(int pid);
 // The lowest address of the subnet that is neither the gateway nor leased; an error naming the
 // network and subnet when the pool is exhausted.
 Result<Ipv4> pick_free_address(const NetworkConfig& cfg, const std::vector<Lease>& leases);
+
+// The networks recorded under `root` (their network.json), sorted by name.
+Result<std::vector<NetworkConfig>> recorded_networks(const std::string& root);
 
 class LeaseStore {
 public:

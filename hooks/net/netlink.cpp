@@ -213,4 +213,77 @@ Result<bool> Netlink::delete_link(const std::string& name) const {
     return true;
 }
 
+Status Netlink::add_peer_address(const std::string& name, Ipv4 local, Ipv4 peer) const {
+    std::string what = "add address " + to_string(local) + " peer " + to_string(peer) + " to " + q(name);
+    int idx = GK_TRY_CTX(require_ifindex(name), what);
+    Addr addr(rtnl_addr_alloc());
+    NlAddr l = make_addr(local, 32);
+    NlAddr p = make_addr(peer, 32);
+    if (!addr.p || !l.p || !p.p) return Error(what, ENOMEM);
+    rtnl_addr_set_ifindex(addr.p, idx);
+    rtnl_addr_set_family(addr.p, AF_INET);
+    if (int err = rtnl_addr_set_local(addr.p, l.p); err < 0) return nl_error(what, err);
+    if (int err = rtnl_addr_set_peer(addr.p, p.p); err < 0) return nl_error(what, err);
+    if (int err = rtnl_addr_add(sock_.get(), addr.p, NLM_F_CREATE | NLM_F_EXCL); err < 0) return nl_error(what, err);
+    return {};
+}
+
+Result<Netlink::LinkInfo> Netlink::link_info(const std::string& name) const {
+    rtnl_link* raw = nullptr;
+    int err = rtnl_link_get_kernel(sock_.get(), 0, name.c_str(), &raw);
+    Link link(raw);
+    LinkInfo info;
+    if (err == -NLE_OBJ_NOTFOUND || err == -NLE_NODEV) return info;
+    if (err < 0) return nl_error("look up link " + q(name), err);
+    info.ifindex = rtnl_link_get_ifindex(link.p);
+    info.master = rtnl_link_get_master(link.p);
+    info.up = (rtnl_link_get_flags(link.p) & IFF_UP) != 0;
+    if (const char* type = rtnl_link_get_type(link.p)) info.type = type;
+    if (nl_addr* mac = rtnl_link_get_addr(link.p)) {
+        char buf[64];
+        info.mac = nl_addr2str(mac, buf, sizeof buf);
+    }
+    return info;
+}
+
+namespace {
+
+template <class F>
+Status each_in_cache(nl_sock* sock, int (*alloc)(nl_sock*, nl_cache**), const std::string& what, F f) {
+    nl_cache* cache = nullptr;
+    if (int err = alloc(sock, &cache); err < 0) return nl_error(what, err);
+    for (nl_object* o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) f(o);
+    nl_cache_free(cache);
+    return {};
+}
+
+int alloc_addr_cache(nl_sock* s, nl_cache** c) { return rtnl_addr_alloc_cache(s, c); }
+int alloc_link_cache(nl_sock* s, nl_cache** c) { return rtnl_link_alloc_cache(s, AF_UNSPEC, c); }
+
+}  // namespace
+
+Result<std::vector<std::string>> Netlink::addresses(const std::string& name) const {
+    std::string what = "list the addresses of " + q(name);
+    int idx = GK_TRY_CTX(require_ifindex(name), what);
+    std::vector<std::string> out;
+    GK_TRY(each_in_cache(sock_.get(), alloc_addr_cache, what, [&](nl_object* o) {
+        auto* a = reinterpret_cast<rtnl_addr*>(o);
+        if (rtnl_addr_get_ifindex(a) != idx || rtnl_addr_get_family(a) != AF_INET) return;
+        nl_addr* local = rtnl_addr_get_local(a);
+        if (!local || nl_addr_get_len(local) != 4) return;
+        char text[INET_ADDRSTRLEN] = "";
+        ::inet_ntop(AF_INET, nl_addr_get_binary_addr(local), text, sizeof text);
+        out.push_back(std::string(text) + "/" + std::to_string(rtnl_addr_get_prefixlen(a)));
+    }));
+    return out;
+}
+
+Result<std::vector<std::string>> Netlink::link_names() const {
+    std::vector<std::string> out;
+    GK_TRY(each_in_cache(sock_.get(), alloc_link_cache, "list links", [&](nl_object* o) {
+        if (const char* n = rtnl_link_get_name(reinterpret_cast<rtnl_link*>(o))) out.emplace_back(n);
+    }));
+    return out;
+}
+
 }  // namespace gocker::net

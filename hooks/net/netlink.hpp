@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/result.hpp"
 #include "net/ipv4.hpp"
@@ -34,6 +35,22 @@ public:
     Status add_default_route(const std::string& name, Ipv4 gateway) const;
     // Deletes the link; a missing one is fine (returns false).
     Result<bool> delete_link(const std::string& name) const;
+
+    // A point-to-point address: `local` on the link, `peer` reached through it (a /32 route).
+    Status add_peer_address(const std::string& name, Ipv4 local, Ipv4 peer) const;
+    // What `ip link show NAME` says; ifindex 0 when there is no such link.
+    struct LinkInfo {
+        int ifindex = 0;
+        int master = 0;  // ifindex of the bridge it is on, 0 if none
+        bool up = false;
+        std::string type;  // "bridge", "veth", ... ("" when unknown)
+        std::string mac;   // "aa:bb:cc:dd:ee:ff"
+    };
+    Result<LinkInfo> link_info(const std::string& name) const;
+    // The IPv4 addresses of a link as "a.b.c.d/prefix".
+    Result<std::vector<std::string>> addresses(const std::string& name) const;
+    // The names of all links.
+    Result<std::vector<std::string>> link_names() const;
 
 private:
     struct SockDeleter {

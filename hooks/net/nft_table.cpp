@@ -55,4 +55,31 @@ Status NftTable::remove_container(Ipv4 address) const {
     return st;
 }
 
+Result<std::vector<Ipv4>> NftTable::container_elements() const {
+    std::string t = std::string("ip ") + kNftTable;
+    std::vector<Ipv4> out;
+    if (!run("list table " + t, "list table " + t)) return out;
+    (void)nft_ctx_get_output_buffer(ctx_.get());  // drop what earlier commands printed
+    GK_TRY(run("list set " + t + " containers", "list nftables set " + t + " containers"));
+    std::string text = nft_ctx_get_output_buffer(ctx_.get());
+    // "elements = { 10.0.0.2, 10.0.0.3 }": every dotted quad after "elements".
+    size_t p = text.find("elements");
+    std::string token;
+    for (char c : (p == std::string::npos ? std::string() : text.substr(p)) + " ") {
+        if ((c >= '0' && c <= '9') || c == '.') {
+            token += c;
+            continue;
+        }
+        if (auto a = parse_ipv4(token)) out.push_back(*a);
+        token.clear();
+    }
+    return out;
+}
+
+Result<std::string> NftTable::ruleset() const {
+    (void)nft_ctx_get_output_buffer(ctx_.get());  // drop what earlier commands printed
+    GK_TRY(run("list ruleset", "list the nftables ruleset"));
+    return std::string(nft_ctx_get_output_buffer(ctx_.get()));
+}
+
 }  // namespace gocker::net

@@ -13,6 +13,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/result.hpp"
 #include "net/ipv4.hpp"
@@ -31,6 +32,11 @@ public:
     Status add_container(Ipv4 address) const;
     // Removes the container's element; an element (or table) that is not there is fine.
     Status remove_container(Ipv4 address) const;
+
+    // The addresses in the containers set (empty when the table is missing).
+    Result<std::vector<Ipv4>> container_elements() const;
+    // `nft list ruleset` (every table of every family, ours too).
+    Result<std::string> ruleset() const;
 
 private:
     struct CtxDeleter {

@@ -29,6 +29,8 @@ Result<bool> has_own_netns(const std::string& bundle) {
 
 Result<NetworkConfig> network_from_annotations(const std::map<std::string, std::string>& annotations) {
     NetworkConfig cfg;
+    if (auto* v = annotation(annotations, "gocker.net.mode")) cfg.mode = GK_TRY_CTX(parse_mode(*v), "annotation gocker.net.mode");
+    if (cfg.mode == NetworkMode::veth) cfg.name = "gocker-veth";  // not the bridge network's state
     if (auto* v = annotation(annotations, "gocker.net.network")) cfg.name = *v;
     if (auto* v = annotation(annotations, "gocker.net.bridge")) cfg.bridge = *v;
     if (auto* v = annotation(annotations, "gocker.net.subnet")) {
@@ -57,7 +59,10 @@ Status run_oci_hook(std::string_view phase, const std::string& root, std::string
     std::string ns_path = "/proc/" + std::to_string(state.pid) + "/ns/net";
     UniqueFd netns(::open(ns_path.c_str(), O_RDONLY | O_CLOEXEC));
     if (!netns) return sys_error(what + ": open " + ns_path);
-    GK_TRY_CTX(attach(root, cfg, Attachment{state.id, netns.get(), {}}), what);
+    Attachment a;
+    a.container = state.id;
+    a.netns_fd = netns.get();
+    GK_TRY_CTX(attach(root, cfg, a), what);
     return {};
 }
 

@@ -2,7 +2,9 @@
 // stdin; `createRuntime` attaches the container to its network, `poststop` detaches it.
 //
 // Annotations (config.json "annotations", copied into the state) choose the network:
-//   gocker.net.network  name of the network (default "gocker"; its state is <root>/<name>/)
+//   gocker.net.mode     bridge (default), veth (a point-to-point pair) or none (only lo, up)
+//   gocker.net.network  name of the network (default "gocker", "gocker-veth" in veth mode;
+//                       its state is <root>/<name>/)
 //   gocker.net.bridge   bridge name (default "gocker0")
 //   gocker.net.subnet   IPv4 subnet (default "10.0.0.0/24")
 //   gocker.net.gateway  the bridge's address (default: the subnet's first address, 10.0.0.1)
