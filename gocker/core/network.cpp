@@ -1,0 +1,59 @@
+#include "network.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "runtime_cli.hpp"
+
+namespace gocker::core {
+
+std::string find_network_hook() {
+    std::string p = self_dir() + "/gocker-net";
+    return ::access(p.c_str(), X_OK) == 0 ? p : "";
+}
+
+Result<NetworkPlan> plan_network(const RunOptions& opts) {
+    NetworkPlan plan;
+    std::string hook = find_network_hook();
+    plan.mode = opts.network;
+    if (plan.mode == NetworkMode::unset) {
+        plan.mode = hook.empty() ? NetworkMode::none : NetworkMode::bridge;
+        if (hook.empty())
+            plan.note = "no gocker-net next to gocker: the container gets --network none (loopback only)";
+    }
+    if (plan.mode == NetworkMode::bridge) {
+        if (hook.empty())
+            return Error("--network bridge: needs gocker-net, the network hook, next to gocker (" + self_dir() +
+                             "/gocker-net): not available; use --network none or host",
+                         ENOENT);
+        plan.hook = hook;
+    }
+    if (!opts.ports.empty() && plan.mode != NetworkMode::bridge) {
+        if (hook.empty())
+            return Error("--publish " + opts.ports.front().text() + ": needs gocker-net (the bridge network) next to gocker: not available", ENOENT);
+        return Error("--publish " + opts.ports.front().text() + ": needs --network bridge, not " +
+                         network_mode_name(plan.mode),
+                     EINVAL);
+    }
+    return plan;
+}
+
+void apply_network(spec::Config& cfg, const NetworkPlan& plan, const RunOptions& opts) {
+    auto& ns = cfg.linux->namespaces;
+    if (plan.mode == NetworkMode::host)
+        ns.erase(std::remove_if(ns.begin(), ns.end(), [](const spec::Namespace& n) { return n.type == "network"; }),
+                 ns.end());
+    else if (!cfg.linux->find_namespace("network"))
+        ns.push_back({"network", ""});
+    cfg.annotations["gocker.net.mode"] = network_mode_name(plan.mode);
+    if (plan.mode != NetworkMode::bridge) return;
+    std::string ports;
+    for (const auto& p : opts.ports) ports += (ports.empty() ? "" : ",") + p.text();
+    if (!ports.empty()) cfg.annotations["gocker.net.ports"] = ports;
+    if (!cfg.hooks) cfg.hooks.emplace();
+    cfg.hooks->create_runtime.push_back({plan.hook, {"gocker-net", "createRuntime"}, {}, {}});
+    cfg.hooks->poststop.push_back({plan.hook, {"gocker-net", "poststop"}, {}, {}});
+}
+
+}  // namespace gocker::core
