@@ -125,17 +125,17 @@ std::string join_args(const std::vector<std::string>& v) {
 
 Result<core::RunOptions> run_options(const Parsed& p) {
     core::RunOptions o;
-    if (p.positional.empty()) return Error("run: ROOTFS is missing (gocker run [OPTIONS] ROOTFS [COMMAND...])", EINVAL);
+    if (p.positional.empty()) return Error("run: ROOTFS is missing (gocker run [OPTIONS] ROOTFS [COMMAND...])", 0);
     o.detach = p.has("detach");
     o.name = p.last("name");
     if (p.has("name")) GK_TRY(core::validate_name(o.name));
     o.hostname = p.last("hostname", o.hostname);
-    if (o.hostname.empty()) return Error("--hostname: must not be empty", EINVAL);
+    if (o.hostname.empty()) return Error("--hostname: must not be empty", 0);
     for (const auto& e : p.all("env"))
         if (auto kv = GK_TRY(core::parse_env(e, [](const char* k) -> const char* { return std::getenv(k); })))
             o.env.push_back(*kv);
     o.workdir = p.last("workdir");
-    if (!o.workdir.empty() && o.workdir[0] != '/') return Error("--workdir " + o.workdir + ": must be an absolute path", EINVAL);
+    if (!o.workdir.empty() && o.workdir[0] != '/') return Error("--workdir " + o.workdir + ": must be an absolute path", 0);
     if (p.has("user")) {
         o.user = p.last("user");
         GK_TRY(core::parse_user(*o.user));
@@ -148,7 +148,7 @@ Result<core::RunOptions> run_options(const Parsed& p) {
     if (p.has("cpu-limit")) o.cpu_limit = p.last("cpu-limit");
     if (p.has("memory-limit")) o.memory_limit = p.last("memory-limit");
     if (p.has("pids-limit")) o.pids_limit = p.last("pids-limit");
-    if (p.has("userns") && p.has("no-userns")) return Error("--userns and --no-userns: give one of them", EINVAL);
+    if (p.has("userns") && p.has("no-userns")) return Error("--userns and --no-userns: give one of them", 0);
     if (p.has("userns")) o.userns = GK_TRY(core::parse_userns(p.last("userns")));
     if (p.has("no-userns")) o.userns.clear();
     o.read_only = p.has("read-only");
@@ -157,11 +157,11 @@ Result<core::RunOptions> run_options(const Parsed& p) {
     if (p.has("storage")) {
         std::string s = p.last("storage");
         if (s == "copy") o.storage = core::Storage::copy;
-        else if (s != "overlay") return Error("--storage " + s + ": expected overlay or copy", EINVAL);
+        else if (s != "overlay") return Error("--storage " + s + ": expected overlay or copy", 0);
     }
     if (p.has("log-max-size")) {
         int64_t n = GK_TRY(cgroups::parse_bytes(p.last("log-max-size"), "--log-max-size"));
-        if (n <= 0) return Error("--log-max-size " + p.last("log-max-size") + ": expected a positive size", EINVAL);
+        if (n <= 0) return Error("--log-max-size " + p.last("log-max-size") + ": expected a positive size", 0);
         o.log_max_size = static_cast<uint64_t>(n);
     }
     char* abs = ::realpath(p.positional[0].c_str(), nullptr);
@@ -197,7 +197,7 @@ int cmd_run(const Store& store, const Parsed& p) {
 
 int cmd_ps(const Store& store, const Parsed& p) {
     std::string format = p.last("format", "table");
-    if (format != "table" && format != "json") return fail(Error("--format " + format + ": expected table or json", EINVAL));
+    if (format != "table" && format != "json") return fail(Error("--format " + format + ": expected table or json", 0));
     std::vector<core::Record> shown;
     for (auto& r : store.list()) {
         if (r.status == "preparing" || r.status == "creating") continue;
@@ -237,13 +237,13 @@ int cmd_ps(const Store& store, const Parsed& p) {
 }
 
 int cmd_stop(const Store& store, const Parsed& p) {
-    if (p.positional.empty()) return fail(Error("stop: name at least one CONTAINER", EINVAL));
+    if (p.positional.empty()) return fail(Error("stop: name at least one CONTAINER", 0));
     int timeout = 10;
     if (p.has("time")) {
         char* end = nullptr;
         long t = std::strtol(p.last("time").c_str(), &end, 10);
         if (p.last("time").empty() || *end || t < 0 || t > 86400)
-            return fail(Error("--time " + p.last("time") + ": expected a number of seconds", EINVAL));
+            return fail(Error("--time " + p.last("time") + ": expected a number of seconds", 0));
         timeout = static_cast<int>(t);
     }
     int rc = 0;
@@ -255,7 +255,7 @@ int cmd_stop(const Store& store, const Parsed& p) {
 }
 
 int cmd_rm(const Store& store, const Parsed& p) {
-    if (p.positional.empty()) return fail(Error("rm: name at least one CONTAINER", EINVAL));
+    if (p.positional.empty()) return fail(Error("rm: name at least one CONTAINER", 0));
     int rc = 0;
     for (const auto& ref : p.positional) {
         if (auto s = core::remove_container(store, ref, p.has("force")); !s) rc = fail(s.error());
@@ -265,7 +265,7 @@ int cmd_rm(const Store& store, const Parsed& p) {
 }
 
 int cmd_logs(const Store& store, const Parsed& p) {
-    if (p.positional.size() != 1) return fail(Error("logs: name one CONTAINER", EINVAL));
+    if (p.positional.size() != 1) return fail(Error("logs: name one CONTAINER", 0));
     auto rec = store.resolve(p.positional[0]);
     if (!rec) return fail(rec.error());
     core::LogReadOptions o;
@@ -274,7 +274,7 @@ int cmd_logs(const Store& store, const Parsed& p) {
     if (p.has("tail")) {
         char* end = nullptr;
         long n = std::strtol(p.last("tail").c_str(), &end, 10);
-        if (p.last("tail").empty() || *end || n < 0) return fail(Error("--tail " + p.last("tail") + ": expected a number of lines", EINVAL));
+        if (p.last("tail").empty() || *end || n < 0) return fail(Error("--tail " + p.last("tail") + ": expected a number of lines", 0));
         o.tail = n;
     }
     std::string id = rec->id;
@@ -284,12 +284,12 @@ int cmd_logs(const Store& store, const Parsed& p) {
 }
 
 int cmd_exec(const Store& store, const Parsed& p) {
-    if (p.positional.size() < 2) return fail(Error("exec: give CONTAINER and COMMAND", EINVAL));
+    if (p.positional.size() < 2) return fail(Error("exec: give CONTAINER and COMMAND", 0));
     core::ExecOptions o;
     o.tty = p.has("tty");
     o.env = p.all("env");
     for (const auto& e : o.env)
-        if (e.find('=') == std::string::npos || e[0] == '=') return fail(Error("--env " + e + ": expected K=V", EINVAL));
+        if (e.find('=') == std::string::npos || e[0] == '=') return fail(Error("--env " + e + ": expected K=V", 0));
     o.user = p.last("user");
     if (!o.user.empty())
         if (auto u = core::parse_user(o.user); !u) return fail(u.error());
@@ -309,7 +309,7 @@ int cmd_exec(const Store& store, const Parsed& p) {
 }
 
 int cmd_inspect(const Store& store, const Parsed& p) {
-    if (p.positional.empty()) return fail(Error("inspect: name at least one CONTAINER", EINVAL));
+    if (p.positional.empty()) return fail(Error("inspect: name at least one CONTAINER", 0));
     std::string out = "[";
     int rc = 0;
     for (const auto& ref : p.positional) {
@@ -376,7 +376,7 @@ int dispatch(const std::string& root, const std::string& name, const std::vector
         if (name == "exec") return cmd_exec(store, *parsed);
         return cmd_inspect(store, *parsed);
     }
-    return fail(Error("unknown command \"" + name + "\" (gocker --help lists them)", EINVAL));
+    return fail(Error("unknown command \"" + name + "\" (gocker --help lists them)", 0));
 }
 
 }  // namespace gocker::cli

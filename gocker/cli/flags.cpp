@@ -17,7 +17,7 @@ const Flag* by_short(const Command& c, char s) {
     return nullptr;
 }
 Error usage_error(const Command& c, const std::string& what) {
-    return Error(std::string(c.name) + ": " + what + " (see gocker " + c.name + " --help)", EINVAL);
+    return Error(std::string(c.name) + ": " + what + " (see gocker " + c.name + " --help)", 0);
 }
 
 }  // namespace

@@ -26,15 +26,15 @@ Result<NetworkPlan> plan_network(const RunOptions& opts) {
         if (hook.empty())
             return Error("--network bridge: needs gocker-net, the network hook, next to gocker (" + self_dir() +
                              "/gocker-net): not available; use --network none or host",
-                         ENOENT);
+                         0);
         plan.hook = hook;
     }
     if (!opts.ports.empty() && plan.mode != NetworkMode::bridge) {
         if (hook.empty())
-            return Error("--publish " + opts.ports.front().text() + ": needs gocker-net (the bridge network) next to gocker: not available", ENOENT);
+            return Error("--publish " + opts.ports.front().text() + ": needs gocker-net (the bridge network) next to gocker: not available", 0);
         return Error("--publish " + opts.ports.front().text() + ": needs --network bridge, not " +
                          network_mode_name(plan.mode),
-                     EINVAL);
+                     0);
     }
     return plan;
 }

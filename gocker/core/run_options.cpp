@@ -7,7 +7,7 @@ namespace gocker::core {
 namespace {
 
 Error bad(std::string_view flag, std::string_view value, std::string_view why) {
-    return Error(std::string(flag) + " " + std::string(value) + ": " + std::string(why), EINVAL);
+    return Error(std::string(flag) + " " + std::string(value) + ": " + std::string(why), 0);
 }
 
 template <class T>
