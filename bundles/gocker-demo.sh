@@ -13,7 +13,7 @@ rootfs=$repo/rootfs/out/busybox
 [[ -x $rootfs/bin/sh ]] || { echo "gocker demo: no rootfs at $rootfs: run 'make rootfs' first" >&2; exit 1; }
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
-show() { printf '\033[2m$ %s\033[0m\n' "$*"; "$@"; }
+show() { printf '\033[2m$ %s\033[0m\n' "$*" >&2; "$@"; }
 
 GOCKER_ROOT=$(mktemp -d)
 export GOCKER_ROOT GOCKER_RUNTIME_ROOT=$GOCKER_ROOT/runtime GOCKER_CGROUP_PARENT=/gocker-demo-$$
