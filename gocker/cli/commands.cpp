@@ -12,6 +12,7 @@
 #include "core/bundle.hpp"
 #include "core/container_log.hpp"
 #include "core/containers.hpp"
+#include "core/network.hpp"
 #include "core/runtime_cli.hpp"
 #include "flags.hpp"
 #include "foreground.hpp"
@@ -59,7 +60,7 @@ const Command kRun{
 
 const Command kPs{"ps", "[OPTIONS]",
                   "Lists containers: id, name, command, status (running, created, exited (N) T ago), created,\n"
-                  "ports, network.",
+                  "published ports, address (on the bridge network; else the network mode).",
                   {
                       {"all", 'a', nullptr, "also list containers that are not running"},
                       {"quiet", 'q', nullptr, "print ids only"},
@@ -116,6 +117,15 @@ int fail(const Error& e) {
 }
 
 std::string short_id(const std::string& id) { return id.substr(0, 12); }
+
+// What ps and inspect show as the address: the bridge lease while running, else the mode.
+std::string address(const core::Record& r) {
+    if (r.network == "bridge" && core::live_status(r) == "running") {
+        std::string a = core::bridge_address(r.id);
+        if (!a.empty()) return a;
+    }
+    return "(" + r.network + ")";
+}
 
 std::string join_args(const std::vector<std::string>& v) {
     std::string s;
@@ -223,7 +233,7 @@ int cmd_ps(const Store& store, const Parsed& p) {
         return 0;
     }
     std::printf("%-12s  %-16s  %-24s  %-26s  %-20s  %-20s  %s\n", "CONTAINER ID", "NAME", "COMMAND", "STATUS", "CREATED",
-                "PORTS", "NETWORK");
+                "PORTS", "ADDRESS");
     for (const auto& r : shown) {
         std::string cmd = join_args(r.args);
         if (cmd.size() > 24) cmd = cmd.substr(0, 21) + "...";
@@ -231,7 +241,7 @@ int cmd_ps(const Store& store, const Parsed& p) {
         for (const auto& x : r.ports) ports += (ports.empty() ? "" : ",") + x;
         std::printf("%-12s  %-16s  %-24s  %-26s  %-20s  %-20s  %s\n", short_id(r.id).c_str(),
                     r.name.empty() ? "-" : r.name.c_str(), cmd.c_str(), core::status_text(r).c_str(),
-                    r.created.substr(0, 19).c_str(), ports.empty() ? "-" : ports.c_str(), r.network.c_str());
+                    r.created.substr(0, 19).c_str(), ports.empty() ? "-" : ports.c_str(), address(r).c_str());
     }
     return 0;
 }
@@ -323,7 +333,7 @@ int cmd_inspect(const Store& store, const Parsed& p) {
         std::string j = core::record_to_json(view, true);
         while (!j.empty() && (j.back() == '\n' || j.back() == '}')) j.pop_back();
         out += (out.size() > 1 ? ",\n" : "\n") + j + ",\n  \"statusText\": \"" + log::json_escape(core::status_text(*r)) +
-               "\",\n  \"bundle\": \"" + log::json_escape(store.file(r->id, "bundle")) + "\",\n  \"logPath\": \"" +
+               "\",\n  \"address\": \"" + log::json_escape(address(*r)) + "\",\n  \"bundle\": \"" + log::json_escape(store.file(r->id, "bundle")) + "\",\n  \"logPath\": \"" +
                log::json_escape(store.file(r->id, "container.log")) + "\"\n}";
     }
     std::printf("%s\n]\n", out.c_str());

@@ -1,9 +1,12 @@
 #include "network.hpp"
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
 
+#include "common/file_io.hpp"
 #include "runtime_cli.hpp"
 
 namespace gocker::core {
@@ -54,6 +57,29 @@ void apply_network(spec::Config& cfg, const NetworkPlan& plan, const RunOptions&
     if (!cfg.hooks) cfg.hooks.emplace();
     cfg.hooks->create_runtime.push_back({plan.hook, {"gocker-net", "createRuntime"}, {}, {}});
     cfg.hooks->poststop.push_back({plan.hook, {"gocker-net", "poststop"}, {}, {}});
+}
+
+std::string bridge_address(const std::string& id) {
+    const std::string dir = "/run/gocker/net/gocker";
+    DIR* d = ::opendir(dir.c_str());
+    if (!d) return "";
+    std::string found;
+    const std::string needle = "\"container\":\"" + id + "\"";
+    while (struct dirent* e = ::readdir(d)) {
+        std::string name = e->d_name;
+        if (name.empty() || name[0] == '.' || name.find_first_not_of("0123456789.") != std::string::npos) continue;
+        auto text = read_whole_file(dir + "/" + name, O_NOFOLLOW);
+        std::string compact;
+        if (text)
+            for (char c : *text)
+                if (c != ' ' && c != '\n') compact += c;
+        if (compact.find(needle) != std::string::npos) {
+            found = name;
+            break;
+        }
+    }
+    ::closedir(d);
+    return found;
 }
 
 }  // namespace gocker::core

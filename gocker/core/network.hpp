@@ -30,4 +30,8 @@ Result<NetworkPlan> plan_network(const RunOptions& opts);
 // The namespaces, hooks and annotations of the plan, in the config.
 void apply_network(spec::Config& cfg, const NetworkPlan& plan, const RunOptions& opts);
 
+// The container's address on the bridge: the name of gocker-net's lease file (in its default
+// store, /run/gocker/net/gocker/<address>) whose "container" is `id`; "" when there is none.
+std::string bridge_address(const std::string& id);
+
 }  // namespace gocker::core
