@@ -1,5 +1,7 @@
 // gocker: the seed's command line over the runtime. Global options, then one command of
 // commands.cpp; the work is done by gocker/core.
+#include <unistd.h>
+
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -36,6 +38,10 @@ int main(int argc, char** argv) {
             return 125;
         }
         break;
+    }
+    if (!root.empty() && root[0] != '/') {  // the monitor works from /: keep every path absolute
+        char cwd[4096];
+        if (::getcwd(cwd, sizeof cwd)) root = std::string(cwd) + "/" + root;
     }
     if (i >= args.size()) {
         std::fputs(gocker::cli::main_help().c_str(), stderr);

@@ -77,7 +77,7 @@ Result<std::string> find_runtime(const std::string& requested) {
 
 std::string default_runtime_root() {
     const char* env = std::getenv("GOCKER_RUNTIME_ROOT");
-    return env && *env ? env : "/run/gocker-cli";
+    return env && *env ? absolute(env) : "/run/gocker-cli";
 }
 
 Result<pid_t> spawn(const std::vector<std::string>& argv, int in, int out, int err) {
