@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/syscall.h>
 #include <sys/socket.h>
 #include <sys/ioctl.h>
 #include <sys/un.h>
@@ -257,16 +258,18 @@ private:
                 (void)store_.save(*r);
             }
         }
-        for (auto& c : clients_) (void)send_frame(c.fd.get(), Frame::exit, std::to_string(exit_code_));
-        clients_.clear();
         attach_.reset();
         ::unlink(store_.file(rec_.id, "attach.sock").c_str());
-        // The runtime's state, the cgroups and the poststop hooks (the network lease) go now.
+        // The runtime's state, the cgroups and the poststop hooks (the network lease) go now, and
+        // with --rm the container, all before a foreground `run` hears the exit code: when it
+        // returns, nothing of the container is left.
         (void)runtime_.call({"delete", "--force", rec_.id}, "delete");
         if (rec_.auto_remove) {
             auto lock = store_.lock();
             if (lock) (void)remove_container_files(store_, rec_.id);
         }
+        for (auto& c : clients_) (void)send_frame(c.fd.get(), Frame::exit, std::to_string(exit_code_));
+        clients_.clear();
         _exit(0);
     }
 
@@ -286,6 +289,14 @@ private:
     ::prctl(PR_SET_CHILD_SUBREAPER, 1);
     int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
     for (int i = 0; i < 3; ++i) ::dup2(null, i);
+    // Nothing gocker's caller left open may live on in the monitor (a held flock, a pipe someone
+    // waits on to close): keep only the ready pipe, as fd 3.
+    if (ready.get() != 3) {
+        if (::dup3(ready.get(), 3, O_CLOEXEC) < 0) _exit(1);
+        ready.reset();
+        ready = UniqueFd(3);
+    }
+    ::syscall(SYS_close_range, 4u, ~0u, 0u);
     if (::chdir("/") != 0) _exit(1);
     sigset_t set;
     sigemptyset(&set);

@@ -314,10 +314,27 @@ TEST_F(Gocker, MonitorSurvivesKill9OfGocker) {
     EXPECT_EQ(g({"logs", "k9"}).out, "survived\n");
 }
 
+TEST_F(Gocker, TheMonitorKeepsNoDescriptorOfItsCaller) {
+    // A pipe whose write end gocker inherits (as a held flock or a caller's pipe would be): once
+    // gocker has returned, nothing of the detached container may keep it open.
+    int p[2];
+    ASSERT_EQ(::pipe(p), 0);
+    std::string id = detached({rootfs_, "sleep", "30"});
+    ::close(p[1]);
+    struct pollfd pfd {p[0], POLLIN, 0};
+    ASSERT_EQ(::poll(&pfd, 1, 5000), 1) << "the write end is still open somewhere";
+    char c;
+    EXPECT_EQ(::read(p[0], &c, 1), 0);
+    ::close(p[0]);
+    EXPECT_NE(g({"ps"}).out.find(id), std::string::npos);
+}
+
 TEST_F(Gocker, InteractiveStdinAndLogRotation) {
     Out r = g({"run", "-i", "--rm", "--network", "none", rootfs_, "cat"}, "piped in\n", true);
     EXPECT_EQ(r.rc, 0) << r.err;
     EXPECT_EQ(r.out, "piped in\n");
+    EXPECT_EQ(containers_on_disk(), 0u) << "--rm: gone when run returns";
+    EXPECT_TRUE(run_argv({"sh", "-c", "ls " + tmp_ + "/runtime"}).out.empty()) << "the runtime's state too";
 
     Out big = g({"run", "--name", "big", "--log-max-size", "2K", "--network", "none", rootfs_, "sh", "-c",
                  "i=0; while [ $i -lt 100 ]; do echo line $i; i=$((i+1)); done"});
