@@ -1,5 +1,5 @@
 # Thin wrapper over CMake and the scripts; README.md names these targets.
-#   make demo    deps, Release build, rootfs, then bundles/demo.sh
+#   make demo    deps, Release build, rootfs, then bundles/demo.sh and bundles/gocker-demo.sh
 #   make test    deps, Release + Debug (ASan+UBSan) builds, rootfs, unit tests (Debug), integration tests (Release),
 #                the cgroup v2 VM tests, then make conformance (tests/conformance/*.sh)
 SHELL := /bin/bash
@@ -32,6 +32,7 @@ $(ROOTFS)/bin/sh: | deps
 
 demo: deps build rootfs
 	GOCKER_RUNTIME=$(CURDIR)/$(BUILD_DIR)/gocker-runtime bash bundles/demo.sh
+	GOCKER=$(CURDIR)/$(BUILD_DIR)/gocker GOCKER_RUNTIME=$(CURDIR)/$(BUILD_DIR)/gocker-runtime bash bundles/gocker-demo.sh
 
 # Every suite always runs; the target fails when one does. ctest exits 0 with
 # "No tests were found" for a label that has no tests yet. The VM exits 77 when it cannot run

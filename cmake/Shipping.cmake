@@ -94,3 +94,4 @@ include(CPack)
 # ---- the programs we ship ----------------------------------------------------------------------
 gocker_ship_program(gocker-runtime SUMMARY "run OCI containers (a runc-compatible runtime)" IDS "list -q")
 gocker_ship_program(gocker-net SUMMARY "OCI hook giving a container an address on a bridge, with NAT")
+gocker_ship_program(gocker SUMMARY "run containers from a root filesystem directory (the seed's command line)" IDS "ps -q")

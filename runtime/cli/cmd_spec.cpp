@@ -8,6 +8,7 @@
 #include "cli/parse_options.hpp"
 #include "common/fd.hpp"
 #include "container/state_store.hpp"
+#include "linux/cgroups/seed_limits.hpp"
 #include "linux/cgroups/units.hpp"
 #include "spec/config_io.hpp"
 
@@ -72,33 +73,11 @@ Status add_seed_limits(spec::Config& cfg, const cxxopts::ParseResult& r) {
     if (!r.count("cpu-limit") && !r.count("memory-limit") && !r.count("pids-limit")) return ok_status();
     if (!cfg.linux) cfg.linux.emplace();
     if (!cfg.linux->resources) cfg.linux->resources.emplace();
-    spec::Resources& res = *cfg.linux->resources;
-    if (r.count("cpu-limit")) {
-        auto q = GK_TRY(cgroups::parse_cpu_limit(r["cpu-limit"].as<std::string>(), "--cpu-limit"));
-        if (!res.cpu) res.cpu.emplace();
-        res.cpu->quota = q.quota;
-        res.cpu->period = q.period;
-    }
-    if (r.count("memory-limit")) {
-        int64_t bytes = GK_TRY(cgroups::parse_bytes(r["memory-limit"].as<std::string>(), "--memory-limit"));
-        if (bytes == 0) return Error("--memory-limit: 0 would leave no memory at all; use max for no limit", EINVAL);
-        if (!res.memory) res.memory.emplace();
-        res.memory->limit = bytes;
-    }
-    if (r.count("pids-limit")) {
-        std::string v = r["pids-limit"].as<std::string>();
-        int64_t n = -1;
-        if (v != "max") {
-            char* end = nullptr;
-            errno = 0;
-            long long x = std::strtoll(v.c_str(), &end, 10);
-            if (v.empty() || *end || errno || x <= 0)
-                return Error("--pids-limit: invalid value \"" + v + "\" (expected a positive number of processes, or max)", 0);
-            n = x;
-        }
-        res.pids = spec::Pids{n};
-    }
-    return ok_status();
+    cgroups::SeedLimits limits;
+    if (r.count("cpu-limit")) limits.cpu = r["cpu-limit"].as<std::string>();
+    if (r.count("memory-limit")) limits.memory = r["memory-limit"].as<std::string>();
+    if (r.count("pids-limit")) limits.pids = r["pids-limit"].as<std::string>();
+    return cgroups::add_seed_limits(*cfg.linux->resources, limits);
 }
 
 }  // namespace
