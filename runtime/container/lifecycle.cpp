@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -191,15 +192,12 @@ Status kill_container(const StateStore& store, std::string_view id, int sig, boo
     return {};
 }
 
-void remove_container(const StateStore& store, const ContainerRecord& rec, const spec::Config* cfg,
-                      bool half_made, cgroups::CgroupManager* cgroup) {
+Status remove_container(const StateStore& store, const ContainerRecord& rec, const spec::Config* cfg,
+                        bool half_made, cgroups::CgroupManager* cgroup) {
     if (cfg && cfg->hooks && !cfg->hooks->poststop.empty()) {
         for (const Error& e : run_all_hooks("poststop", cfg->hooks->poststop, hook_state_json(rec, "stopped")))
             log::warning("delete " + rec.id + ": " + e.message());
-        if (Status f = GK_FAULT_CHECK("delete.poststop-hooks"); !f) {
-            log::warning("delete " + rec.id + ": " + f.error().message());
-            return;
-        }
+        if (Status f = GK_FAULT_CHECK("delete.poststop-hooks"); !f) log::warning("delete " + rec.id + ": " + f.error().message());
     }
     // [cgroups] What is left in the cgroup is killed, then the cgroup goes: only what create()
     // made goes, and what is left is the container's only in a cgroup create() made (it refuses
@@ -218,12 +216,12 @@ void remove_container(const StateStore& store, const ContainerRecord& rec, const
         Status gone = cg->destroy();
         if (gone) gone = GK_FAULT_CHECK("delete.cgroup");
         if (!gone) log::warning("delete " + rec.id + ": " + gone.error().message());
-    } else if (half_made) {
-        // A create killed while it made the cgroup: only its journal lists what it made.
+    } else {
+        // No readable cgroup.json: a create killed while it made the cgroup, or a damaged file.
+        // The journal lists what create made (only empty cgroups go).
         cgroups::remove_journaled_cgroups(store.dir(rec.id) + "/" + std::string(cgroups::kJournalFile));
     }
-    Status st = store.remove(rec.id);
-    if (!st) log::warning("delete " + rec.id + ": " + st.error().message());
+    return store.remove(rec.id);
 }
 
 Status delete_container(const StateStore& store, std::string_view id, bool force) {
@@ -231,6 +229,11 @@ Status delete_container(const StateStore& store, std::string_view id, bool force
     if (force && validate_container_id(id) && !store.exists(id)) return {};
     auto lock = store.lock(id);
     if (!lock) return std::move(lock).error().wrap(what);
+    // A state directory that cannot be removed (a read-only --root) must not cost the container
+    // its processes: refused before anything is killed.
+    struct statvfs fs;
+    if (::statvfs(store.dir(id).c_str(), &fs) == 0 && (fs.f_flag & ST_RDONLY))
+        return Error(what + ": state directory " + store.dir(id), EROFS);
     auto info = load_container(store, id);
     if (!info) {
         // A directory without a readable record is a half-made container (a create that was
@@ -239,7 +242,8 @@ Status delete_container(const StateStore& store, std::string_view id, bool force
             if (Status f = GK_FAULT_CHECK("delete.half-made"); !f) return std::move(f).error().wrap(what);
             ContainerRecord half_made;
             half_made.id = std::string(id);
-            remove_container(store, half_made, nullptr, true);
+            Status gone = remove_container(store, half_made, nullptr, true);
+            if (!gone) return std::move(gone).error().wrap(what);
             return {};
         }
         return std::move(info).error().wrap(what);
@@ -262,7 +266,8 @@ Status delete_container(const StateStore& store, std::string_view id, bool force
         if (Status f = GK_FAULT_CHECK("delete.killed"); !f) return std::move(f).error().wrap(what);
     }
     auto cfg = stored_config(store, id);
-    remove_container(store, rec, cfg ? &*cfg : nullptr);
+    Status gone = remove_container(store, rec, cfg ? &*cfg : nullptr);
+    if (!gone) return std::move(gone).error().wrap(what);
     return {};
 }
 
@@ -278,7 +283,8 @@ Status delete_exited_container(const StateStore& store, const CreatedContainer& 
     // remove only the container this `run` made.
     if (auto now = store.read_record(id); !now || now->pid != c.record.pid || now->start_time != c.record.start_time)
         return {};
-    remove_container(store, c.record, &c.config, false, c.cgroup.get());
+    Status gone = remove_container(store, c.record, &c.config, false, c.cgroup.get());
+    if (!gone) return std::move(gone).error().wrap("delete " + id);
     return {};
 }
 
@@ -286,7 +292,13 @@ Result<std::vector<ContainerInfo>> list_containers(const StateStore& store) {
     std::vector<ContainerInfo> out;
     for (const auto& id : GK_TRY(store.list())) {
         auto info = load_container(store, id);
-        if (info) out.push_back(std::move(*info));
+        if (info) {
+            out.push_back(std::move(*info));
+        } else if (info.error().sys_errno() != ENOENT && store.exists(id)) {
+            // A damaged record is said, not hidden: `delete --force` removes such a container.
+            // (No state.json yet, or any more, is a create or delete under way.)
+            log::warning("list: container " + id + ": " + info.error().message());
+        }
     }
     return out;
 }

@@ -83,7 +83,8 @@ run_one() {
     }
     local steps=()
     case $scenario in
-        lifecycle) steps=("create --bundle $d/bundle --pid-file $d/pid $id" "start $id" "exec $id true" "delete --force $id") ;;
+        lifecycle) steps=("create --bundle $d/bundle --pid-file $d/pid $id" "start $id"
+                              "exec --pid-file $d/exec.pid $id true" "delete --force $id") ;;
         halfmade)
             # A create killed once its cgroups exist, then the delete under test.
             rt "create.cgroup:kill" create --bundle "$d/bundle" --pid-file "$d/pid" "$id"
@@ -115,7 +116,8 @@ run_one() {
         [[ -e $d/pid ]] && left+=("pid-file")
         local early
         early=$(leftovers "$run" "$root" "$id" "$cg" "$d/bundle")
-        [[ -n $early ]] && left+=($(sed 's/^/failed-create:/' <<< "$early"))
+        local word
+        for word in $early; do left+=("failed-create:$word"); done
     fi
     if [[ $variant == recreate ]]; then
         # The next create of the same id: it works, or refuses because the id still exists.
@@ -126,7 +128,8 @@ run_one() {
     rt "" delete --force "$id" || left+=("delete-force-failed")
     local after
     after=$(leftovers "$run" "$root" "$id" "$cg" "$d/bundle")
-    [[ -n $after ]] && left+=($after)
+    local word
+    for word in $after; do left+=("$word"); done
     local verdict=clean
     (( ${#left[@]} )) && verdict="LEFT:$(IFS=,; echo "${left[*]}")"
     echo "$point $k $mode $variant $outcome $verdict"
