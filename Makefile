@@ -1,7 +1,8 @@
 # Thin wrapper over CMake and the scripts; README.md names these targets.
 #   make demo    deps, Release build, rootfs, then bundles/demo.sh
 #   make test    deps, Release + Debug (ASan+UBSan) builds, rootfs, unit tests (Debug), integration tests (Release),
-#                the cgroup v2 VM tests, then make conformance (tests/conformance/*.sh)
+#                the cgroup v2 VM tests, then make conformance (tests/conformance/*.sh), then make faults-quick
+#   make faults  the full fault walk (tests/faults/), the concurrency and disk-trouble checks
 SHELL := /bin/bash
 JOBS ?= $(shell nproc)
 BUILD_DIR ?= build
