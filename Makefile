@@ -1,7 +1,8 @@
 # Thin wrapper over CMake and the scripts; README.md names these targets.
 #   make demo    deps, Release build, rootfs, then bundles/demo.sh and bundles/gocker-demo.sh
 #   make test    deps, Release + Debug (ASan+UBSan) builds, rootfs, unit tests (Debug), integration tests (Release),
-#                the cgroup v2 VM tests, then make conformance (tests/conformance/*.sh)
+#                the cgroup v2 VM tests, then make conformance (tests/conformance/*.sh), then make faults-quick
+#   make faults  the full fault walk (tests/faults/), the concurrency and disk-trouble checks
 SHELL := /bin/bash
 JOBS ?= $(shell nproc)
 BUILD_DIR ?= build
@@ -9,6 +10,7 @@ DEBUG_BUILD_DIR ?= build-debug
 ROOTFS := rootfs/out/busybox
 
 .PHONY: all deps build build-debug rootfs demo test unit integration vm-test conformance bench clean distclean
+.PHONY: build-faults faults faults-quick
 
 all: build
 
@@ -51,8 +53,9 @@ test: deps build build-debug rootfs
 	  vm=$$(( $${GOCKER_REQUIRE_VM:-0} == 1 )); \
 	fi; \
 	$(MAKE) --no-print-directory conformance; conformance=$$?; \
-	echo "make test: unit tests $$(verdict $$unit), integration tests $$(verdict $$integration), cgroup v2 VM tests $$vm_says, conformance suites $$(verdict $$conformance)"; \
-	exit $$(( unit || integration || vm || conformance ))
+	$(MAKE) --no-print-directory faults-quick; faults=$$?; \
+	echo "make test: unit tests $$(verdict $$unit), integration tests $$(verdict $$integration), cgroup v2 VM tests $$vm_says, conformance suites $$(verdict $$conformance), fault walk $$(verdict $$faults)"; \
+	exit $$(( unit || integration || vm || conformance || faults ))
 
 # The pure cgroup v2 checks in a qemu VM (this host's cgroups are hybrid): exit 77 = skipped.
 vm-test: build rootfs
@@ -78,8 +81,26 @@ bench: build
 	@if [[ -x bench/compare ]]; then GOCKER_RUNTIME=$(CURDIR)/$(BUILD_DIR)/gocker-runtime bench/compare; \
 	 else echo "bench: bench/compare does not exist yet"; fi
 
+# The fault walk (tests/faults/fault-walk.sh) needs a runtime built with its fault points: an
+# unoptimised dynamic build of the runtime alone, in build-faults/. `faults-quick` (part of
+# make test) walks each point at most 3 times it is reached; `faults` walks them all, each
+# also followed by a create of the same id, then runs the concurrency and disk-trouble checks.
+FAULTS_BUILD_DIR ?= build-faults
+build-faults: deps
+	cmake -S . -B $(FAULTS_BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O0 \
+	  -DGOCKER_FAULT_POINTS=ON -DGOCKER_STATIC=OFF -DGOCKER_BUILD_TESTS=OFF -DGOCKER_BUILD_BENCH=OFF
+	cmake --build $(FAULTS_BUILD_DIR) -j$(JOBS) --target gocker-runtime
+
+faults-quick: build-faults rootfs
+	tests/faults/fault-walk.sh --quick --runtime $(FAULTS_BUILD_DIR)/gocker-runtime
+
+faults: build build-faults rootfs
+	@rc=0; tests/faults/fault-walk.sh --recreate --runtime $(FAULTS_BUILD_DIR)/gocker-runtime || rc=1; \
+	tests/faults/concurrency.sh --runtime $(BUILD_DIR)/gocker-runtime || rc=1; \
+	tests/faults/disk-trouble.sh --runtime $(BUILD_DIR)/gocker-runtime || rc=1; exit $$rc
+
 clean:
-	rm -rf $(BUILD_DIR) $(DEBUG_BUILD_DIR) bundles/out
+	rm -rf $(BUILD_DIR) $(DEBUG_BUILD_DIR) $(FAULTS_BUILD_DIR) bundles/out
 
 # Also drops the rootfs, the downloaded busybox-static .deb and the conformance suites' cache (Go, builds).
 distclean: clean

@@ -13,6 +13,7 @@
 #include <optional>
 #include <cstdlib>
 
+#include "common/fault_point.hpp"
 #include "common/log.hpp"
 #include "common/passwd.hpp"
 #include "common/trace.hpp"
@@ -126,15 +127,19 @@ Status drive_init(const SyncSocket& sync, pid_t pid, int pidfd, const spec::Conf
             case SyncType::want_idmap: {
                 const auto& lnx = *cfg.linux;
                 GK_TRY_CTX(write_id_maps(pid, lnx.uid_mappings, lnx.gid_mappings), "write id maps");
+                GK_FAULT_POINT("create.idmap");
                 if (Status st = sync.send(SyncType::idmap_done); !st) return init_gone(sync, pidfd, std::move(st).error());
                 trace::mark("write id maps");
                 break;
             }
             case SyncType::mounts_done: {
                 std::string state = hook_state_json(rec, "creating");
+                GK_FAULT_POINT("create.mounts-done");
                 if (cfg.hooks) {
                     GK_TRY(run_hooks("prestart", cfg.hooks->prestart, state));
+                    GK_FAULT_POINT("create.prestart-hooks");
                     GK_TRY(run_hooks("createRuntime", cfg.hooks->create_runtime, state));
+                    GK_FAULT_POINT("create.createRuntime-hooks");
                 }
                 trace::mark("prestart, createRuntime hooks");
                 if (Status st = sync.send(SyncType::hooks_done, 0, state); !st)
@@ -144,6 +149,7 @@ Status drive_init(const SyncSocket& sync, pid_t pid, int pidfd, const spec::Conf
             case SyncType::ready:
                 if (trace::enabled()) trace::merge_marks(msg->text);
                 trace::mark("init ready");
+                GK_FAULT_POINT("create.ready");
                 return {};
             case SyncType::error:
                 return Error(msg->text, msg->err);
@@ -204,23 +210,34 @@ static Result<CreatedContainer> create_impl(const StateStore& store, const Creat
     rec.user_ns = ns.new_user || ns.joined_user;
 
     // 2. State directory (already made and locked by the caller), saved config, exec FIFO.
+    GK_FAULT_POINT("create.state-dir");
     GK_TRY(store.write_file(lock, "config.json", *config_text));
+    GK_FAULT_POINT("create.config-saved");
     std::string fifo = store.fifo_path(opts.id);
     if (::mkfifo(fifo.c_str(), 0622) < 0 || ::chmod(fifo.c_str(), 0622) < 0)
         return sys_error("create exec fifo " + fifo);
     UniqueFd fifo_fd(::open(fifo.c_str(), O_PATH | O_CLOEXEC));
     if (!fifo_fd) return sys_error("open exec fifo " + fifo);
+    GK_FAULT_POINT("create.exec-fifo");
 
     // The console and [confinement] the seccomp agent's connections, the compiled filter and the
     // host's last capability, as exec resolves them (process_steps.hpp).
     HostSideSteps host_side = GK_TRY(
         resolve_host_side(process, lnx, opts.console_socket, opts.console_fd, store.root() + "/.seccomp-cache"));
+    GK_FAULT_POINT("create.console-socket");
     trace::mark("state dir, exec fifo");
-    // [cgroups] The cgroup, with every limit written, before the init exists.
-    if (auto cg = GK_TRY(cgroups::create_container_cgroup(cfg, opts.id))) {
+    // [cgroups] The cgroup, with every limit written, before the init exists. Each directory
+    // made is written to the journal at once, so that a create killed halfway leaves `delete
+    // --force` the list (cgroup.json, written next, says it all once the cgroup is complete).
+    std::string journal_path = store.dir(opts.id) + "/" + std::string(cgroups::kJournalFile);
+    UniqueFd journal(::open(journal_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600));
+    if (!journal) return sys_error("create " + journal_path);
+    if (auto cg = GK_TRY(cgroups::create_container_cgroup(cfg, opts.id, journal.get()))) {
+        cg->set_journal(-1);
         rec.cgroup_path = cg->path();
         rollback.set_cgroup(std::move(cg));
         GK_TRY(store.write_file(lock, cgroups::kStateFile, cgroups::manager_state_json(*rollback.cgroup())));
+        GK_FAULT_POINT("create.cgroup");
         trace::mark("cgroup");
     }
     // 3. Sync channel and clone3 of the init, straight into its namespaces.
@@ -269,6 +286,8 @@ static Result<CreatedContainer> create_impl(const StateStore& store, const Creat
         container_init(ctx);
     }
     rollback.set_child(pid, UniqueFd(pidfd));
+    fault::set_init(pid);
+    GK_FAULT_POINT("create.clone");
     // At once: a message to an init that has died must fail, not sit in our copy of its end.
     child_end.close();
     // [cgroups] Attach before the init can fork; v1 hierarchies by pid (v2: cloned into it).
@@ -281,6 +300,7 @@ static Result<CreatedContainer> create_impl(const StateStore& store, const Creat
             // or the message failed): its error is the one to report.
             return init_gone(parent_end, rollback.pidfd(), std::move(made).error());
         }
+        GK_FAULT_POINT("create.cgroup-attach");
     }
     nsswitch.restore();
     host_side.console.reset();
@@ -297,17 +317,20 @@ static Result<CreatedContainer> create_impl(const StateStore& store, const Creat
 
     // 5. Record the container, write the pid file, and let the init go on without us.
     GK_TRY(store.write_record(lock, rec));
+    GK_FAULT_POINT("create.state");
     if (!opts.pid_file.empty()) {
         std::string pf = opts.pid_file[0] == '/' ? opts.pid_file : std::string(cwd) + "/" + opts.pid_file;
         GK_TRY(write_file_atomic(pf, std::to_string(pid), 0644));
         struct stat written;
         if (::lstat(pf.c_str(), &written) == 0) rollback.set_pid_file(pf, written);
+        GK_FAULT_POINT("create.pid-file");
     }
     trace::mark("write state, pid file");
     // The init cleared its parent-death signal before it said "ready", and it dies on end-of-file
     // rather than on anything but "detach": nothing to wait for. The message stays queued for it
     // even if this process exits at once.
     GK_TRY(parent_end.send(SyncType::detach));
+    GK_FAULT_POINT("create.detach");
     trace::mark("detach");
     return out;
 }

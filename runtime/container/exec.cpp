@@ -11,6 +11,7 @@
 #include <exception>
 
 #include "common/file_io.hpp"
+#include "common/fault_point.hpp"
 #include "common/log.hpp"
 #include "common/trace.hpp"
 #include "container/create.hpp"
@@ -52,6 +53,7 @@ struct ExecPlan {
 Status exec_helper_steps(const ExecPlan& plan, const SyncSocket& sync) {
     GK_TRY(join_namespaces(plan.namespaces));
     if (plan.namespaces.joined_user) GK_TRY(become_user_namespace_root());
+    GK_FAULT_POINT("exec.helper.namespaces");
     trace::mark("join namespaces", 'i');
     // [cgroups] The runtime moves us into the container's cgroups meanwhile; nothing of the
     // process runs (and nothing forks) before that is done.
@@ -60,6 +62,7 @@ Status exec_helper_steps(const ExecPlan& plan, const SyncSocket& sync) {
     if (plan.root_fd >= 0 && (::fchdir(plan.root_fd) < 0 || ::chroot(".") < 0))
         return sys_error("enter the container's root");
     PreparedProcess prepared = GK_TRY(prepare_process(plan.steps, plan.state_json));
+    GK_FAULT_POINT("exec.helper.process");
     // From here the process may outlive the runtime (`exec --detach`).
     ::prctl(PR_SET_PDEATHSIG, 0);
     return finish_and_exec(plan.steps, prepared);
@@ -155,6 +158,8 @@ Result<ExecedProcess> exec_impl(const StateStore& store, const ExecOptions& opts
                                 OwnedChild& rollback) {
     ContainerInfo info = GK_TRY(load_container(store, opts.id));
     const ContainerRecord& rec = info.record;
+    fault::set_init(rec.pid);
+    GK_FAULT_POINT("exec.locked");
     using spec::ContainerStatus;
     if (info.status == ContainerStatus::created)
         return Error("cannot exec in a created container (start it first)", 0);
@@ -217,10 +222,12 @@ Result<ExecedProcess> exec_impl(const StateStore& store, const ExecOptions& opts
     }
     rollback = OwnedChild(pid, UniqueFd(pidfd));  // killed and reaped unless the exec went through
     nsswitch.restore();
+    GK_FAULT_POINT("exec.clone");
     child_end.close();
     if (cg) {
         Status attached = attach_to_cgroup(*cg, pid, opts.cgroup);
         if (!attached) return std::move(attached).error().wrap("cgroup " + rec.cgroup_path);
+        GK_FAULT_POINT("exec.cgroup-attach");
     }
     trace::mark("clone3, cgroups");
     // The helper may be gone already (its error then waits in the socket).
@@ -233,12 +240,14 @@ Result<ExecedProcess> exec_impl(const StateStore& store, const ExecOptions& opts
     }
     if (msg.error().sys_errno() != EPIPE) return std::move(msg).error();
     trace::mark("execve");
+    GK_FAULT_POINT("exec.execed");
     out.pid = pid;
     if (!opts.pid_file.empty()) {
         char cwd[PATH_MAX];
         if (!::getcwd(cwd, sizeof cwd)) return sys_error("getcwd");
         std::string pf = opts.pid_file[0] == '/' ? opts.pid_file : std::string(cwd) + "/" + opts.pid_file;
         GK_TRY(write_file_atomic(pf, std::to_string(pid), 0644));
+        GK_FAULT_POINT("exec.pid-file");
     }
     out.pidfd = rollback.release();
     return out;

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <optional>
 
+#include "common/fault_point.hpp"
 #include "common/trace.hpp"
 #include "linux/hooks.hpp"
 
@@ -27,6 +28,7 @@ Status init_until_ready(const InitContext& ctx, UniqueFd& fifo, std::string& sta
     // Die with the runtime while it drives us (cleared just before "ready"; from there on the
     // end-of-file of the sync socket does the same job, see init_main); non-dumpable.
     GK_TRY(begin_container_process());
+    GK_FAULT_POINT("create.init.begin");
 
     // [cgroups] v1/hybrid: the runtime makes the container's cgroups and attaches us while we go
     // on; "cgroup_attached" is the first message it sends, so it is taken before any other, and
@@ -43,6 +45,7 @@ Status init_until_ready(const InitContext& ctx, UniqueFd& fifo, std::string& sta
         return {};
     };
     GK_TRY(join_namespaces(ns));
+    GK_FAULT_POINT("create.init.namespaces");
     trace::mark("join namespaces", 'i');
     if (ns.new_user) {
         GK_TRY(ctx.sync->send(SyncType::want_idmap));
@@ -51,18 +54,23 @@ Status init_until_ready(const InitContext& ctx, UniqueFd& fifo, std::string& sta
         trace::mark("wait for id maps", 'i');
     }
     // Become root of the user namespace now that the maps are written.
-    if (ns.new_user || ns.joined_user) GK_TRY(become_user_namespace_root());
+    if (ns.new_user || ns.joined_user) {
+        GK_TRY(become_user_namespace_root());
+        GK_FAULT_POINT("create.init.user-ns-root");
+    }
     if (!ctx.no_new_keyring) GK_TRY(join_session_keyring(ctx.id));
     if (!cfg.hostname.empty() && ::sethostname(cfg.hostname.data(), cfg.hostname.size()) < 0)
         return sys_error("set hostname \"" + cfg.hostname + "\"");
     if (!cfg.domainname.empty() && ::setdomainname(cfg.domainname.data(), cfg.domainname.size()) < 0)
         return sys_error("set domainname \"" + cfg.domainname + "\"");
+    GK_FAULT_POINT("create.init.hostname");
 
     trace::mark("keyring, hostname", 'i');
     RootfsSpec rootfs = ctx.rootfs;
     rootfs.before_cgroup_mount = take_cgroup_attached;
     GK_TRY(prepare_rootfs(rootfs));
     GK_TRY(take_cgroup_attached());
+    GK_FAULT_POINT("create.init.mounts");
     trace::mark("mounts", 'i');
 
     // The runtime runs the prestart and createRuntime hooks in its own namespaces, then hands
@@ -73,7 +81,10 @@ Status init_until_ready(const InitContext& ctx, UniqueFd& fifo, std::string& sta
     if (go.type != SyncType::hooks_done) return Error("sync: expected hooks_done", EPROTO);
     state_json = std::move(go.text);
     trace::mark("wait for runtime hooks", 'i');
-    if (cfg.hooks) GK_TRY(run_hooks("createContainer", cfg.hooks->create_container, state_json));
+    if (cfg.hooks) {
+        GK_TRY(run_hooks("createContainer", cfg.hooks->create_container, state_json));
+        GK_FAULT_POINT("create.init.createContainer-hooks");
+    }
 
     // The runtime opened the FIFO O_PATH for us; it is reopened for writing through
     // /proc/self/fd once we wait for `start`.
@@ -83,6 +94,7 @@ Status init_until_ready(const InitContext& ctx, UniqueFd& fifo, std::string& sta
     GK_TRY(enter_rootfs(ctx.rootfs));
     trace::mark("pivot_root, masked paths", 'i');
     if (ctx.steps.process) prepared.emplace(GK_TRY(prepare_process(ctx.steps, state_json)));
+    GK_FAULT_POINT("create.init.process");
     return {};
 }
 
@@ -120,6 +132,10 @@ void write_fifo_error(int fd, const Error& e) {
     // One byte says "the FIFO is open": `start` then reads to end-of-file, which comes with the
     // close-on-exec of this descriptor at a successful execve, or after an error message.
     if (::write(fifo.get(), "\0", 1) != 1) _exit(1);
+    if (Status f = GK_FAULT_CHECK("start.init.fifo"); !f) {
+        write_fifo_error(fifo.get(), f.error());
+        _exit(1);
+    }
 
     if (ctx.config->hooks && !ctx.config->hooks->start_container.empty()) {
         // The runtime's state said "creating" (for createContainer); by now we are "created".
@@ -127,6 +143,7 @@ void write_fifo_error(int fd, const Error& e) {
         if (auto at = state_json.find(creating); at != std::string::npos)
             state_json.replace(at, creating.size(), "\"status\":\"created\"");
         Status hs = run_hooks("startContainer", ctx.config->hooks->start_container, state_json);
+        if (hs) hs = GK_FAULT_CHECK("start.init.startContainer-hooks");
         if (!hs) {
             write_fifo_error(fifo.get(), hs.error());
             _exit(1);

@@ -4,16 +4,19 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <csignal>
 #include <cstring>
 
+#include "common/fault_point.hpp"
 #include "common/log.hpp"
 #include "common/trace.hpp"
 #include "container/create.hpp"
 #include "container/exec_fifo.hpp"
-#include "linux/cgroups/container_cgroup.hpp"  // [cgroups]
+#include "linux/cgroups/cgroup_fs.hpp"  // [cgroups]
+#include "linux/cgroups/container_cgroup.hpp"
 #include "linux/hooks.hpp"
 #include "linux/proc_info.hpp"
 #include "spec/config_io.hpp"
@@ -68,14 +71,18 @@ Status start_locked(const StateStore& store, const ContainerRecord& rec, const s
     const auto runtime_exe = exe_of(rec.pid);
     UniqueFd fifo(::open(fifo_path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
     if (!fifo) return sys_error("open exec fifo " + fifo_path);
+    GK_FAULT_POINT("start.fifo-open");
     // From here on the container is no longer "created", whatever happens to the program.
     ::unlink(fifo_path.c_str());
+    GK_FAULT_POINT("start.fifo-removed");
     trace::mark("open exec fifo");
     GK_TRY(wait_for_exec(fifo.get(), pidfd, rec.pid, runtime_exe));
+    GK_FAULT_POINT("start.execed");
     trace::mark("startContainer hooks, execve");
     if (cfg.hooks && !cfg.hooks->poststart.empty()) {
         for (const Error& e : run_all_hooks("poststart", cfg.hooks->poststart, hook_state_json(rec, "running")))
             log::warning("start " + rec.id + ": " + e.message());
+        GK_FAULT_POINT("start.poststart-hooks");
     }
     return {};
 }
@@ -94,6 +101,8 @@ Status start_container(const StateStore& store, std::string_view id) {
     if (!cfg) return std::move(cfg).error().wrap(what);
     auto pidfd = open_verified_pidfd(info->record.pid, info->record.start_time);
     if (!pidfd) return std::move(pidfd).error().wrap(what);
+    fault::set_init(info->record.pid);
+    if (Status f = GK_FAULT_CHECK("start.locked"); !f) return std::move(f).error().wrap(what);
     Status st = start_locked(store, info->record, *cfg, pidfd->get());
     if (!st) return std::move(st).error().wrap(what);
     return {};
@@ -183,11 +192,12 @@ Status kill_container(const StateStore& store, std::string_view id, int sig, boo
     return {};
 }
 
-void remove_container(const StateStore& store, const ContainerRecord& rec, const spec::Config* cfg,
-                      bool half_made, cgroups::CgroupManager* cgroup) {
+Status remove_container(const StateStore& store, const ContainerRecord& rec, const spec::Config* cfg,
+                        bool half_made, cgroups::CgroupManager* cgroup) {
     if (cfg && cfg->hooks && !cfg->hooks->poststop.empty()) {
         for (const Error& e : run_all_hooks("poststop", cfg->hooks->poststop, hook_state_json(rec, "stopped")))
             log::warning("delete " + rec.id + ": " + e.message());
+        if (Status f = GK_FAULT_CHECK("delete.poststop-hooks"); !f) log::warning("delete " + rec.id + ": " + f.error().message());
     }
     // [cgroups] What is left in the cgroup is killed, then the cgroup goes: only what create()
     // made goes, and what is left is the container's only in a cgroup create() made (it refuses
@@ -204,10 +214,14 @@ void remove_container(const StateStore& store, const ContainerRecord& rec, const
                 for (pid_t p : *left) ::kill(p, SIGKILL);
         thaw_if_frozen(*cg);
         Status gone = cg->destroy();
+        if (gone) gone = GK_FAULT_CHECK("delete.cgroup");
         if (!gone) log::warning("delete " + rec.id + ": " + gone.error().message());
+    } else {
+        // No readable cgroup.json: a create killed while it made the cgroup, or a damaged file.
+        // The journal lists what create made (only empty cgroups go).
+        cgroups::remove_journaled_cgroups(store.dir(rec.id) + "/" + std::string(cgroups::kJournalFile));
     }
-    Status st = store.remove(rec.id);
-    if (!st) log::warning("delete " + rec.id + ": " + st.error().message());
+    return store.remove(rec.id);
 }
 
 Status delete_container(const StateStore& store, std::string_view id, bool force) {
@@ -215,19 +229,28 @@ Status delete_container(const StateStore& store, std::string_view id, bool force
     if (force && validate_container_id(id) && !store.exists(id)) return {};
     auto lock = store.lock(id);
     if (!lock) return std::move(lock).error().wrap(what);
+    // A state directory that cannot be removed (a read-only --root) must not cost the container
+    // its processes: refused before anything is killed.
+    struct statvfs fs;
+    if (::statvfs(store.dir(id).c_str(), &fs) == 0 && (fs.f_flag & ST_RDONLY))
+        return Error(what + ": state directory " + store.dir(id), EROFS);
     auto info = load_container(store, id);
     if (!info) {
         // A directory without a readable record is a half-made container (a create that was
         // killed): remove it the same way as any other, cgroup included (its cgroup.json is there).
         if (force) {
+            if (Status f = GK_FAULT_CHECK("delete.half-made"); !f) return std::move(f).error().wrap(what);
             ContainerRecord half_made;
             half_made.id = std::string(id);
-            remove_container(store, half_made, nullptr, true);
+            Status gone = remove_container(store, half_made, nullptr, true);
+            if (!gone) return std::move(gone).error().wrap(what);
             return {};
         }
         return std::move(info).error().wrap(what);
     }
     const ContainerRecord& rec = info->record;
+    fault::set_init(rec.pid);
+    if (Status f = GK_FAULT_CHECK("delete.locked"); !f) return std::move(f).error().wrap(what);
     if ((info->status == spec::ContainerStatus::running || info->status == spec::ContainerStatus::paused) && !force)
         return Error(what + ": cannot delete a " + spec::status_name(info->status) +
                          " container (stop it first, or use --force)",
@@ -240,9 +263,11 @@ Status delete_container(const StateStore& store, std::string_view id, bool force
             if (!pidfd_wait_exit(pidfd->get(), 10000))
                 return Error(what + ": the container init did not exit within 10 s of SIGKILL", ETIMEDOUT);
         }
+        if (Status f = GK_FAULT_CHECK("delete.killed"); !f) return std::move(f).error().wrap(what);
     }
     auto cfg = stored_config(store, id);
-    remove_container(store, rec, cfg ? &*cfg : nullptr);
+    Status gone = remove_container(store, rec, cfg ? &*cfg : nullptr);
+    if (!gone) return std::move(gone).error().wrap(what);
     return {};
 }
 
@@ -258,7 +283,8 @@ Status delete_exited_container(const StateStore& store, const CreatedContainer& 
     // remove only the container this `run` made.
     if (auto now = store.read_record(id); !now || now->pid != c.record.pid || now->start_time != c.record.start_time)
         return {};
-    remove_container(store, c.record, &c.config, false, c.cgroup.get());
+    Status gone = remove_container(store, c.record, &c.config, false, c.cgroup.get());
+    if (!gone) return std::move(gone).error().wrap("delete " + id);
     return {};
 }
 
@@ -266,7 +292,13 @@ Result<std::vector<ContainerInfo>> list_containers(const StateStore& store) {
     std::vector<ContainerInfo> out;
     for (const auto& id : GK_TRY(store.list())) {
         auto info = load_container(store, id);
-        if (info) out.push_back(std::move(*info));
+        if (info) {
+            out.push_back(std::move(*info));
+        } else if (info.error().sys_errno() != ENOENT && store.exists(id)) {
+            // A damaged record is said, not hidden: `delete --force` removes such a container.
+            // (No state.json yet, or any more, is a create or delete under way.)
+            log::warning("list: container " + id + ": " + info.error().message());
+        }
     }
     return out;
 }

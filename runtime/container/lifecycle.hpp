@@ -40,8 +40,9 @@ Status delete_container(const StateStore& store, std::string_view id, bool force
 // Runs poststop hooks, kills what is left in the cgroup, removes the cgroup and the state.
 // half_made: a create that died before recording the container (no state.json yet).
 // cgroup: the container's manager when the caller holds it (`run`); else it is found again
-// from the state directory.
-void remove_container(const StateStore& store, const ContainerRecord& rec, const spec::Config* cfg,
+// from the state directory. Fails only when the state directory cannot be removed (the rest
+// is warned about).
+Status remove_container(const StateStore& store, const ContainerRecord& rec, const spec::Config* cfg,
                       bool half_made = false, cgroups::CgroupManager* cgroup = nullptr);
 
 // `run`'s own delete, once it has reaped the init: the same removal as `delete --force` of a

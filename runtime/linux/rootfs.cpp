@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "common/fd.hpp"
+#include "common/fault_point.hpp"
 #include "common/log.hpp"
 #include "linux/copy_up.hpp"
 #include "linux/devices.hpp"
@@ -366,6 +367,7 @@ Status prepare_rootfs(const RootfsSpec& spec) {
     if ((spec.new_mount_ns || spec.joined_mount_ns) &&
         ::mount(spec.rootfs.c_str(), spec.rootfs.c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0)
         return sys_error("bind the root filesystem " + spec.rootfs + " on itself");
+    GK_FAULT_POINT("create.init.rootfs-bind");
     if (!spec.new_mount_ns && !cfg.mounts.empty()) {
         // A mount namespace joined by path, or the runtime's own: it is not the container's
         // alone, so its propagation is left as it is and the mounts are made in it under the
@@ -387,8 +389,11 @@ Status prepare_rootfs(const RootfsSpec& spec) {
     for (const auto& op : plan) {
         if (op.sysfs_fallback) log::debug("mount sysfs on " + op.destination + ": user namespace without a network namespace, binding /sys");
         GK_TRY(apply_mount(root.get(), op, spec));
+        GK_FAULT_POINT("create.init.mount");  // once per mount: the walk picks the Nth
     }
-    return prepare_dev(root.get(), spec);
+    GK_TRY(prepare_dev(root.get(), spec));
+    GK_FAULT_POINT("create.init.dev");
+    return ok_status();
 }
 
 Status enter_rootfs(const RootfsSpec& spec) {
@@ -412,6 +417,7 @@ Status enter_rootfs(const RootfsSpec& spec) {
         }
     } else {
         GK_TRY(spec.no_pivot ? move_into(spec.rootfs) : pivot_into(spec.rootfs));
+        GK_FAULT_POINT("create.init.pivot-root");
     }
 
     UniqueFd root(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
@@ -421,6 +427,7 @@ Status enter_rootfs(const RootfsSpec& spec) {
         UniqueFd null;
         for (const auto& p : lx->masked_paths) GK_TRY(mask_path(root.get(), p, null));
         for (const auto& p : lx->readonly_paths) GK_TRY(readonly_path(root.get(), p));
+        GK_FAULT_POINT("create.init.masked-paths");
     }
     if (cfg.root && cfg.root->readonly) GK_TRY(remount_root_readonly());
     if (lx && !lx->rootfs_propagation.empty()) {

@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <thread>
 
+#include "common/fault_point.hpp"
 #include "common/fd.hpp"
 
 namespace gocker::cgroups {
@@ -30,7 +31,8 @@ Result<std::string> read_cgroup_file(const std::string& path) { return read_whol
 
 bool path_exists(const std::string& path) { return ::access(path.c_str(), F_OK) == 0; }
 
-Status make_cgroup_dirs(const std::string& root, const std::string& rel, std::vector<std::string>& created) {
+Status make_cgroup_dirs(const std::string& root, const std::string& rel, std::vector<std::string>& created,
+                        int journal_fd) {
     std::string dir = root;
     size_t i = 0;
     while (i < rel.size()) {
@@ -38,12 +40,36 @@ Status make_cgroup_dirs(const std::string& root, const std::string& rel, std::ve
         if (j == std::string::npos) j = rel.size();
         if (j > i) {
             dir += "/" + rel.substr(i, j - i);
-            if (::mkdir(dir.c_str(), 0755) == 0) created.push_back(dir);
-            else if (errno != EEXIST) return sys_error("create cgroup " + dir);
+            if (::mkdir(dir.c_str(), 0755) == 0) {
+                created.push_back(dir);
+                std::string line = dir + "\n";
+                if (journal_fd >= 0 && ::write(journal_fd, line.data(), line.size()) != static_cast<ssize_t>(line.size())) {
+                    int err = errno;
+                    ::rmdir(dir.c_str());
+                    created.pop_back();
+                    return Error("record the cgroup " + dir + " in the container's state", err);
+                }
+            } else if (errno != EEXIST) {
+                return sys_error("create cgroup " + dir);
+            }
+            GK_FAULT_POINT("create.cgroup-mkdir");  // each level of each hierarchy: the walk picks the Nth
         }
         i = j + 1;
     }
     return {};
+}
+
+void remove_journaled_cgroups(const std::string& path) {
+    auto text = read_whole_file(path);
+    if (!text) return;
+    std::vector<std::string> dirs;
+    for (size_t at = 0; at < text->size();) {
+        size_t nl = text->find('\n', at);
+        if (nl == std::string::npos) break;  // a line cut by a kill: its mkdir may not have happened
+        if (nl > at && (*text)[at] == '/') dirs.push_back(text->substr(at, nl - at));
+        at = nl + 1;
+    }
+    for (auto it = dirs.rbegin(); it != dirs.rend(); ++it) (void)::rmdir(it->c_str());
 }
 
 // The cgroups directly below `dir` (its subdirectories), as full paths.

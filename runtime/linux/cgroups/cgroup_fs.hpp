@@ -15,8 +15,14 @@ Status write_cgroup_file(const std::string& path, const std::string& value);
 Result<std::string> read_cgroup_file(const std::string& path);
 bool path_exists(const std::string& path);
 
-// mkdir -p of `root` + `rel`; appends each directory it made to `created` (outermost first).
-Status make_cgroup_dirs(const std::string& root, const std::string& rel, std::vector<std::string>& created);
+// mkdir -p of `root` + `rel`; appends each directory it made to `created` (outermost first) and,
+// when `journal_fd` >= 0, writes it there as a line at once: a create killed halfway leaves in
+// its state directory the list of the cgroups it made (remove_journaled_cgroups).
+Status make_cgroup_dirs(const std::string& root, const std::string& rel, std::vector<std::string>& created,
+                        int journal_fd = -1);
+// Removes, deepest first, the empty cgroups listed in the journal file `path`; a missing file is
+// nothing to do.
+void remove_journaled_cgroups(const std::string& path);
 
 // Removes `dir` and every cgroup below it, deepest first. rmdir of a cgroup fails with EBUSY
 // while exiting tasks are still being released, so each is retried for up to `timeout_ms`.

@@ -25,7 +25,8 @@ static Status refuse_foreign_cgroup(const CgroupManager& m) {
     return {};
 }
 
-Result<std::unique_ptr<CgroupManager>> create_container_cgroup(const spec::Config& cfg, std::string_view id) {
+Result<std::unique_ptr<CgroupManager>> create_container_cgroup(const spec::Config& cfg, std::string_view id,
+                                                               int journal_fd) {
     const spec::Linux* lnx = cfg.linux ? &*cfg.linux : nullptr;
     const std::string* requested = lnx && lnx->cgroups_path ? &*lnx->cgroups_path : nullptr;
     std::string path = GK_TRY(resolve_cgroup_path(requested, id));
@@ -37,6 +38,7 @@ Result<std::unique_ptr<CgroupManager>> create_container_cgroup(const spec::Confi
     }
     if (path == "/") return Error("/linux/cgroupsPath: the root cgroup cannot hold a container", EINVAL);
     auto m = GK_TRY(make_manager(layout, path));
+    m->set_journal(journal_fd);
     // Plan before touching anything: a config this host cannot honour leaves nothing behind.
     spec::Resources res = lnx && lnx->resources ? *lnx->resources : spec::Resources{};
     res.devices = effective_device_rules(lnx);

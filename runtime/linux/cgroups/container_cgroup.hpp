@@ -14,11 +14,15 @@ namespace gocker::cgroups {
 
 // The file in the container's state directory that remembers its cgroup.
 inline constexpr std::string_view kStateFile = "cgroup.json";
+// The cgroups create() made, one a line as each is made, until cgroup.json says it.
+inline constexpr std::string_view kJournalFile = "cgroup.made";
 
 // Resolves linux.cgroupsPath, creates the directories, writes every limit and the device rules.
 // Null (and no error) when the host has no cgroup filesystem and the config sets no resources.
 // On failure nothing is left behind.
-Result<std::unique_ptr<CgroupManager>> create_container_cgroup(const spec::Config& cfg, std::string_view id);
+// `journal_fd` (or -1): each directory made is written there at once (make_cgroup_dirs).
+Result<std::unique_ptr<CgroupManager>> create_container_cgroup(const spec::Config& cfg, std::string_view id,
+                                                               int journal_fd = -1);
 
 // The manager of an existing container from <state_dir>/cgroup.json; ENOENT when it has none.
 Result<std::unique_ptr<CgroupManager>> open_container_cgroup(const std::string& state_dir);

@@ -16,6 +16,10 @@ public:
     std::string dir_of(const std::string& controller) const override;
     ControllerSet controllers() const override;
     Status create() override;
+    void set_journal(int fd) override {
+        v1_.set_journal(fd);
+        v2_.set_journal(fd);
+    }
     Status apply(const std::vector<CgroupWrite>& writes) override;
     Status apply_device_rules(const std::vector<spec::DeviceCgroupRule>& rules) override;
     int clone_into_fd() const override { return v2_.clone_into_fd(); }

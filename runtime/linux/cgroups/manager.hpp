@@ -60,8 +60,10 @@ public:
     virtual std::string dir_of(const std::string& controller) const = 0;
     virtual ControllerSet controllers() const = 0;
 
-    // Makes the directories (and parents), recording the ones it made.
+    // Makes the directories (and parents), recording the ones it made (and writing each to the
+    // journal descriptor, when one was set).
     virtual Status create() = 0;
+    virtual void set_journal(int fd) { journal_fd_ = fd; }
     // Writes in order; a write the kernel refuses is retried once after the others (some values
     // depend on each other, e.g. memory and memory+swap limits), then reported with its file.
     virtual Status apply(const std::vector<CgroupWrite>& writes) = 0;
@@ -85,6 +87,7 @@ public:
 protected:
     std::string path_;
     std::vector<std::string> created_;
+    int journal_fd_ = -1;
 };
 
 // The write loop shared by the managers: in order, refused writes retried once at the end.
