@@ -14,7 +14,6 @@
 #include "cli/parse_options.hpp"
 #include "common/fd.hpp"
 #include "common/log.hpp"
-#include "linux/hygiene.hpp"
 #include "spec/config.hpp"
 
 namespace gocker::cli {
@@ -144,17 +143,4 @@ int main_impl(int argc, char** argv) {
 }  // namespace
 }  // namespace gocker::cli
 
-// create, run and exec re-execute the binary from a protected image (CVE-2019-5736,
-// linux/hygiene.hpp). Doing it before the command line is even parsed keeps the first start of
-// the binary as short as it can be; a failure is left to the command, which reports it.
-static bool reexecutes(int argc, char** argv) {
-    std::vector<std::string> words(argv, argv + argc);
-    size_t at = gocker::cli::command_index(words);
-    return at < words.size() && (words[at] == "create" || words[at] == "run" || words[at] == "exec");
-}
-
-int main(int argc, char** argv) {
-    gocker::trace::note_process_start();
-    if (reexecutes(argc, argv)) (void)gocker::reexec_from_protected_binary();
-    return gocker::cli::main_impl(argc, argv);
-}
+int main(int argc, char** argv) { return gocker::cli::main_impl(argc, argv); }

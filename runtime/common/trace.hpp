@@ -17,13 +17,9 @@ extern bool g_enabled;
 
 void enable();
 inline bool enabled() { return g_enabled; }
-// The environment variable that carries the first process's start across a re-exec of the
-// runtime (CLOCK_MONOTONIC ns; set by every re-exec, whether tracing or not).
+// The environment variable that carries the timeline's start across a re-exec of the runtime
+// (CLOCK_MONOTONIC ns), and that start.
 inline constexpr const char* kStartVariable = "_GOCKER_TRACE_START";
-// First thing in main(): records when this process started and takes kStartVariable out of the
-// environment (so that hooks and containers never see it).
-void note_process_start();
-// When this process started (note_process_start), else when its timeline started.
 uint64_t start_ns();
 
 void mark_slow(const char* step, char who);

@@ -9,7 +9,6 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -97,7 +96,7 @@ Status reexec(UniqueFd image, const char* how) {
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
     if (::setenv(kReexecMarker, how, 1) < 0) return sys_error("setenv");
-    (void)::setenv(trace::kStartVariable, std::to_string(trace::start_ns()).c_str(), 1);
+    if (trace::enabled()) (void)::setenv(trace::kStartVariable, std::to_string(trace::start_ns()).c_str(), 1);
     ::execveat(image.get(), "", argv.data(), environ, AT_EMPTY_PATH);
     Error e = sys_error(std::string("execute the runtime from a ") + how);
     ::unsetenv(kReexecMarker);
@@ -107,7 +106,7 @@ Status reexec(UniqueFd image, const char* how) {
 
 }  // namespace
 
-static Status reexec_once() {
+Status reexec_from_protected_binary() {
     const char* marker = ::getenv(kReexecMarker);
     std::string previous = marker ? marker : "";
     if (marker) ::unsetenv(kReexecMarker);
@@ -126,15 +125,6 @@ static Status reexec_once() {
     }
     log::debug("re-executing from a sealed memfd copy of the runtime binary");
     return reexec(GK_TRY(sealed_memfd_copy_of("/proc/self/exe")), "sealed memfd copy");
-}
-
-Status reexec_from_protected_binary() {
-    // main() calls this first for create, run and exec, and the command calls it again: the
-    // second call returns the first one's answer, so the marker that prevents an endless
-    // re-exec is looked at once per process.
-    static std::optional<Status> once;
-    if (!once) once = reexec_once();
-    return *once;
 }
 
 Status make_non_dumpable() {

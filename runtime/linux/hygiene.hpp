@@ -41,8 +41,7 @@ Result<UniqueFd> sealed_memfd_copy_of(const char* path);
 // /proc/self/cmdline, same environment) from a read-only bind mount of the binary, or from a
 // sealed memfd copy when that cannot be made. Returns only when already protected (ok) or on
 // failure. Everything the process made before this call is lost, except descriptors without
-// close-on-exec (which is how --preserve-fds descriptors survive). Done once per process: a
-// second call returns the first call's answer.
+// close-on-exec (which is how --preserve-fds descriptors survive).
 Status reexec_from_protected_binary();
 
 // PR_SET_DUMPABLE 0 for the calling process (reset by the kernel at execve).
