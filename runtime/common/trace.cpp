@@ -36,8 +36,21 @@ uint64_t now_ns() {
 void enable() {
     g_enabled = true;
     marks().reserve(64);
+    // A process that the runtime re-executed (create, run, exec: hygiene.hpp) starts its timeline
+    // where the first one started, so that the re-exec is a step of its own.
+    if (const char* t0 = std::getenv(kStartVariable)) {
+        uint64_t ns = std::strtoull(t0, nullptr, 10);
+        ::unsetenv(kStartVariable);
+        if (ns > 0 && ns <= now_ns()) {
+            marks().push_back({"start", 'r', ns});
+            marks().push_back({"re-exec", 'r', now_ns()});
+            return;
+        }
+    }
     marks().push_back({"start", 'r', now_ns()});
 }
+
+uint64_t start_ns() { return marks().empty() ? 0 : marks().front().ns; }
 
 void mark_slow(const char* step, char who) { marks().push_back({step, who, now_ns()}); }
 

@@ -17,6 +17,10 @@ extern bool g_enabled;
 
 void enable();
 inline bool enabled() { return g_enabled; }
+// The environment variable that carries the timeline's start across a re-exec of the runtime
+// (CLOCK_MONOTONIC ns), and that start.
+inline constexpr const char* kStartVariable = "_GOCKER_TRACE_START";
+uint64_t start_ns();
 
 void mark_slow(const char* step, char who);
 // `who`: 'r' the runtime, 'i' the container init.

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <ctime>
 
@@ -35,11 +36,17 @@ Status validate_container_id(std::string_view id) {
 std::string now_rfc3339_nano() {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
-    struct tm tm;
-    gmtime_r(&ts.tv_sec, &tm);
-    char buf[64];
-    size_t n = strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(buf + n, sizeof buf - n, ".%09ldZ", ts.tv_nsec);
+    // The calendar arithmetic of <chrono>, not gmtime_r() or strftime(): both make glibc read
+    // /etc/localtime on first use (seven system calls) for a UTC time that needs no zone.
+    using namespace std::chrono;
+    const sys_seconds secs{seconds{ts.tv_sec}};
+    const auto day = floor<days>(secs);
+    const year_month_day ymd{day};
+    const hh_mm_ss<seconds> hms{secs - day};
+    char buf[128];
+    snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ld.%09ldZ", static_cast<int>(ymd.year()),
+             static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), static_cast<long>(hms.hours().count()),
+             static_cast<long>(hms.minutes().count()), static_cast<long>(hms.seconds().count()), ts.tv_nsec);
     return buf;
 }
 

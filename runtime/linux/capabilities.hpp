@@ -32,8 +32,9 @@ Result<CapabilitySets> plan_capabilities(const spec::Capabilities& caps);
 // `process.capabilities.bounding: CAP_SYS_RESOURCE is not in the runtime's own bounding set ...`.
 Status check_host_has(const CapabilitySets& want, uint64_t host_bounding, int last_cap);
 
-// The calling process's bounding set, read with PR_CAPBSET_READ (bits up to last_cap).
-uint64_t read_bounding_set(int last_cap);
+// The calling process's bounding set, read with PR_CAPBSET_READ (bits up to last_cap; with
+// `only`, just those bits are looked up, one system call each).
+uint64_t read_bounding_set(int last_cap, uint64_t only = ~uint64_t{0});
 // /proc/sys/kernel/cap_last_cap, or CAP_LAST_CAP of the headers when it cannot be read.
 int last_capability();
 

@@ -15,6 +15,7 @@
 #include "common/fd.hpp"
 #include "common/file_io.hpp"
 #include "common/log.hpp"
+#include "common/trace.hpp"
 
 extern char** environ;
 
@@ -95,9 +96,11 @@ Status reexec(UniqueFd image, const char* how) {
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
     if (::setenv(kReexecMarker, how, 1) < 0) return sys_error("setenv");
+    if (trace::enabled()) (void)::setenv(trace::kStartVariable, std::to_string(trace::start_ns()).c_str(), 1);
     ::execveat(image.get(), "", argv.data(), environ, AT_EMPTY_PATH);
     Error e = sys_error(std::string("execute the runtime from a ") + how);
     ::unsetenv(kReexecMarker);
+    ::unsetenv(trace::kStartVariable);
     return e;
 }
 

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -63,6 +64,22 @@ TEST_F(StateStoreTest, RootWritableByOthersIsRefused) {
               "state root " + root + ": writable by other users (mode 0777): refusing to trust it");
     EXPECT_FALSE(store.list());
     EXPECT_FALSE(std::filesystem::exists(root + "/c1"));
+}
+
+TEST(CreatedTime, IsRfc3339InUtcWithNanoseconds) {
+    const time_t before = ::time(nullptr);
+    const std::string t = now_rfc3339_nano();
+    // runc's shape: 2026-12-03T18:30:12.123456789Z
+    ASSERT_EQ(t.size(), 30u) << t;
+    struct tm tm {};
+    const char* rest = ::strptime(t.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
+    ASSERT_NE(rest, nullptr) << t;
+    EXPECT_EQ(std::string(rest).size(), 11u) << t;
+    EXPECT_EQ(rest[0], '.');
+    EXPECT_EQ(t.back(), 'Z');
+    const time_t parsed = ::timegm(&tm);
+    EXPECT_GE(parsed, before);
+    EXPECT_LE(parsed, ::time(nullptr));
 }
 
 }  // namespace

@@ -20,8 +20,12 @@ namespace gocker::cgroups {
 Status write_cgroup_file(const std::string& path, const std::string& value) {
     UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
     if (!fd) return sys_error("open " + path);
+    return write_cgroup_fd(fd.get(), path, value);
+}
+
+Status write_cgroup_fd(int fd, const std::string& path, const std::string& value) {
     ssize_t n;
-    do n = ::write(fd.get(), value.data(), value.size());
+    do n = ::write(fd, value.data(), value.size());
     while (n < 0 && errno == EINTR);
     if (n < 0) return sys_error("write \"" + value + "\" to " + path);
     return {};

@@ -12,6 +12,9 @@
 namespace gocker::cgroups {
 
 Status write_cgroup_file(const std::string& path, const std::string& value);
+// One write() of `value` to an open cgroup file (`path` names it in the error); a cgroup file
+// takes each write() as a value of its own, so one descriptor serves several.
+Status write_cgroup_fd(int fd, const std::string& path, const std::string& value);
 Result<std::string> read_cgroup_file(const std::string& path);
 bool path_exists(const std::string& path);
 

@@ -1,5 +1,7 @@
 #include "linux/cgroups/manager.hpp"
 
+#include <fcntl.h>
+
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -7,6 +9,7 @@
 #include <algorithm>
 #include <map>
 
+#include "common/fd.hpp"
 #include "common/log.hpp"
 #include "linux/cgroups/cgroup_fs.hpp"
 #include "linux/cgroups/hybrid_manager.hpp"
@@ -76,6 +79,21 @@ Result<std::string> CgroupManager::read(const std::string& controller, const std
 
 Status apply_writes(const CgroupManager& m, const std::vector<CgroupWrite>& writes) {
     std::vector<const CgroupWrite*> retry;
+    // Consecutive writes to one file (a v1 devices.allow takes one rule per write) share one
+    // descriptor: opening a cgroup file is the expensive part of a write.
+    std::string open_file;
+    UniqueFd open_fd;
+    auto write_file = [&](const std::string& file, const std::string& value) -> Status {
+        if (!open_fd || file != open_file) {
+            open_fd.reset();
+            open_file.clear();
+            UniqueFd fd(::open(file.c_str(), O_WRONLY | O_CLOEXEC));
+            if (!fd) return sys_error("open " + file);
+            open_fd = std::move(fd);
+            open_file = file;
+        }
+        return write_cgroup_fd(open_fd.get(), file, value);
+    };
     auto write_one = [&](const CgroupWrite& w) -> Status {
         // controller "" is a cgroup.* core file: the v2 directory.
         std::string dir = m.dir_of(w.controller);
@@ -83,10 +101,10 @@ Status apply_writes(const CgroupManager& m, const std::vector<CgroupWrite>& writ
         std::string file = dir + "/" + w.file;
         // Write first: the file is there on nearly every kernel, and looking first costs one
         // more system call per write. Only a failed write asks whether the file exists.
-        Status st = write_cgroup_file(file, w.value);
+        Status st = write_file(file, w.value);
         if (!st && !path_exists(file)) {
             if (!w.fallback_file.empty() && path_exists(dir + "/" + w.fallback_file)) {
-                st = write_cgroup_file(dir + "/" + w.fallback_file, w.fallback_value);
+                st = write_file(dir + "/" + w.fallback_file, w.fallback_value);
             } else if (w.optional) {
                 std::string why = w.field + ": " + file + " does not exist on this kernel; the value is not applied";
                 if (w.quiet) log::debug(why);

@@ -1,5 +1,6 @@
 #include "linux/cgroups/v1_manager.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <chrono>
@@ -127,14 +128,17 @@ std::vector<std::string> V1Manager::leaf_dirs() const {
 
 Status V1Manager::destroy() {
     Status first;
-    for (const auto& leaf : leaf_dirs()) {
+    const std::vector<std::string> leaves = leaf_dirs();
+    for (const auto& leaf : leaves) {
         // Never a hierarchy's root, never a cgroup someone else made (it was joined).
         if (path_ == "/" || !made(leaf)) continue;
         Status st = remove_cgroup_tree(leaf, 2000);
         if (!st && first) first = st;
     }
+    // Then the parents we made, deepest first (the leaves were handled above).
     for (auto it = created_.rbegin(); it != created_.rend(); ++it)
-        (void)::rmdir(it->c_str());  // gone already, or not empty: another container's parent
+        if (std::find(leaves.begin(), leaves.end(), *it) == leaves.end())
+            (void)::rmdir(it->c_str());  // not empty: another container's parent
     return first;
 }
 
