@@ -20,6 +20,11 @@ inline constexpr std::string_view kStateFile = "cgroup.json";
 // On failure nothing is left behind.
 Result<std::unique_ptr<CgroupManager>> create_container_cgroup(const spec::Config& cfg, std::string_view id);
 
+// The creation itself, at a resolved `path`, with the given resources (device_rules: also load
+// res.devices); on failure nothing is left behind.
+Result<std::unique_ptr<CgroupManager>> create_cgroup_at(const CgroupLayout& layout, const std::string& path,
+                                                        spec::Resources res, bool device_rules);
+
 // The manager of an existing container from <state_dir>/cgroup.json; ENOENT when it has none.
 Result<std::unique_ptr<CgroupManager>> open_container_cgroup(const std::string& state_dir);
 
