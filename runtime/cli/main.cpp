@@ -149,6 +149,8 @@ int main_impl(int argc, char** argv) {
         g.root = *root;
     } else if (uses_state_root(args[0])) {
         return report(std::move(root).error().wrap(args[0]));
+    } else {
+        g.root.clear();  // none could be chosen; `check` says so
     }
     if (g.rootless) log::debug("rootless mode: --root " + g.root);
     log::debug("command " + args[0] + ", root " + g.root);

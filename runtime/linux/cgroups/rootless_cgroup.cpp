@@ -15,7 +15,10 @@ bool is_set(const std::optional<T>& v) {
     return v && !(*v == T{});
 }
 
-// The v2 line ("0::/path") of /proc/self/cgroup.
+bool is_permission_error(int e) { return e == EACCES || e == EPERM || e == EROFS; }
+
+}  // namespace
+
 Result<std::string> own_v2_cgroup() {
     std::string text = GK_TRY(read_whole_file("/proc/self/cgroup"));
     size_t at = text.rfind("0::", 0) == 0 ? 0 : text.find("\n0::");
@@ -24,10 +27,6 @@ Result<std::string> own_v2_cgroup() {
     size_t end = text.find('\n', at);
     return text.substr(at + 3, end == std::string::npos ? std::string::npos : end - at - 3);
 }
-
-bool is_permission_error(int e) { return e == EACCES || e == EPERM || e == EROFS; }
-
-}  // namespace
 
 std::optional<std::string> first_limit_field(const spec::Resources& res) {
     if (is_set(res.memory)) return "/linux/resources/memory";

@@ -29,6 +29,9 @@ std::optional<std::string> first_limit_field(const spec::Resources& res);
 Result<std::string> rootless_v2_cgroup_path(const std::string* requested, std::string_view id,
                                             std::string_view own_cgroup);
 
+// The caller's cgroup v2 path, from the "0::" line of /proc/self/cgroup.
+Result<std::string> own_v2_cgroup();
+
 // The cgroup of a rootless container; null when it runs without one.
 Result<std::unique_ptr<CgroupManager>> create_rootless_cgroup(const spec::Config& cfg, std::string_view id);
 
