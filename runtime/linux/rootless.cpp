@@ -27,11 +27,12 @@ bool is_non_initial_uid_map(std::string_view text) {
     return !whole;
 }
 
-bool detect_rootless() {
-    if (::geteuid() != 0) return true;
+bool in_non_initial_user_ns() {
     auto map = read_whole_file("/proc/self/uid_map");
     return map && is_non_initial_uid_map(*map);
 }
+
+bool detect_rootless() { return ::geteuid() != 0 || in_non_initial_user_ns(); }
 
 void set_rootless_mode(bool on) { g_rootless = on; }
 bool rootless_mode() { return g_rootless; }

@@ -21,6 +21,10 @@ Result<std::optional<bool>> parse_rootless_flag(std::string_view value);
 // "0 0 4294967295".
 bool is_non_initial_uid_map(std::string_view uid_map_text);
 
+// True when this process runs in a user namespace other than the initial one (as the runtime does
+// under rootless podman): mounts are then made in a user namespace even without a new one.
+bool in_non_initial_user_ns();
+
 // runc's rule: rootless unless the caller is root in the initial user namespace.
 bool detect_rootless();
 
