@@ -125,13 +125,18 @@ protected:
         if (!dir_.empty()) run_cmd({"rm", "-rf", dir_});
     }
 
-    // The runtime as the test user, with a clean environment.
-    RunResult as_user(std::vector<std::string> args, int timeout_ms = 30000) {
+    // `program` as the test user, with a clean environment (HOME from /etc/passwd).
+    std::vector<std::string> user_argv(const std::string& program, const std::vector<std::string>& args) {
         std::vector<std::string> argv = {"/usr/bin/setpriv", "--reuid=" + std::to_string(uid_),
                                          "--regid=" + std::to_string(gid_), "--init-groups", "--reset-env", "--",
-                                         "/usr/bin/env", "XDG_RUNTIME_DIR=" + dir_ + "/run", binary_};
+                                         "/usr/bin/env", "XDG_RUNTIME_DIR=" + dir_ + "/run", program};
         argv.insert(argv.end(), args.begin(), args.end());
-        return run_cmd(argv, "", timeout_ms);
+        return argv;
+    }
+
+    // The runtime as the test user.
+    RunResult as_user(std::vector<std::string> args, int timeout_ms = 30000) {
+        return run_cmd(user_argv(binary_, args), "", timeout_ms);
     }
 
     RunResult run_container(const std::string& id, const std::string& script) {
@@ -275,6 +280,43 @@ TEST_F(RootlessTest, KillAndDeleteLeaveNothing) {
     EXPECT_EQ(d.exit_code, 0) << d.err;
     EXPECT_TRUE(no_containers_left());
     EXPECT_EQ(::access((dir_ + "/run/gocker/k1").c_str(), F_OK), -1);
+}
+
+// Rootless podman drives the runtime as the test user: it runs it inside its own user namespace
+// (container root = the user, 1.. = the subordinate range), storage under the user's home.
+// In a private mount and network namespace (podman's network is "none" anyway).
+TEST_F(RootlessTest, RootlessPodmanUsesTheRuntime) {
+    if (::access("/usr/bin/podman", X_OK) != 0 || ::access("/usr/bin/newuidmap", X_OK) != 0)
+        GTEST_SKIP() << "podman or newuidmap is not installed";
+    give_subordinate_ids();
+    const std::string tar = dir_ + "/rootfs.tar";
+    ASSERT_EQ(run_cmd({"tar", "-C", GOCKER_ROOTFS, "-cf", tar, "."}).exit_code, 0);
+    ::chmod(tar.c_str(), 0644);
+    auto podman = [&](std::vector<std::string> args) {
+        std::vector<std::string> base = {"--root", dir_ + "/home/storage", "--runroot", dir_ + "/run/podman",
+                                         "--storage-driver", "vfs", "--cgroup-manager", "cgroupfs",
+                                         "--events-backend", "file", "--runtime", binary_};
+        base.insert(base.end(), args.begin(), args.end());
+        std::vector<std::string> argv = {"unshare", "-m", "-n", "--propagation", "private"};
+        for (auto& a : user_argv("/usr/bin/podman", base)) argv.push_back(a);
+        return run_cmd(argv, "", 120000);
+    };
+    RunResult imp = podman({"import", tar, "localhost/gocker-rootless:test"});
+    ASSERT_EQ(imp.exit_code, 0) << imp.err;
+    RunResult r = podman({"run", "--rm", "--network", "none", "localhost/gocker-rootless:test", "sh", "-c",
+                          "id -u; cat /proc/self/uid_map"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out.rfind("0\n", 0), 0u) << r.out;
+    EXPECT_NE(r.out.find(std::to_string(uid_) + "          1"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find(std::to_string(kSubStart) + "      65536"), std::string::npos) << r.out;
+    // Podman keeps a pause process (catatonit) holding its user namespace: end it, it is podman's.
+    for (pid_t p : processes_of(uid_))
+        if (read_text("/proc/" + std::to_string(p) + "/comm") == "catatonit\n") ::kill(p, SIGKILL);
+    for (int i = 0; i < 50 && !processes_of(uid_).empty(); ++i) {
+        while (::waitpid(-1, nullptr, WNOHANG) > 0) {
+        }
+        ::usleep(20000);
+    }
 }
 
 }  // namespace
