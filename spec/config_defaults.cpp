@@ -93,4 +93,14 @@ Config default_config(bool rootless, uint32_t host_uid, uint32_t host_gid) {
     return cfg;
 }
 
+std::string lowest_spec_version(const Config& cfg) {
+    if (cfg.linux && cfg.linux->seccomp) {
+        const Seccomp& sc = *cfg.linux->seccomp;
+        bool notify = sc.default_action == "SCMP_ACT_NOTIFY" || !sc.listener_path.empty();
+        for (const auto& rule : sc.syscalls) notify = notify || rule.action == "SCMP_ACT_NOTIFY";
+        if (notify) return "1.1.0";
+    }
+    return "1.0.2";
+}
+
 }  // namespace gocker::spec

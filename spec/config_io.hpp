@@ -44,4 +44,10 @@ std::string config_to_json(const Config& cfg);
 // namespace mapping the caller's uid/gid to root and no network namespace).
 Config default_config(bool rootless = false, uint32_t host_uid = 0, uint32_t host_gid = 0);
 
+// The lowest runtime-spec version that has every field `spec` can put in a config (the defaults,
+// a seccomp profile, the seed's limits): "1.0.2", or "1.1.0" for a seccomp listener
+// (SCMP_ACT_NOTIFY, listenerPath). `spec` writes it so that older runtimes (crun 1.8 refuses
+// anything but 1.0.x: "unknown version specified") accept the config too.
+std::string lowest_spec_version(const Config& cfg);
+
 }  // namespace gocker::spec

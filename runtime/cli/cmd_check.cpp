@@ -12,6 +12,7 @@
 #include "linux/features_probe.hpp"
 #include "linux/host_probe.hpp"
 #include "linux/lsm.hpp"
+#include "linux/rootless_check.hpp"
 #include "spec/config_io.hpp"
 
 namespace gocker::cli {
@@ -107,7 +108,7 @@ std::string json_string(std::string_view s) { return "\"" + log::json_escape(s) 
 
 }  // namespace
 
-int cmd_check(const GlobalOptions&, std::vector<std::string>& args) {
+int cmd_check(const GlobalOptions& g, std::vector<std::string>& args) {
     cxxopts::Options opts("gocker-runtime check",
                           "Diagnose the host: cgroups, namespaces, seccomp, syscalls, capabilities.\n"
                           "With --bundle, also validate its config.json and list what this host cannot do of it.\n"
@@ -127,6 +128,12 @@ int cmd_check(const GlobalOptions&, std::vector<std::string>& args) {
     HostReport host = probe_host();
     std::vector<Row> rows = host_rows(host);
     for (auto& row : confinement_rows()) rows.push_back(std::move(row));
+    std::vector<std::string> rootless_problems;
+    if (g.rootless)
+        for (auto& f : rootless_readiness(g.root)) {
+            if (f.status == "fail") rootless_problems.push_back(f.item + ": " + f.detail);
+            rows.push_back({std::move(f.item), std::move(f.status), std::move(f.detail)});
+        }
 
     std::string config_label, config_error;
     std::vector<std::string> problems;
@@ -142,8 +149,9 @@ int cmd_check(const GlobalOptions&, std::vector<std::string>& args) {
         }
     } else {
         config_label = "default config (gocker-runtime spec)";
-        problems = config_host_problems(spec::default_config(), host);
+        problems = config_host_problems(spec::default_config(g.rootless, ::geteuid(), ::getegid()), host);
     }
+    problems.insert(problems.end(), rootless_problems.begin(), rootless_problems.end());
     rows.push_back({"config", config_error.empty() ? "ok" : "fail",
                     config_error.empty() ? config_label + ": valid" : config_error});
     for (const auto& p : problems) rows.push_back({"config needs", "fail", p});

@@ -108,6 +108,7 @@ int cmd_spec(const GlobalOptions&, std::vector<std::string>& args) {
     }
     Status limits = add_seed_limits(cfg, *r);
     if (!limits) return usage_error("spec: " + limits.error().message(), opts.help());
+    cfg.oci_version = spec::lowest_spec_version(cfg);
     std::string path = (*r)["bundle"].as<std::string>() + "/config.json";
     Status st = write_new_file(path, spec::config_to_json(cfg));
     if (!st) return report(std::move(st).error().wrap("spec"));

@@ -20,6 +20,7 @@ struct GlobalOptions {
     bool debug = false;                 // --debug
     bool systemd_cgroup = false;        // --systemd-cgroup (accepted for runc compatibility)
     bool trace = false;                 // --trace or GOCKER_TRACE=1
+    bool rootless = false;              // --rootless true|false|auto (linux/rootless.hpp)
 };
 
 // args[0] is the command name, as cxxopts expects argv[0]; the rest are its own words.

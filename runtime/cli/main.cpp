@@ -15,6 +15,7 @@
 #include "common/fault_point.hpp"
 #include "common/fd.hpp"
 #include "common/log.hpp"
+#include "linux/rootless.hpp"
 #include "spec/config.hpp"
 #include "gocker_commit.h"  // generated at build time: GOCKER_COMMIT (cmake/GitCommit.cmake)
 
@@ -38,11 +39,12 @@ std::string usage_text() {
     s += "  help        Show the usage of a command (help COMMAND)\n"
          "\n"
          "Global options:\n"
-         "  --root DIR            state directory (default /run/gocker)\n"
+         "  --root DIR            state directory (default /run/gocker; rootless: $XDG_RUNTIME_DIR/gocker)\n"
          "  --log FILE            also write errors and logs to FILE (always created)\n"
          "  --log-format FORMAT   text or json (JSON lines {\"level\",\"msg\",\"time\"})\n"
          "  --debug               log debug messages\n"
          "  --systemd-cgroup      accepted for runc compatibility\n"
+         "  --rootless MODE       true, false or auto (default: rootless unless root in the initial user namespace)\n"
          "  --trace               trace the container lifecycle (also GOCKER_TRACE=1)\n"
          "  -v, --version         print the version\n"
          "  -h, --help            print this help\n"
@@ -60,7 +62,12 @@ void print_version() {
               << "libseccomp: " << v->major << "." << v->minor << "." << v->micro << "\n";
 }
 
-bool takes_value(std::string_view flag) { return flag == "--root" || flag == "--log" || flag == "--log-format"; }
+bool takes_value(std::string_view flag) {
+    return flag == "--root" || flag == "--log" || flag == "--log-format" || flag == "--rootless";
+}
+
+// The commands that never read or write the state directory.
+bool uses_state_root(std::string_view cmd) { return cmd != "spec" && cmd != "features" && cmd != "check" && cmd != "help"; }
 
 // Global flags end at the first word that is not a flag: that word is the command.
 size_t command_index(const std::vector<std::string>& words) {
@@ -92,7 +99,7 @@ int main_impl(int argc, char** argv) {
     size_t cmd_at = command_index(words);
 
     cxxopts::Options opts("gocker-runtime", "");
-    opts.add_options()("root", "", cxxopts::value<std::string>()->default_value("/run/gocker"))(
+    opts.add_options()("root", "", cxxopts::value<std::string>())("rootless", "", cxxopts::value<std::string>()->default_value("auto"))(
         "log", "", cxxopts::value<std::string>())("log-format", "", cxxopts::value<std::string>()->default_value("text"))(
         "debug", "")("systemd-cgroup", "")("trace", "")("v,version", "")("h,help", "");
     std::vector<std::string> global(words.begin(), words.begin() + static_cast<long>(std::min(cmd_at, words.size())));
@@ -106,7 +113,10 @@ int main_impl(int argc, char** argv) {
     }
 
     GlobalOptions g;
-    g.root = r["root"].as<std::string>();
+    auto rootless = parse_rootless_flag(r["rootless"].as<std::string>());
+    if (!rootless) return usage_error(rootless.error().message(), usage_text());
+    g.rootless = rootless->value_or(detect_rootless());
+    set_rootless_mode(g.rootless);
     g.debug = r.count("debug") > 0;
     g.systemd_cgroup = r.count("systemd-cgroup") > 0;
     const char* trace_env = std::getenv("GOCKER_TRACE");
@@ -142,6 +152,16 @@ int main_impl(int argc, char** argv) {
     }
     const Command* cmd = find_command(args[0]);
     if (!cmd) return usage_error("unknown command \"" + args[0] + "\"", usage_text());
+    if (r.count("root")) {
+        g.root = r["root"].as<std::string>();
+    } else if (auto root = default_state_root(g.rootless, std::getenv("XDG_RUNTIME_DIR"))) {
+        g.root = *root;
+    } else if (uses_state_root(args[0])) {
+        return report(std::move(root).error().wrap(args[0]));
+    } else {
+        g.root.clear();  // none could be chosen; `check` says so
+    }
+    if (g.rootless) log::debug("rootless mode: --root " + g.root);
     log::debug("command " + args[0] + ", root " + g.root);
     std::string name = args[0];
     int rc = run_command(*cmd, std::move(args), g);

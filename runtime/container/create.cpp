@@ -27,6 +27,7 @@
 #include "linux/lsm.hpp"
 #include "linux/namespaces.hpp"
 #include "linux/proc_info.hpp"
+#include "linux/rootless.hpp"
 #include "linux/seccomp.hpp"
 #include "linux/seccomp_cache.hpp"
 #include "linux/sync.hpp"
@@ -208,6 +209,9 @@ static Result<CreatedContainer> create_impl(const StateStore& store, const Creat
     NamespacePlan ns = GK_TRY(plan_namespaces(lnx));
     rec.has_pid_ns = ns.new_pid;
     rec.user_ns = ns.new_user || ns.joined_user;
+    // Already in a user namespace (rootless podman runs us in its own): device nodes are bound,
+    // locked mount flags kept, as in a new one (runc: RunningInUserNS).
+    const bool mounts_in_user_ns = rec.user_ns || in_non_initial_user_ns();
 
     // 2. State directory (already made and locked by the caller), saved config, exec FIFO.
     GK_FAULT_POINT("create.state-dir");
@@ -270,7 +274,7 @@ static Result<CreatedContainer> create_impl(const StateStore& store, const Creat
         ctx.rootfs.rootfs = rec.rootfs;
         ctx.rootfs.bundle = rec.bundle;
         ctx.rootfs.no_pivot = opts.no_pivot;
-        ctx.rootfs.in_user_ns = rec.user_ns;
+        ctx.rootfs.in_user_ns = mounts_in_user_ns;
         ctx.rootfs.new_mount_ns = ns.new_mount;
         ctx.rootfs.joined_mount_ns = ns.joined_mount;
         ctx.sync = &child_end;

@@ -14,6 +14,7 @@
 #include "common/fault_point.hpp"
 #include "common/trace.hpp"
 #include "linux/hooks.hpp"
+#include "linux/hygiene.hpp"
 
 namespace gocker {
 namespace {
@@ -48,9 +49,14 @@ Status init_until_ready(const InitContext& ctx, UniqueFd& fifo, std::string& sta
     GK_FAULT_POINT("create.init.namespaces");
     trace::mark("join namespaces", 'i');
     if (ns.new_user) {
+        // Dumpable while the maps are written, as runc does: a non-dumpable process's /proc files
+        // belong to root, and a rootless runtime (or newuidmap) must open them. Nothing of the
+        // container runs yet; only the runtime's own user could ptrace us meanwhile.
+        if (::prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0) return sys_error("prctl PR_SET_DUMPABLE 1 for the id maps");
         GK_TRY(ctx.sync->send(SyncType::want_idmap));
         GK_TRY(take_cgroup_attached());
         GK_TRY(ctx.sync->expect(SyncType::idmap_done));
+        GK_TRY(make_non_dumpable());
         trace::mark("wait for id maps", 'i');
     }
     // Become root of the user namespace now that the maps are written.

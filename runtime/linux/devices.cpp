@@ -136,6 +136,8 @@ std::vector<spec::Device> devices_to_create(const std::vector<spec::Device>& con
 }
 
 Status create_devices(int root_fd, const std::vector<spec::Device>& devs, bool bind_from_host) {
+    if (bind_from_host && !devs.empty())
+        log::debug("user namespace: " + std::to_string(devs.size()) + " device node(s) bound from the host instead of mknod");
     for (const auto& d : devs) {
         if (bind_from_host) {
             GK_TRY(node_type(d));

@@ -15,8 +15,9 @@ namespace gocker {
 // "containerID hostID size\n" lines, as the kernel reads them.
 std::string format_id_map(const std::vector<spec::IdMapping>& maps);
 
-// Writes gid_map (after "deny" to setgroups when the caller is not root in the parent
-// namespace, which the kernel requires) and uid_map of `pid`.
+// Writes gid_map and uid_map of `pid`. Root writes them directly; an unprivileged caller writes
+// a map of its own id directly (gid_map after "deny" to setgroups, which the kernel requires)
+// and any wider map through newgidmap/newuidmap (subid.hpp).
 Status write_id_maps(pid_t pid, const std::vector<spec::IdMapping>& uid_maps,
                      const std::vector<spec::IdMapping>& gid_maps);
 

@@ -82,6 +82,8 @@ Status remount_bind(int mnt_fd, unsigned long flags, bool in_user_ns, const std:
     if (errno != EPERM || (want | locked) == want) return sys_error(what + ": remount");
     if (::mount(nullptr, fd_path(mnt_fd).c_str(), nullptr, want | locked, nullptr) != 0)
         return sys_error(what + ": remount");
+    log::debug(what + ": the kernel locked flags of the source mount (" + std::to_string(locked & ~want) +
+               "), kept on the bind remount");
     return ok_status();
 }
 

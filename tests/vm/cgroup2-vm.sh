@@ -85,6 +85,19 @@ make_bundle oom '.process.args = ["sh", "-c", "tail -c 200000000 /dev/zero >/dev
 # the parent with builtins only.
 make_bundle pids '.process.args = ["sh", "-c", "sh -c \"i=0; while [ \\$i -lt 30 ]; do sleep 10 & i=\\$((i+1)); done\" 2>/dev/null; set -- /proc/[0-9]*; echo $#"]
     | .linux.resources += {pids: {limit: 10}}'
+# Rootless (docs/rootless.md): bundles of `spec --rootless` for the VM's unprivileged user 1000,
+# which v2-tests.sh gives a delegated subtree.
+rlbase=$(mktemp -d -p "$work")
+"$runtime" spec --rootless --bundle "$rlbase" >/dev/null
+make_rootless_bundle() { # NAME JQ-FILTER
+    mkdir -p "$initrd/ctr/$1"
+    jq '.root = {path: "/ctr/rootfs", readonly: true} | .process.terminal = false
+        | .linux.uidMappings = [{containerID: 0, hostID: 1000, size: 1}]
+        | .linux.gidMappings = [{containerID: 0, hostID: 1000, size: 1}] | '"$2" "$rlbase/config.json" >"$initrd/ctr/$1/config.json"
+}
+make_rootless_bundle rlimits '.process.args = ["sleep", "30"] | .linux.resources = {memory: {limit: 67108864}, pids: {limit: 20}}'
+make_rootless_bundle rlpids '.process.args = ["sh", "-c", "sh -c \"i=0; while [ \\$i -lt 30 ]; do sleep 10 & i=\\$((i+1)); done\" 2>/dev/null; set -- /proc/[0-9]*; echo $#"]
+    | .linux.resources = {pids: {limit: 10}}'
 # pivot_root cannot leave the initramfs (rootfs): /init copies it into a tmpfs and switches
 # root there first, as a real system's initramfs does.
 cat >"$initrd/init" <<'INIT'

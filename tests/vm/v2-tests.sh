@@ -65,4 +65,33 @@ out=$($R run -b /ctr/pids pids 2>&1)
 n=$(echo "$out" | tail -n 1)
 if [ "$n" -le 10 ] 2>/dev/null; then ok "pids limit: at most 10 processes ($n)"; else notok "pids limit: at most 10 processes: $out"; fi
 
+# 5. Rootless: user 1000 with a delegated subtree (a directory it owns, controllers enabled),
+#    as systemd delegates user@1000.service. The test shell moves into a leaf of it (its own
+#    cgroup), so containers go below the leaf's parent, /rl-deleg, with their limits.
+echo "rl:x:1000:1000::/tmp/rl:/bin/sh" >>/etc/passwd
+echo "rl:x:1000:" >>/etc/group
+mkdir -p /tmp/rl/run && chown -R 1000:1000 /tmp/rl && chmod 700 /tmp/rl/run
+echo "+memory +pids" >$cg/cgroup.subtree_control
+mkdir -p $cg/rl-deleg/shell
+chown 1000:1000 $cg/rl-deleg $cg/rl-deleg/cgroup.procs $cg/rl-deleg/cgroup.subtree_control \
+    $cg/rl-deleg/shell $cg/rl-deleg/shell/cgroup.procs
+echo "+memory +pids" >$cg/rl-deleg/cgroup.subtree_control
+echo $$ >$cg/rl-deleg/shell/cgroup.procs
+as_rl() { su -s /bin/sh rl -c "XDG_RUNTIME_DIR=/tmp/rl/run gocker-runtime $*"; }
+if as_rl create -b /ctr/rlimits rl1; then
+    pid=$(as_rl state rl1 | sed -n 's/.*"pid": *\([0-9]*\).*/\1/p')
+    check "rootless: the init is in the delegated subtree" "0::/rl-deleg/rl1" "$(cat /proc/$pid/cgroup 2>&1)"
+    check "rootless: memory.max" "67108864" "$(cat $cg/rl-deleg/rl1/memory.max 2>&1)"
+    check "rootless: pids.max" "20" "$(cat $cg/rl-deleg/rl1/pids.max 2>&1)"
+    check "rootless: the init runs as user 1000 on the host" "1000" "$(stat -c %u /proc/$pid)"
+    as_rl delete --force rl1
+    if [ -e $cg/rl-deleg/rl1 ]; then notok "rootless: delete removes the cgroup"; else ok "rootless: delete removes the cgroup"; fi
+else
+    notok "rootless: create with limits in a delegated subtree"
+fi
+out=$(as_rl run -b /ctr/rlpids rl2 2>&1)
+n=$(echo "$out" | tail -n 1)
+if [ "$n" -le 10 ] 2>/dev/null; then ok "rootless: pids limit enforced ($n)"; else notok "rootless: pids limit enforced: $out"; fi
+check "rootless: nothing left in state" "" "$(as_rl list -q)"
+
 echo "VM-RESULT: $pass passed, $fail failed"

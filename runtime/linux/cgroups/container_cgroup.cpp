@@ -3,6 +3,8 @@
 #include "linux/cgroups/cgroup_fs.hpp"
 #include "linux/cgroups/cgroup_path.hpp"
 #include "linux/cgroups/device_rules.hpp"
+#include "linux/cgroups/rootless_cgroup.hpp"
+#include "linux/rootless.hpp"
 
 namespace gocker::cgroups {
 
@@ -25,8 +27,31 @@ static Status refuse_foreign_cgroup(const CgroupManager& m) {
     return {};
 }
 
+Result<std::unique_ptr<CgroupManager>> create_cgroup_at(const CgroupLayout& layout, const std::string& path,
+                                                        spec::Resources res, bool device_rules, int journal_fd) {
+    auto m = GK_TRY(make_manager(layout, path));
+    m->set_journal(journal_fd);
+    // Plan before touching anything: a config this host cannot honour leaves nothing behind.
+    std::vector<CgroupWrite> writes = GK_TRY(plan_resources(res, m->controllers()));
+    auto made = [&]() -> Status {
+        Status st = m->create();
+        if (st) st = refuse_foreign_cgroup(*m);
+        if (st) st = m->apply(writes);
+        if (st && device_rules) st = m->apply_device_rules(res.devices);
+        return st;
+    }();
+    // destroy() removes only what create() made: a joined cgroup, and a parent such as /gocker
+    // that another container (or anyone else) made, stay.
+    if (!made) {
+        (void)m->destroy();
+        return std::move(made).error().wrap("cgroup " + path);
+    }
+    return m;
+}
+
 Result<std::unique_ptr<CgroupManager>> create_container_cgroup(const spec::Config& cfg, std::string_view id,
                                                                int journal_fd) {
+    if (rootless_mode()) return create_rootless_cgroup(cfg, id, journal_fd);
     const spec::Linux* lnx = cfg.linux ? &*cfg.linux : nullptr;
     const std::string* requested = lnx && lnx->cgroups_path ? &*lnx->cgroups_path : nullptr;
     std::string path = GK_TRY(resolve_cgroup_path(requested, id));
@@ -37,26 +62,9 @@ Result<std::unique_ptr<CgroupManager>> create_container_cgroup(const spec::Confi
         return std::unique_ptr<CgroupManager>();
     }
     if (path == "/") return Error("/linux/cgroupsPath: the root cgroup cannot hold a container", EINVAL);
-    auto m = GK_TRY(make_manager(layout, path));
-    m->set_journal(journal_fd);
-    // Plan before touching anything: a config this host cannot honour leaves nothing behind.
     spec::Resources res = lnx && lnx->resources ? *lnx->resources : spec::Resources{};
     res.devices = effective_device_rules(lnx);
-    std::vector<CgroupWrite> writes = GK_TRY(plan_resources(res, m->controllers()));
-    auto made = [&]() -> Status {
-        Status st = m->create();
-        if (st) st = refuse_foreign_cgroup(*m);
-        if (st) st = m->apply(writes);
-        if (st) st = m->apply_device_rules(res.devices);
-        return st;
-    }();
-    // destroy() removes only what create() made: a joined cgroup, and a parent such as /gocker
-    // that another container (or anyone else) made, stay.
-    if (!made) {
-        (void)m->destroy();
-        return std::move(made).error().wrap("cgroup " + path);
-    }
-    return m;
+    return create_cgroup_at(layout, path, std::move(res), true, journal_fd);
 }
 
 Result<std::unique_ptr<CgroupManager>> open_container_cgroup(const std::string& state_dir) {

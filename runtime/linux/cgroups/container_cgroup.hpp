@@ -24,6 +24,12 @@ inline constexpr std::string_view kJournalFile = "cgroup.made";
 Result<std::unique_ptr<CgroupManager>> create_container_cgroup(const spec::Config& cfg, std::string_view id,
                                                                int journal_fd = -1);
 
+// The creation itself, at a resolved `path`, with the given resources (device_rules: also load
+// res.devices); each directory made is recorded on `journal_fd` (when >= 0) as it is made; on
+// failure nothing is left behind.
+Result<std::unique_ptr<CgroupManager>> create_cgroup_at(const CgroupLayout& layout, const std::string& path,
+                                                        spec::Resources res, bool device_rules, int journal_fd = -1);
+
 // The manager of an existing container from <state_dir>/cgroup.json; ENOENT when it has none.
 Result<std::unique_ptr<CgroupManager>> open_container_cgroup(const std::string& state_dir);
 
