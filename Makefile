@@ -75,7 +75,7 @@ integration:
 bench: build
 	@if [[ -x $(BUILD_DIR)/bench/micro_bench ]]; then $(BUILD_DIR)/bench/micro_bench; fi
 	@if [[ -x bench/compare ]]; then GOCKER_RUNTIME=$(CURDIR)/$(BUILD_DIR)/gocker-runtime bench/compare; \
-	 else echo "bench: bench/compare does not exist yet"; fi
+	 else echo "bench: bench/compare is not executable (lost its mode?)" >&2; exit 1; fi
 
 clean:
 	rm -rf $(BUILD_DIR) $(DEBUG_BUILD_DIR) bundles/out
