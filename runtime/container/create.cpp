@@ -39,7 +39,7 @@ namespace {
 Result<std::string> absolute_path(const std::string& path, const std::string& base, const char* what) {
     std::string full = (!path.empty() && path[0] == '/') ? path : base + "/" + path;
     char buf[PATH_MAX];
-    if (!::realpath(full.c_str(), buf)) return sys_error(std::string(what) + " " + full);
+    if (!::realpath(full.c_str(), buf)) return sys_error([&] { return std::string(what) + " " + full; });
     return std::string(buf);
 }
 
@@ -207,9 +207,9 @@ static Result<CreatedContainer> create_impl(const StateStore& store, const Creat
     GK_TRY(store.write_file(lock, "config.json", *config_text));
     std::string fifo = store.fifo_path(opts.id);
     if (::mkfifo(fifo.c_str(), 0622) < 0 || ::chmod(fifo.c_str(), 0622) < 0)
-        return sys_error("create exec fifo " + fifo);
+        return sys_error([&] { return "create exec fifo " + fifo; });
     UniqueFd fifo_fd(::open(fifo.c_str(), O_PATH | O_CLOEXEC));
-    if (!fifo_fd) return sys_error("open exec fifo " + fifo);
+    if (!fifo_fd) return sys_error([&] { return "open exec fifo " + fifo; });
 
     // The console and [confinement] the seccomp agent's connections, the compiled filter and the
     // host's last capability, as exec resolves them (process_steps.hpp).

@@ -54,9 +54,9 @@ Status init_until_ready(const InitContext& ctx, UniqueFd& fifo, std::string& sta
     if (ns.new_user || ns.joined_user) GK_TRY(become_user_namespace_root());
     if (!ctx.no_new_keyring) GK_TRY(join_session_keyring(ctx.id));
     if (!cfg.hostname.empty() && ::sethostname(cfg.hostname.data(), cfg.hostname.size()) < 0)
-        return sys_error("set hostname \"" + cfg.hostname + "\"");
+        return sys_error([&] { return "set hostname \"" + cfg.hostname + "\""; });
     if (!cfg.domainname.empty() && ::setdomainname(cfg.domainname.data(), cfg.domainname.size()) < 0)
-        return sys_error("set domainname \"" + cfg.domainname + "\"");
+        return sys_error([&] { return "set domainname \"" + cfg.domainname + "\""; });
 
     trace::mark("keyring, hostname", 'i');
     RootfsSpec rootfs = ctx.rootfs;

@@ -67,7 +67,7 @@ Status start_locked(const StateStore& store, const ContainerRecord& rec, const s
     // What the init runs before it can exec: it can only once the FIFO is open.
     const auto runtime_exe = exe_of(rec.pid);
     UniqueFd fifo(::open(fifo_path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
-    if (!fifo) return sys_error("open exec fifo " + fifo_path);
+    if (!fifo) return sys_error([&] { return "open exec fifo " + fifo_path; });
     // From here on the container is no longer "created", whatever happens to the program.
     ::unlink(fifo_path.c_str());
     trace::mark("open exec fifo");

@@ -103,7 +103,7 @@ Status drop_bounding_set(const CapabilitySets& want, int last_cap) {
     for (int cap = 0; cap <= last_cap; ++cap) {
         if (has(want.bounding, cap) || !has(bounding, cap)) continue;
         if (::cap_drop_bound(static_cast<cap_value_t>(cap)) < 0)
-            return sys_error("drop " + name_of(cap) + " from the bounding set");
+            return sys_error([&] { return "drop " + name_of(cap) + " from the bounding set"; });
     }
     return {};
 }
@@ -118,7 +118,7 @@ Status apply_final_capabilities(const CapabilitySets& want, int last_cap) {
             if (!has(mask, cap)) continue;
             cap_value_t v = cap;
             if (::cap_set_flag(caps, flag, 1, &v, CAP_SET) < 0) {
-                Error e = sys_error("cap_set_flag " + name_of(cap));
+                Error e = sys_error([&] { return "cap_set_flag " + name_of(cap); });
                 ::cap_free(caps);
                 return e;
             }

@@ -49,7 +49,7 @@ Status SyncSocket::send(SyncType type, int err, std::string_view text) const {
         for (;;) {
             ssize_t w = ::send(fd_.get(), buf, sizeof h + n, MSG_NOSIGNAL);
             if (w >= 0) break;
-            if (errno != EINTR) return sys_error(std::string("sync: send ") + sync_type_name(type));
+            if (errno != EINTR) return sys_error([&] { return std::string("sync: send ") + sync_type_name(type); });
         }
     } while (!text.empty());
     return {};
