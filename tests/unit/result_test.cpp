@@ -1,4 +1,4 @@
-// sys_error([&] { return ; }) reports the errno of the failure, not one left behind by building the message.
+// sys_error() reports the errno of the failure, not one left behind by building the message.
 #include "common/result.hpp"
 
 #include <gtest/gtest.h>
@@ -31,10 +31,10 @@ TEST(SysError, LiteralAndNamedContextsKeepTheErrno) {
     EXPECT_EQ(sys_error(what).message(), "mount \"proc\" on /proc: device or resource busy");
 }
 
-// The old shape, sys_error([&] { return "open " + path; }), built the message before errno was read: it no
+// The old shape, sys_error("open " + path), built the message before errno was read: it no
 // longer compiles, so no call site can come back to it.
 template <class Context>
-concept SysErrorAccepts = requires(Context c) { sys_error([&] { return std::move(c); }); };
+concept SysErrorAccepts = requires(Context c) { sys_error(std::move(c)); };
 static_assert(!SysErrorAccepts<std::string>, "a temporary string must not be accepted");
 static_assert(SysErrorAccepts<const char*>);
 
