@@ -34,7 +34,9 @@ TEST(SysError, LiteralAndNamedContextsKeepTheErrno) {
 // The old shape, sys_error("open " + path), built the message before errno was read: it no
 // longer compiles, so no call site can come back to it.
 template <class Context>
-concept SysErrorAccepts = requires(Context c) { sys_error(std::move(c)); };
+concept SysErrorAccepts = requires(Context c) {
+    sys_error(std::move(c));
+};
 static_assert(!SysErrorAccepts<std::string>, "a temporary string must not be accepted");
 static_assert(SysErrorAccepts<const char*>);
 
