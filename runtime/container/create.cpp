@@ -326,6 +326,7 @@ Result<CreatedContainer> create_container(const StateStore& store, const CreateO
     rollback.commit();
     created->pidfd = rollback.release_pidfd();
     created->cgroup = rollback.release_cgroup();
+    created->lock = std::move(*lock);
     return created;
 }
 

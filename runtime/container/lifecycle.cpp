@@ -62,7 +62,9 @@ static Result<spec::Config> stored_config(const StateStore& store, std::string_v
     return spec::parse_config(text);
 }
 
-Status start_locked(const StateStore& store, const ContainerRecord& rec, const spec::Config& cfg, int pidfd) {
+Status start_locked(const StateStore& store, const ContainerLock& lock, const ContainerRecord& rec,
+                    const spec::Config& cfg, int pidfd) {
+    if (lock.id() != rec.id) return Error("start " + rec.id + ": the lock held is " + lock.id() + "'s", EINVAL);
     std::string fifo_path = store.fifo_path(rec.id);
     // What the init runs before it can exec: it can only once the FIFO is open.
     const auto runtime_exe = exe_of(rec.pid);
@@ -94,7 +96,7 @@ Status start_container(const StateStore& store, std::string_view id) {
     if (!cfg) return std::move(cfg).error().wrap(what);
     auto pidfd = open_verified_pidfd(info->record.pid, info->record.start_time);
     if (!pidfd) return std::move(pidfd).error().wrap(what);
-    Status st = start_locked(store, info->record, *cfg, pidfd->get());
+    Status st = start_locked(store, *lock, info->record, *cfg, pidfd->get());
     if (!st) return std::move(st).error().wrap(what);
     return {};
 }
