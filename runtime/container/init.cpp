@@ -13,6 +13,7 @@
 
 #include "common/trace.hpp"
 #include "linux/hooks.hpp"
+#include "spec/state.hpp"
 
 namespace gocker {
 namespace {
@@ -123,9 +124,10 @@ void write_fifo_error(int fd, const Error& e) {
 
     if (ctx.config->hooks && !ctx.config->hooks->start_container.empty()) {
         // The runtime's state said "creating" (for createContainer); by now we are "created".
-        constexpr std::string_view creating = "\"status\":\"creating\"";
-        if (auto at = state_json.find(creating); at != std::string::npos)
-            state_json.replace(at, creating.size(), "\"status\":\"created\"");
+        if (auto state = spec::parse_state(state_json)) {
+            state->status = spec::ContainerStatus::created;
+            state_json = spec::state_to_json(*state);
+        }
         Status hs = run_hooks("startContainer", ctx.config->hooks->start_container, state_json);
         if (!hs) {
             write_fifo_error(fifo.get(), hs.error());
