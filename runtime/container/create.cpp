@@ -19,7 +19,7 @@
 #include "container/init.hpp"
 #include "linux/capabilities.hpp"
 #include "linux/cgroups/container_cgroup.hpp"  // [cgroups]
-#include "linux/host_probe.hpp"
+#include "linux/cgroups/host_cgroups.hpp"
 #include "linux/hooks.hpp"
 #include "linux/hygiene.hpp"
 #include "linux/idmap.hpp"

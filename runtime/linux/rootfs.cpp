@@ -18,7 +18,7 @@
 #include "common/log.hpp"
 #include "linux/copy_up.hpp"
 #include "linux/devices.hpp"
-#include "linux/host_probe.hpp"
+#include "linux/cgroups/host_cgroups.hpp"
 #include "linux/mount_options.hpp"
 #include "linux/mount_plan.hpp"
 #include "linux/safe_path.hpp"
