@@ -94,9 +94,9 @@ CgroupMode detect_cgroup_mode() {
     return mode;
 }
 
-std::vector<CgroupController> cgroup_controllers_from(
-    const std::vector<MountInfo>& mounts, std::string_view proc_cgroups,
-    const std::map<std::string, std::string>& v2_controllers_files) {
+std::vector<CgroupController> cgroup_controllers_from(const std::vector<MountInfo>& mounts,
+                                                      std::string_view proc_cgroups,
+                                                      const std::map<std::string, std::string>& v2_controllers_files) {
     std::set<std::string> enabled;  // /proc/cgroups: subsys_name hierarchy num_cgroups enabled
     for (const auto& line : split(proc_cgroups, '\n')) {
         if (line.empty() || line[0] == '#') continue;
@@ -110,8 +110,7 @@ std::vector<CgroupController> cgroup_controllers_from(
     for (const auto& m : mounts) {
         if (m.fs_type == "cgroup") {
             for (const auto& opt : split(m.super_options, ',')) {
-                if (enabled.count(opt) && seen_v1.insert(opt).second)
-                    out.push_back({opt, 1, m.mount_point});
+                if (enabled.count(opt) && seen_v1.insert(opt).second) out.push_back({opt, 1, m.mount_point});
             }
         } else if (m.fs_type == "cgroup2") {
             auto it = v2_controllers_files.find(m.mount_point);

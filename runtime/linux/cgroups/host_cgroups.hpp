@@ -24,7 +24,7 @@ struct MountInfo {
     bool shared = false;        // a "shared:N" optional field: a peer group member
 };
 std::vector<MountInfo> parse_mountinfo(std::string_view text);
-std::vector<MountInfo> read_mountinfo();  // /proc/self/mountinfo; empty if unreadable
+std::vector<MountInfo> read_mountinfo();         // /proc/self/mountinfo; empty if unreadable
 const std::vector<MountInfo>& host_mountinfo();  // read_mountinfo() once per process
 
 CgroupMode cgroup_mode_from_mounts(const std::vector<MountInfo>& mounts);
@@ -39,9 +39,9 @@ struct CgroupController {
 // v1: controllers named in the super options of a cgroup mount and enabled in /proc/cgroups
 // (named hierarchies such as name=systemd are not controllers). v2: the words of each cgroup2
 // mount's cgroup.controllers, given here as mount point -> file content.
-std::vector<CgroupController> cgroup_controllers_from(
-    const std::vector<MountInfo>& mounts, std::string_view proc_cgroups,
-    const std::map<std::string, std::string>& v2_controllers_files);
+std::vector<CgroupController> cgroup_controllers_from(const std::vector<MountInfo>& mounts,
+                                                      std::string_view proc_cgroups,
+                                                      const std::map<std::string, std::string>& v2_controllers_files);
 std::vector<CgroupController> list_cgroup_controllers();  // read once per process
 
 }  // namespace gocker
