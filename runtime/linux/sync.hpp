@@ -53,4 +53,9 @@ private:
 
 const char* sync_type_name(SyncType t);
 
+// One received packet (header + text) added to m: its type and errno, its text appended. Returns
+// whether more packets of the same message follow; a packet shorter than the header, or one of
+// another type in the middle of a message (first false), is an EPROTO error.
+Result<bool> decode_sync_packet(std::string_view packet, bool first, SyncMsg& m);
+
 }  // namespace gocker
