@@ -8,7 +8,7 @@ BUILD_DIR ?= build
 DEBUG_BUILD_DIR ?= build-debug
 ROOTFS := rootfs/out/busybox
 
-.PHONY: all deps build build-debug rootfs demo test unit integration vm-test conformance bench clean distclean
+.PHONY: all deps build build-debug rootfs demo test unit integration vm-test conformance bench clean distclean lint fuzz
 
 all: build
 
@@ -50,8 +50,10 @@ test: deps build build-debug rootfs
 	  vm=$$(( $${GOCKER_REQUIRE_VM:-0} == 1 )); \
 	fi; \
 	$(MAKE) --no-print-directory conformance; conformance=$$?; \
-	echo "make test: unit tests $$(verdict $$unit), integration tests $$(verdict $$integration), cgroup v2 VM tests $$vm_says, conformance suites $$(verdict $$conformance)"; \
-	exit $$(( unit || integration || vm || conformance ))
+	$(MAKE) --no-print-directory lint; lint=$$?; \
+	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_TEST_SECONDS); fuzz=$$?; \
+	echo "make test: unit tests $$(verdict $$unit), integration tests $$(verdict $$integration), cgroup v2 VM tests $$vm_says, conformance suites $$(verdict $$conformance), lint $$(verdict $$lint), fuzz pass $$(verdict $$fuzz)"; \
+	exit $$(( unit || integration || vm || conformance || lint || fuzz ))
 
 # The pure cgroup v2 checks in a qemu VM (this host's cgroups are hybrid): exit 77 = skipped.
 vm-test: build rootfs
@@ -78,8 +80,21 @@ bench: build
 	 else echo "bench: bench/compare is not executable (lost its mode?)" >&2; exit 1; fi
 
 clean:
-	rm -rf $(BUILD_DIR) $(DEBUG_BUILD_DIR) bundles/out
+	rm -rf $(BUILD_DIR) $(DEBUG_BUILD_DIR) bundles/out build-fuzz
 
 # Also drops the rootfs, the downloaded busybox-static .deb and the conformance suites' cache (Go, builds).
 distclean: clean
 	rm -rf rootfs/out rootfs/cache tests/conformance/cache
+
+# clang-format (.clang-format; files in .clang-format-pending wait for the tree-wide reformat,
+# scripts/format-tree) and shellcheck on every shell script.
+lint: deps
+	scripts/format-tree --check
+	scripts/shellcheck-tree
+
+# The libFuzzer targets of tests/fuzz (clang, build-fuzz/), each for FUZZ_SECONDS; `make test`
+# runs a short pass of FUZZ_TEST_SECONDS each.
+FUZZ_SECONDS ?= 60
+FUZZ_TEST_SECONDS ?= 5
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) JOBS=$(JOBS) tests/fuzz/run-fuzz.sh
