@@ -1,7 +1,7 @@
 # Thin wrapper over CMake and the scripts; README.md names these targets.
 #   make demo    deps, Release build, rootfs, then bundles/demo.sh and bundles/gocker-demo.sh
 #   make test    deps, Release + Debug (ASan+UBSan) builds, rootfs, unit tests (Debug), integration tests (Release),
-#                the cgroup v2 VM tests, then make conformance (tests/conformance/*.sh), then make faults-quick
+#                the cgroup v2 VM tests, then make conformance (tests/conformance/*.sh), then make faults-quick, make lint and a short make fuzz
 #   make faults  the full fault walk (tests/faults/), the concurrency and disk-trouble checks
 SHELL := /bin/bash
 JOBS ?= $(shell nproc)
@@ -9,7 +9,7 @@ BUILD_DIR ?= build
 DEBUG_BUILD_DIR ?= build-debug
 ROOTFS := rootfs/out/busybox
 
-.PHONY: all deps build build-debug rootfs demo test unit integration vm-test conformance bench clean distclean
+.PHONY: all deps build build-debug rootfs demo test unit integration vm-test conformance bench clean distclean lint fuzz
 .PHONY: build-faults faults faults-quick
 
 all: build
@@ -54,8 +54,10 @@ test: deps build build-debug rootfs
 	fi; \
 	$(MAKE) --no-print-directory conformance; conformance=$$?; \
 	$(MAKE) --no-print-directory faults-quick; faults=$$?; \
-	echo "make test: unit tests $$(verdict $$unit), integration tests $$(verdict $$integration), cgroup v2 VM tests $$vm_says, conformance suites $$(verdict $$conformance), fault walk $$(verdict $$faults)"; \
-	exit $$(( unit || integration || vm || conformance || faults ))
+	$(MAKE) --no-print-directory lint; lint=$$?; \
+	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_TEST_SECONDS); fuzz=$$?; \
+	echo "make test: unit tests $$(verdict $$unit), integration tests $$(verdict $$integration), cgroup v2 VM tests $$vm_says, conformance suites $$(verdict $$conformance), fault walk $$(verdict $$faults), lint $$(verdict $$lint), fuzz pass $$(verdict $$fuzz)"; \
+	exit $$(( unit || integration || vm || conformance || faults || lint || fuzz ))
 
 # The pure cgroup v2 checks in a qemu VM (this host's cgroups are hybrid): exit 77 = skipped.
 vm-test: build rootfs
@@ -79,7 +81,7 @@ integration:
 bench: build
 	@if [[ -x $(BUILD_DIR)/bench/micro_bench ]]; then $(BUILD_DIR)/bench/micro_bench; fi
 	@if [[ -x bench/compare ]]; then GOCKER_RUNTIME=$(CURDIR)/$(BUILD_DIR)/gocker-runtime bench/compare; \
-	 else echo "bench: bench/compare does not exist yet"; fi
+	 else echo "bench: bench/compare is not executable (lost its mode?)" >&2; exit 1; fi
 
 # The fault walk (tests/faults/fault-walk.sh) needs a runtime built with its fault points: an
 # unoptimised dynamic build of the runtime alone, in build-faults/. `faults-quick` (part of
@@ -100,7 +102,7 @@ faults: build build-faults rootfs
 	tests/faults/disk-trouble.sh --runtime $(BUILD_DIR)/gocker-runtime || rc=1; exit $$rc
 
 clean:
-	rm -rf $(BUILD_DIR) $(DEBUG_BUILD_DIR) $(FAULTS_BUILD_DIR) bundles/out
+	rm -rf $(BUILD_DIR) $(DEBUG_BUILD_DIR) $(FAULTS_BUILD_DIR) bundles/out build-fuzz
 
 # Also drops the rootfs, the downloaded busybox-static .deb and the conformance suites' cache (Go, builds).
 distclean: clean
@@ -116,3 +118,16 @@ package: build
 PREFIX ?= /usr/local
 install: build
 	cmake --install $(BUILD_DIR) --prefix $(PREFIX)
+
+# clang-format (.clang-format; files in .clang-format-pending wait for the tree-wide reformat,
+# scripts/format-tree) and shellcheck on every shell script.
+lint: deps
+	scripts/format-tree --check
+	scripts/shellcheck-tree
+
+# The libFuzzer targets of tests/fuzz (clang, build-fuzz/), each for FUZZ_SECONDS; `make test`
+# runs a short pass of FUZZ_TEST_SECONDS each.
+FUZZ_SECONDS ?= 60
+FUZZ_TEST_SECONDS ?= 5
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) JOBS=$(JOBS) tests/fuzz/run-fuzz.sh

@@ -66,8 +66,8 @@ pids_given=0
 while (( $# )); do
     case "$1" in
         --rootfs) (( $# >= 2 )) || die "--rootfs needs a directory"; rootfs_src=$2; shift ;;
-        --copy) copy_mode=copy ;;
-        --link) copy_mode=link ;;
+        --copy) copy_mode='copy' ;;
+        --link) copy_mode='link' ;;
         --from-config) (( $# >= 2 )) || die "--from-config needs a file"; from_config=$2; shift ;;
         --terminal) terminal=true ;;
         --no-terminal) terminal=false ;;

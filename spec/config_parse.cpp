@@ -160,10 +160,10 @@ Result<Process> parse_process(std::string_view json, std::string_view origin) {
 
 Result<Config> load_config(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) return Error("open " + path, errno);
+    if (!in) return sys_error([&] { return "open " + path; });
     std::ostringstream text;
     text << in.rdbuf();
-    if (in.bad()) return Error("read " + path, errno);
+    if (in.bad()) return sys_error([&] { return "read " + path; });
     // Messages name the file the user knows ("config.json"), not the bundle-qualified path.
     std::string_view origin = path;
     if (auto slash = origin.rfind('/'); slash != std::string_view::npos) origin.remove_prefix(slash + 1);

@@ -12,6 +12,18 @@
 
 namespace gocker::spec {
 
+// Outside Features, not nested: clang (14) cannot default-construct a nested struct with member
+// initializers inside std::optional of its enclosing class (LLVM issue 36032).
+struct FeaturesCgroup {
+    bool operator==(const FeaturesCgroup&) const = default;
+    bool v1 = false, v2 = false, systemd = false, systemd_user = false, rdma = false;
+};
+struct FeaturesSeccomp {
+    bool operator==(const FeaturesSeccomp&) const = default;
+    bool enabled = false;
+    std::vector<std::string> actions, operators, archs, known_flags, supported_flags;
+};
+
 struct Features {
     bool operator==(const Features&) const = default;
     std::string oci_version_min = "1.0.0";
@@ -20,16 +32,9 @@ struct Features {
     std::vector<std::string> mount_options;
     std::vector<std::string> namespaces;
     std::vector<std::string> capabilities;
-    struct Cgroup {
-        bool operator==(const Cgroup&) const = default;
-        bool v1 = false, v2 = false, systemd = false, systemd_user = false, rdma = false;
-    };
+    using Cgroup = FeaturesCgroup;
     std::optional<Cgroup> cgroup;
-    struct Seccomp {
-        bool operator==(const Seccomp&) const = default;
-        bool enabled = false;
-        std::vector<std::string> actions, operators, archs, known_flags, supported_flags;
-    };
+    using Seccomp = FeaturesSeccomp;
     std::optional<Seccomp> seccomp;
     std::optional<bool> apparmor_enabled, selinux_enabled;
     std::optional<bool> intel_rdt_enabled;

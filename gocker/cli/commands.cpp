@@ -175,7 +175,7 @@ Result<core::RunOptions> run_options(const Parsed& p) {
         o.log_max_size = static_cast<uint64_t>(n);
     }
     char* abs = ::realpath(p.positional[0].c_str(), nullptr);
-    if (!abs) return sys_error("ROOTFS " + p.positional[0]);
+    if (!abs) return sys_error([&] { return "ROOTFS " + p.positional[0]; });
     o.rootfs = abs;
     std::free(abs);
     o.args.assign(p.positional.begin() + 1, p.positional.end());
@@ -315,7 +315,7 @@ int cmd_exec(const Store& store, const Parsed& p) {
     for (auto& a : *argv) cargv.push_back(a.data());
     cargv.push_back(nullptr);
     ::execv(cargv[0], cargv.data());
-    return fail(sys_error("exec " + (*argv)[0]));
+    return fail(sys_error([&] { return "exec " + (*argv)[0]; }));
 }
 
 int cmd_inspect(const Store& store, const Parsed& p) {

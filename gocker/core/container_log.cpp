@@ -31,7 +31,7 @@ void write_all(int fd, std::string_view s) {
 
 Status LogWriter::open() {
     fd_.reset(::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600));
-    if (!fd_) return sys_error("open log " + path_);
+    if (!fd_) return sys_error([&] { return "open log " + path_; });
     struct stat st {};
     size_ = ::fstat(fd_.get(), &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
     return ok_status();
@@ -139,7 +139,7 @@ Status print_log(const std::string& dir, const LogReadOptions& opts, const std::
         rest.clear();
     }
     UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
-    if (!fd && errno != ENOENT) return sys_error("open log " + path);
+    if (!fd && errno != ENOENT) return sys_error([&] { return "open log " + path; });
     if (fd) read_entries(fd.get(), rest, keep);
     for (const auto& e : kept) print_entry(e, opts.timestamps);
     if (!opts.follow) return ok_status();

@@ -81,11 +81,11 @@ Result<Record> run_container(const Store& store, const RunOptions& opts, const s
     std::string runtime = GK_TRY(find_runtime(opts.runtime));
     NetworkPlan net = GK_TRY(plan_network(opts));
     struct stat st {};
-    if (::stat(opts.rootfs.c_str(), &st) != 0) return sys_error("ROOTFS " + opts.rootfs);
+    if (::stat(opts.rootfs.c_str(), &st) != 0) return sys_error([&] { return "ROOTFS " + opts.rootfs; });
     if (!S_ISDIR(st.st_mode)) return Error("ROOTFS " + opts.rootfs + ": not a directory", ENOTDIR);
     for (const auto& v : opts.volumes)
         if (::stat(v.source.c_str(), &st) != 0)
-            return sys_error("--volume " + v.source + ":" + v.destination);
+            return sys_error([&] { return "--volume " + v.source + ":" + v.destination; });
     if (cgroup_parent.empty() || cgroup_parent[0] != '/' || cgroup_parent.find("..") != std::string::npos)
         return Error("--cgroup-parent " + cgroup_parent + ": expected an absolute cgroup path without ..", EINVAL);
     {  // the config alone, to refuse bad flag values before anything exists
@@ -118,7 +118,7 @@ Result<Record> run_container(const Store& store, const RunOptions& opts, const s
     BundleInputs in{id, layer.path, cgroup_parent + "/" + id};
     spec::Config cfg = GK_TRY(make_config(opts, in, net));
     std::string bundle = store.file(id, "bundle");
-    if (::mkdir(bundle.c_str(), 0700) != 0) return sys_error("make " + bundle);
+    if (::mkdir(bundle.c_str(), 0700) != 0) return sys_error([&] { return "make " + bundle; });
     GK_TRY(write_file_atomic(bundle + "/config.json", spec::config_to_json(cfg), 0600));
 
     Record rec;

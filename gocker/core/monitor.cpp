@@ -31,14 +31,14 @@ namespace {
 
 Result<UniqueFd> listen_unix(const std::string& path) {
     UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
-    if (!fd) return sys_error("socket for " + path);
+    if (!fd) return sys_error([&] { return "socket for " + path; });
     struct sockaddr_un addr {};
     addr.sun_family = AF_UNIX;
     if (path.size() >= sizeof addr.sun_path) return Error("listen on " + path + ": path too long", ENAMETOOLONG);
     path.copy(addr.sun_path, path.size());
     ::unlink(path.c_str());
-    if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return sys_error("bind " + path);
-    if (::listen(fd.get(), 16) != 0) return sys_error("listen on " + path);
+    if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return sys_error([&] { return "bind " + path; });
+    if (::listen(fd.get(), 16) != 0) return sys_error([&] { return "listen on " + path; });
     return fd;
 }
 

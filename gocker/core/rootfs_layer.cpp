@@ -29,7 +29,7 @@ int shift_one(const char* path, const struct stat* st, int, struct FTW*) {
 }
 
 Status make_dir(const std::string& p, mode_t mode) {
-    if (::mkdir(p.c_str(), mode) != 0 && errno != EEXIST) return sys_error("make directory " + p);
+    if (::mkdir(p.c_str(), mode) != 0 && errno != EEXIST) return sys_error([&] { return "make directory " + p; });
     return ok_status();
 }
 
@@ -45,7 +45,7 @@ Status check_reachable(const std::string& path, uint32_t uid) {
         if (i < path.size() && path[i] != '/') continue;
         std::string prefix = path.substr(0, i);
         struct stat st {};
-        if (::stat(prefix.c_str(), &st) != 0) return sys_error("stat " + prefix);
+        if (::stat(prefix.c_str(), &st) != 0) return sys_error([&] { return "stat " + prefix; });
         bool ok = st.st_uid == uid ? (st.st_mode & S_IXUSR) : (st.st_mode & S_IXOTH);
         if (!ok)
             return Error("the container's root (host uid " + std::to_string(uid) + ") cannot reach its root filesystem: " +
@@ -73,9 +73,9 @@ Result<RootfsLayer> make_rootfs_layer(const Store& store, const std::string& id,
             GK_TRY(make_dir(merged, 0755));
             struct stat st {};
             if (::stat(rootfs.c_str(), &st) == 0 && ::chmod(upper.c_str(), st.st_mode & 07777) != 0)
-                return sys_error("chmod " + upper);
+                return sys_error([&] { return "chmod " + upper; });
             if (!userns.empty() && ::chown(upper.c_str(), root_uid, root_uid) != 0)
-                return sys_error("chown " + upper + " to the container's root");
+                return sys_error([&] { return "chown " + upper + " to the container's root"; });
             std::string opts = "lowerdir=" + rootfs + ",upperdir=" + upper + ",workdir=" + work;
             if (::mount("overlay", merged.c_str(), "overlay", 0, opts.c_str()) == 0) {
                 layer.path = merged;
@@ -110,7 +110,7 @@ Status remove_container_files(const Store& store, const std::string& id) {
     std::string merged = dir + "/merged";
     if (::umount2(merged.c_str(), 0) != 0 && errno != EINVAL && errno != ENOENT) {
         if (errno != EBUSY || ::umount2(merged.c_str(), MNT_DETACH) != 0)
-            return sys_error("unmount the overlay " + merged);
+            return sys_error([&] { return "unmount the overlay " + merged; });
     }
     if (is_mount_point(merged)) return Error("remove " + dir + ": " + merged + " is still a mount point", EBUSY);
     std::error_code ec;

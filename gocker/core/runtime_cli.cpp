@@ -85,7 +85,7 @@ Result<pid_t> spawn(const std::vector<std::string>& argv, int in, int out, int e
     for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
     cargv.push_back(nullptr);
     pid_t pid = ::fork();
-    if (pid < 0) return sys_error("fork for " + argv[0]);
+    if (pid < 0) return sys_error([&] { return "fork for " + argv[0]; });
     if (pid == 0) {
         int null = ::open("/dev/null", O_RDWR);
         int fds[3] = {in, out, err};
@@ -109,7 +109,7 @@ Result<pid_t> spawn(const std::vector<std::string>& argv, int in, int out, int e
 Result<int> wait_child(pid_t pid) {
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR) return sys_error("wait for process " + std::to_string(pid));
+        if (errno != EINTR) return sys_error([&] { return "wait for process " + std::to_string(pid); });
     return status;
 }
 
@@ -127,7 +127,7 @@ std::vector<std::string> RuntimeCli::argv(const std::vector<std::string>& args) 
 
 Status RuntimeCli::call(const std::vector<std::string>& args, const std::string& what) const {
     int p[2];
-    if (::pipe2(p, O_CLOEXEC) != 0) return sys_error(what + ": pipe");
+    if (::pipe2(p, O_CLOEXEC) != 0) return sys_error([&] { return what + ": pipe"; });
     UniqueFd rd(p[0]), wr(p[1]);
     auto pid = spawn(argv(args), -1, -1, wr.get());
     if (!pid) return std::move(pid).error().wrap(what);

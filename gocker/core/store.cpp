@@ -179,7 +179,7 @@ Status Store::ensure() const {
     // Searchable by others (0711): a container's root user in a user namespace is another host
     // user, and must reach its root filesystem below. What is inside stays private (0600 files).
     for (const std::string& d : {root_, root_ + "/containers"})
-        if (::mkdir(d.c_str(), 0711) != 0 && errno != EEXIST) return sys_error("make state directory " + d);
+        if (::mkdir(d.c_str(), 0711) != 0 && errno != EEXIST) return sys_error([&] { return "make state directory " + d; });
     return ok_status();
 }
 
@@ -187,9 +187,9 @@ Result<UniqueFd> Store::lock() const {
     GK_TRY(ensure());
     std::string path = root_ + "/lock";
     UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
-    if (!fd) return sys_error("open lock " + path);
+    if (!fd) return sys_error([&] { return "open lock " + path; });
     while (::flock(fd.get(), LOCK_EX) != 0)
-        if (errno != EINTR) return sys_error("lock " + path);
+        if (errno != EINTR) return sys_error([&] { return "lock " + path; });
     return fd;
 }
 
@@ -245,7 +245,7 @@ Result<std::string> Store::claim_new_id() const {
             id += hex[b & 15];
         }
         if (::mkdir(dir(id).c_str(), 0711) == 0) return id;
-        if (errno != EEXIST) return sys_error("make container directory " + dir(id));
+        if (errno != EEXIST) return sys_error([&] { return "make container directory " + dir(id); });
     }
     return Error("make container directory: no free id after 16 attempts", EEXIST);
 }

@@ -55,12 +55,12 @@ Result<NetworkConfig> parse_network(const std::string& name, const std::string& 
 
 Status mkdir_p(const std::string& path) {
     if (::mkdir(path.c_str(), 0700) == 0 || errno == EEXIST) return {};
-    if (errno != ENOENT) return sys_error("create directory " + path);
+    if (errno != ENOENT) return sys_error([&] { return "create directory " + path; });
     size_t slash = path.find_last_of('/');
-    if (slash == 0 || slash == std::string::npos) return sys_error("create directory " + path);
+    if (slash == 0 || slash == std::string::npos) return sys_error([&] { return "create directory " + path; });
     GK_TRY(mkdir_p(path.substr(0, slash)));
     if (::mkdir(path.c_str(), 0700) == 0 || errno == EEXIST) return {};
-    return sys_error("create directory " + path);
+    return sys_error([&] { return "create directory " + path; });
 }
 
 }  // namespace
@@ -85,7 +85,7 @@ Result<std::vector<NetworkConfig>> recorded_networks(const std::string& root) {
     DIR* d = ::opendir(root.c_str());
     if (!d) {
         if (errno == ENOENT) return out;
-        return sys_error("open directory " + root);
+        return sys_error([&] { return "open directory " + root; });
     }
     std::vector<std::string> names;
     while (dirent* e = ::readdir(d)) names.emplace_back(e->d_name);
@@ -175,16 +175,16 @@ Result<LeaseStore> LeaseStore::open(const std::string& root, const NetworkConfig
     GK_TRY(mkdir_p(root));
     std::string lock_path = root + "/lock";
     UniqueFd lock(::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
-    if (!lock) return sys_error("open lock " + lock_path);
+    if (!lock) return sys_error([&] { return "open lock " + lock_path; });
     while (::flock(lock.get(), LOCK_EX) < 0)
-        if (errno != EINTR) return sys_error("lock " + lock_path);
+        if (errno != EINTR) return sys_error([&] { return "lock " + lock_path; });
 
     std::string dir = root + "/" + cfg.name;
     std::string net_file = dir + "/network.json";
     struct stat st {};
     bool exists = ::stat(dir.c_str(), &st) == 0;
     if (!exists && !create) return LeaseStore(std::move(lock), dir, false);
-    if (!exists && ::mkdir(dir.c_str(), 0700) < 0) return sys_error("create directory " + dir);
+    if (!exists && ::mkdir(dir.c_str(), 0700) < 0) return sys_error([&] { return "create directory " + dir; });
     auto recorded = read_whole_file(net_file);
     if (recorded) {
         if (create && *recorded != network_to_json(cfg))
@@ -202,7 +202,7 @@ Result<std::vector<Lease>> LeaseStore::leases() const {
     std::vector<Lease> out;
     if (!exists_) return out;
     DIR* d = ::opendir(dir_.c_str());
-    if (!d) return sys_error("open directory " + dir_);
+    if (!d) return sys_error([&] { return "open directory " + dir_; });
     std::vector<std::string> names;
     while (dirent* e = ::readdir(d)) names.emplace_back(e->d_name);
     ::closedir(d);
@@ -226,7 +226,7 @@ Status LeaseStore::put(const Lease& l) const {
 
 Status LeaseStore::remove(Ipv4 address) const {
     std::string path = dir_ + "/" + to_string(address);
-    if (::unlink(path.c_str()) < 0 && errno != ENOENT) return sys_error("remove lease " + path);
+    if (::unlink(path.c_str()) < 0 && errno != ENOENT) return sys_error([&] { return "remove lease " + path; });
     return {};
 }
 

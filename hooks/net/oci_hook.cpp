@@ -58,7 +58,7 @@ Status run_oci_hook(std::string_view phase, const std::string& root, std::string
     if (state.pid <= 0) return Error(what + ": the state has no pid");
     std::string ns_path = "/proc/" + std::to_string(state.pid) + "/ns/net";
     UniqueFd netns(::open(ns_path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!netns) return sys_error(what + ": open " + ns_path);
+    if (!netns) return sys_error([&] { return what + ": open " + ns_path; });
     Attachment a;
     a.container = state.id;
     a.netns_fd = netns.get();

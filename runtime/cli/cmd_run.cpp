@@ -52,13 +52,16 @@ int cmd_run(const GlobalOptions& g, std::vector<std::string>& args) {
         auto m = fg->receive_master();
         if (!m) {
             Error e = std::move(m).error().wrap("run " + co.id + ": receive the pty master");
+            created->lock = {};  // delete_container takes it
             if (Status del = delete_container(store, co.id, true); !del) log::warning(del.error().message());
             return report(e);
         }
         master = std::move(*m);
     }
     const ContainerRecord& rec = created->record;
-    Status st = start_locked(store, rec, created->config, created->pidfd.get());
+    Status st = start_locked(store, created->lock, rec, created->config, created->pidfd.get());
+    // Running now (or failed): other commands (kill, pause, delete) may have the container.
+    created->lock = {};
     if (!st) {
         Error e = std::move(st).error().wrap("run " + co.id);
         if (Status del = delete_container(store, co.id, true); !del) log::warning(del.error().message());

@@ -20,14 +20,14 @@ Status write_new_file(const std::string& path, const std::string& text) {
     UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
     if (!fd) {
         if (errno == EEXIST) return Error("file " + path + " exists, remove it first");
-        return sys_error("create \"" + path + "\"");
+        return sys_error([&] { return "create \"" + path + "\""; });
     }
     size_t off = 0;
     while (off < text.size()) {
         ssize_t w = ::write(fd.get(), text.data() + off, text.size() - off);
         if (w < 0 && errno == EINTR) continue;
         if (w < 0) {
-            Error err = sys_error("write \"" + path + "\"");
+            Error err = sys_error([&] { return "write \"" + path + "\""; });
             ::unlink(path.c_str());
             return err;
         }

@@ -129,7 +129,7 @@ int main_impl(int argc, char** argv) {
     if (r.count("log")) g.log_file = r["log"].as<std::string>();
     // Clients read a failed call's reason from the log file, so it is created even on success.
     if (!log::configure({g.log_file, g.log_format, g.debug}))
-        return report(sys_error("open log file \"" + g.log_file + "\""));
+        return report(sys_error([&] { return "open log file \"" + g.log_file + "\""; }));
 
     if (r.count("version")) {
         print_version();

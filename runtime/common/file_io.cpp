@@ -19,7 +19,7 @@ Result<std::string> read_whole_fd(int fd, const std::string& path) {
         ssize_t n = ::read(fd, buf, sizeof buf);
         if (n < 0) {
             if (errno == EINTR) continue;
-            return sys_error("read " + path);
+            return sys_error([&] { return "read " + path; });
         }
         if (n == 0) break;
         out.append(buf, static_cast<size_t>(n));
@@ -29,7 +29,7 @@ Result<std::string> read_whole_fd(int fd, const std::string& path) {
 
 Result<std::string> read_whole_file(const std::string& path, int open_flags) {
     UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | open_flags));
-    if (!fd) return sys_error("open " + path);
+    if (!fd) return sys_error([&] { return "open " + path; });
     return read_whole_fd(fd.get(), path);
 }
 
@@ -39,7 +39,7 @@ static Status write_all_fd(int fd, std::string_view data, const std::string& wha
         ssize_t w = ::write(fd, data.data() + off, data.size() - off);
         if (w < 0) {
             if (errno == EINTR) continue;
-            return sys_error("write " + what);
+            return sys_error([&] { return "write " + what; });
         }
         off += static_cast<size_t>(w);
     }
@@ -77,7 +77,7 @@ Status write_file_atomic(const std::string& path, std::string_view data, int mod
     std::string tmp = temp_name(path);
     {
         UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | open_flags, mode));
-        if (!fd) return sys_error("create " + tmp);
+        if (!fd) return sys_error([&] { return "create " + tmp; });
         Status st = write_all_fd(fd.get(), data, tmp);
         if (!st) {
             ::unlink(tmp.c_str());
@@ -85,7 +85,7 @@ Status write_file_atomic(const std::string& path, std::string_view data, int mod
         }
     }
     if (::rename(tmp.c_str(), path.c_str()) < 0) {
-        Error e = sys_error("rename " + tmp + " to " + path);
+        Error e = sys_error([&] { return "rename " + tmp + " to " + path; });
         ::unlink(tmp.c_str());
         return e;
     }

@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <variant>
 
@@ -43,8 +44,26 @@ private:
     int errno_ = 0;
 };
 
-// Error built from the current errno.
-inline Error sys_error(std::string context) { return Error(std::move(context), errno); }
+// Error built from the current errno. errno is read before anything else happens: a message
+// built by concatenation allocates, and allocating (or any call made to describe the failure) may
+// change errno, so a context that has to be computed is passed as a callable, run after errno is
+// saved:  sys_error("fork"),  sys_error(what),  sys_error([&] { return "open " + path; }).
+// A temporary string (sys_error("open " + path)) does not compile: it was built before the call.
+inline Error sys_error(const char* context) {
+    const int err = errno;
+    return Error(context, err);
+}
+inline Error sys_error(const std::string& context) {
+    const int err = errno;
+    return Error(context, err);
+}
+Error sys_error(std::string&& context) = delete;
+template <class MakeContext>
+    requires std::is_invocable_r_v<std::string, MakeContext&>
+Error sys_error(MakeContext&& make_context) {
+    const int err = errno;
+    return Error(make_context(), err);
+}
 
 template <class T>
 class [[nodiscard]] Result {

@@ -20,7 +20,7 @@
 #include "container/init.hpp"
 #include "linux/capabilities.hpp"
 #include "linux/cgroups/container_cgroup.hpp"  // [cgroups]
-#include "linux/host_probe.hpp"
+#include "linux/cgroups/host_cgroups.hpp"
 #include "linux/hooks.hpp"
 #include "linux/hygiene.hpp"
 #include "linux/idmap.hpp"
@@ -41,7 +41,7 @@ namespace {
 Result<std::string> absolute_path(const std::string& path, const std::string& base, const char* what) {
     std::string full = (!path.empty() && path[0] == '/') ? path : base + "/" + path;
     char buf[PATH_MAX];
-    if (!::realpath(full.c_str(), buf)) return sys_error(std::string(what) + " " + full);
+    if (!::realpath(full.c_str(), buf)) return sys_error([&] { return std::string(what) + " " + full; });
     return std::string(buf);
 }
 
@@ -219,9 +219,9 @@ static Result<CreatedContainer> create_impl(const StateStore& store, const Creat
     GK_FAULT_POINT("create.config-saved");
     std::string fifo = store.fifo_path(opts.id);
     if (::mkfifo(fifo.c_str(), 0622) < 0 || ::chmod(fifo.c_str(), 0622) < 0)
-        return sys_error("create exec fifo " + fifo);
+        return sys_error([&] { return "create exec fifo " + fifo; });
     UniqueFd fifo_fd(::open(fifo.c_str(), O_PATH | O_CLOEXEC));
-    if (!fifo_fd) return sys_error("open exec fifo " + fifo);
+    if (!fifo_fd) return sys_error([&] { return "open exec fifo " + fifo; });
     GK_FAULT_POINT("create.exec-fifo");
 
     // The console and [confinement] the seccomp agent's connections, the compiled filter and the
@@ -235,7 +235,7 @@ static Result<CreatedContainer> create_impl(const StateStore& store, const Creat
     // --force` the list (cgroup.json, written next, says it all once the cgroup is complete).
     std::string journal_path = store.dir(opts.id) + "/" + std::string(cgroups::kJournalFile);
     UniqueFd journal(::open(journal_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600));
-    if (!journal) return sys_error("create " + journal_path);
+    if (!journal) return sys_error([&] { return "create " + journal_path; });
     if (auto cg = GK_TRY(cgroups::create_container_cgroup(cfg, opts.id, journal.get()))) {
         cg->set_journal(-1);
         rec.cgroup_path = cg->path();
@@ -353,6 +353,7 @@ Result<CreatedContainer> create_container(const StateStore& store, const CreateO
     rollback.commit();
     created->pidfd = rollback.release_pidfd();
     created->cgroup = rollback.release_cgroup();
+    created->lock = std::move(*lock);
     return created;
 }
 

@@ -31,6 +31,7 @@ struct CreatedContainer {
     spec::Config config;
     UniqueFd pidfd;  // of the container init, a child of this process
     std::unique_ptr<cgroups::CgroupManager> cgroup;  // [cgroups] null when it has none
+    ContainerLock lock;  // still held: `run` starts the container before anyone else may touch it
 };
 
 // Validates the bundle, makes the state directory, clones the container init and drives it to

@@ -15,6 +15,7 @@
 #include "common/trace.hpp"
 #include "linux/hooks.hpp"
 #include "linux/hygiene.hpp"
+#include "spec/state.hpp"
 
 namespace gocker {
 namespace {
@@ -66,9 +67,9 @@ Status init_until_ready(const InitContext& ctx, UniqueFd& fifo, std::string& sta
     }
     if (!ctx.no_new_keyring) GK_TRY(join_session_keyring(ctx.id));
     if (!cfg.hostname.empty() && ::sethostname(cfg.hostname.data(), cfg.hostname.size()) < 0)
-        return sys_error("set hostname \"" + cfg.hostname + "\"");
+        return sys_error([&] { return "set hostname \"" + cfg.hostname + "\""; });
     if (!cfg.domainname.empty() && ::setdomainname(cfg.domainname.data(), cfg.domainname.size()) < 0)
-        return sys_error("set domainname \"" + cfg.domainname + "\"");
+        return sys_error([&] { return "set domainname \"" + cfg.domainname + "\""; });
     GK_FAULT_POINT("create.init.hostname");
 
     trace::mark("keyring, hostname", 'i');
@@ -145,9 +146,10 @@ void write_fifo_error(int fd, const Error& e) {
 
     if (ctx.config->hooks && !ctx.config->hooks->start_container.empty()) {
         // The runtime's state said "creating" (for createContainer); by now we are "created".
-        constexpr std::string_view creating = "\"status\":\"creating\"";
-        if (auto at = state_json.find(creating); at != std::string::npos)
-            state_json.replace(at, creating.size(), "\"status\":\"created\"");
+        if (auto state = spec::parse_state(state_json)) {
+            state->status = spec::ContainerStatus::created;
+            state_json = spec::state_to_json(*state);
+        }
         Status hs = run_hooks("startContainer", ctx.config->hooks->start_container, state_json);
         if (hs) hs = GK_FAULT_CHECK("start.init.startContainer-hooks");
         if (!hs) {

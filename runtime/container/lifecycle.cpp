@@ -65,12 +65,14 @@ static Result<spec::Config> stored_config(const StateStore& store, std::string_v
     return spec::parse_config(text);
 }
 
-Status start_locked(const StateStore& store, const ContainerRecord& rec, const spec::Config& cfg, int pidfd) {
+Status start_locked(const StateStore& store, const ContainerLock& lock, const ContainerRecord& rec,
+                    const spec::Config& cfg, int pidfd) {
+    if (lock.id() != rec.id) return Error("start " + rec.id + ": the lock held is " + lock.id() + "'s", EINVAL);
     std::string fifo_path = store.fifo_path(rec.id);
     // What the init runs before it can exec: it can only once the FIFO is open.
     const auto runtime_exe = exe_of(rec.pid);
     UniqueFd fifo(::open(fifo_path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
-    if (!fifo) return sys_error("open exec fifo " + fifo_path);
+    if (!fifo) return sys_error([&] { return "open exec fifo " + fifo_path; });
     GK_FAULT_POINT("start.fifo-open");
     // From here on the container is no longer "created", whatever happens to the program.
     ::unlink(fifo_path.c_str());
@@ -103,7 +105,7 @@ Status start_container(const StateStore& store, std::string_view id) {
     if (!pidfd) return std::move(pidfd).error().wrap(what);
     fault::set_init(info->record.pid);
     if (Status f = GK_FAULT_CHECK("start.locked"); !f) return std::move(f).error().wrap(what);
-    Status st = start_locked(store, info->record, *cfg, pidfd->get());
+    Status st = start_locked(store, *lock, info->record, *cfg, pidfd->get());
     if (!st) return std::move(st).error().wrap(what);
     return {};
 }

@@ -28,9 +28,11 @@ spec::State oci_state(const ContainerInfo& info);
 // Releases the init from the exec FIFO, waits until its execve succeeded (or reports why it
 // failed), then runs the poststart hooks (failures are warnings).
 Status start_container(const StateStore& store, std::string_view id);
-// The same for a container `run` has just created: it holds the config and the init's pidfd
-// (its own child, so the pid cannot have been reused).
-Status start_locked(const StateStore& store, const ContainerRecord& rec, const spec::Config& cfg, int pidfd);
+// The same with the container's lock held by the caller (`lock`, which proves it): `run` starts
+// the container it has just created, still locked, with its config and the init's pidfd (its own
+// child, so the pid cannot have been reused).
+Status start_locked(const StateStore& store, const ContainerLock& lock, const ContainerRecord& rec,
+                    const spec::Config& cfg, int pidfd);
 
 // sig: a signal number. all: every process of the container.
 Status kill_container(const StateStore& store, std::string_view id, int sig, bool all);

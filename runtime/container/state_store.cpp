@@ -113,7 +113,7 @@ static Status ensure_root(const std::string& root, mode_t mode = 0700) {
         GK_TRY(ensure_root(root.substr(0, slash), 0711));
         if (::mkdir(root.c_str(), mode) == 0 || errno == EEXIST) return {};
     }
-    return sys_error("create state root " + root);
+    return sys_error([&] { return "create state root " + root; });
 }
 
 Status StateStore::check_root() const {
@@ -121,7 +121,7 @@ Status StateStore::check_root() const {
     struct stat st;
     if (::stat(root_.c_str(), &st) < 0) {
         if (errno == ENOENT) return {};  // nothing to trust yet; create_dir makes it
-        return sys_error("state root " + root_);
+        return sys_error([&] { return "state root " + root_; });
     }
     GK_TRY(check_private("state root " + root_, st, S_IFDIR));
     root_checked_ = true;
@@ -130,9 +130,9 @@ Status StateStore::check_root() const {
 
 static Result<UniqueFd> open_locked(const std::string& dir) {
     UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (!fd) return sys_error("open " + dir);
+    if (!fd) return sys_error([&] { return "open " + dir; });
     while (::flock(fd.get(), LOCK_EX) < 0) {
-        if (errno != EINTR) return sys_error("lock " + dir);
+        if (errno != EINTR) return sys_error([&] { return "lock " + dir; });
     }
     return fd;
 }
@@ -147,7 +147,7 @@ Result<ContainerLock> StateStore::create_dir(std::string_view id) const {
     std::string d = dir(id);
     // An existing id: the rename below fails with EEXIST (no check first, one call less per create).
     std::string tmp = root_ + "/.new-" + std::string(id) + "-" + std::to_string(::getpid());
-    if (::mkdir(tmp.c_str(), 0700) < 0) return sys_error("create state directory " + tmp);
+    if (::mkdir(tmp.c_str(), 0700) < 0) return sys_error([&] { return "create state directory " + tmp; });
     auto fd = open_locked(tmp);
     if (fd && ::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, d.c_str(), RENAME_NOREPLACE) == 0)
         return ContainerLock(std::string(id), std::move(*fd));
@@ -165,10 +165,10 @@ Result<ContainerLock> StateStore::lock(std::string_view id) const {
     UniqueFd fd(::open(d.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!fd) {
         if (errno == ENOENT) return Error("container \"" + std::string(id) + "\" does not exist");
-        return sys_error("open " + d);
+        return sys_error([&] { return "open " + d; });
     }
     while (::flock(fd.get(), LOCK_EX) < 0)
-        if (errno != EINTR) return sys_error("lock " + d);
+        if (errno != EINTR) return sys_error([&] { return "lock " + d; });
     // The directory may have been removed by a delete that held the lock before us.
     struct stat st;
     if (::fstat(fd.get(), &st) < 0 || st.st_nlink == 0)
@@ -211,14 +211,14 @@ static Status remove_tree_at(int parent, const char* name) {
     UniqueFd fd(::openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
     if (!fd) {
         if (errno == ENOTDIR || errno == ELOOP) {
-            if (::unlinkat(parent, name, 0) < 0 && errno != ENOENT) return sys_error(std::string("remove ") + name);
+            if (::unlinkat(parent, name, 0) < 0 && errno != ENOENT) return sys_error([&] { return std::string("remove ") + name; });
             return {};
         }
         if (errno == ENOENT) return {};
-        return sys_error(std::string("open ") + name);
+        return sys_error([&] { return std::string("open ") + name; });
     }
     DIR* d = ::fdopendir(::dup(fd.get()));
-    if (!d) return sys_error(std::string("read directory ") + name);
+    if (!d) return sys_error([&] { return std::string("read directory ") + name; });
     std::vector<std::string> names;
     while (struct dirent* e = ::readdir(d)) {
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
@@ -231,9 +231,9 @@ static Status remove_tree_at(int parent, const char* name) {
             GK_TRY(remove_tree_at(fd.get(), n.c_str()));
             continue;
         }
-        return sys_error("remove " + n);
+        return sys_error([&] { return "remove " + n; });
     }
-    if (::unlinkat(parent, name, AT_REMOVEDIR) < 0 && errno != ENOENT) return sys_error(std::string("remove ") + name);
+    if (::unlinkat(parent, name, AT_REMOVEDIR) < 0 && errno != ENOENT) return sys_error([&] { return std::string("remove ") + name; });
     return {};
 }
 
@@ -250,7 +250,7 @@ Result<std::vector<std::string>> StateStore::list() const {
     DIR* d = ::opendir(root_.c_str());
     if (!d) {
         if (errno == ENOENT) return ids;
-        return sys_error("read state root " + root_);
+        return sys_error([&] { return "read state root " + root_; });
     }
     while (struct dirent* e = ::readdir(d)) {
         if (e->d_name[0] == '.') continue;

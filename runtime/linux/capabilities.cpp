@@ -20,20 +20,25 @@ struct NamedSet {
     uint64_t CapabilitySets::*bits;
 };
 
-std::string name_of(int cap) {
-    if (cap >= 0 && static_cast<size_t>(cap) < spec::names::capabilities.size())
-        return std::string(spec::names::capabilities[static_cast<size_t>(cap)]);
-    return "CAP_" + std::to_string(cap);
-}
-
 bool has(uint64_t mask, int cap) { return (mask >> cap) & 1; }
 
 }  // namespace
 
-Result<int> capability_from_name(const std::string& name) {
+std::optional<int> capability_number(std::string_view name) {
     const auto& list = spec::names::capabilities;
     for (size_t i = 0; i < list.size(); ++i)
         if (list[i] == name) return static_cast<int>(i);
+    return std::nullopt;
+}
+
+std::string capability_name(int number) {
+    if (number >= 0 && static_cast<size_t>(number) < spec::names::capabilities.size())
+        return std::string(spec::names::capabilities[static_cast<size_t>(number)]);
+    return "CAP_" + std::to_string(number);
+}
+
+Result<int> capability_from_name(const std::string& name) {
+    if (auto n = capability_number(name)) return *n;
     return Error("unknown capability \"" + name + "\"", EINVAL);
 }
 
@@ -65,11 +70,11 @@ Status check_host_has(const CapabilitySets& want, uint64_t host_bounding, int la
         for (int cap = 0; cap <= 63; ++cap) {
             if (!has(mask, cap)) continue;
             if (cap > last_cap)
-                return Error("process.capabilities." + std::string(set) + ": " + name_of(cap) +
-                                 " is not known to this kernel (last capability is " + name_of(last_cap) + ")",
+                return Error("process.capabilities." + std::string(set) + ": " + capability_name(cap) +
+                                 " is not known to this kernel (last capability is " + capability_name(last_cap) + ")",
                              EINVAL);
             if (!has(host_bounding, cap))
-                return Error("process.capabilities." + std::string(set) + ": " + name_of(cap) +
+                return Error("process.capabilities." + std::string(set) + ": " + capability_name(cap) +
                                  " is not in the runtime's own bounding set (the host withholds it), so the "
                                  "container cannot have it",
                              EPERM);
@@ -109,7 +114,7 @@ Status drop_bounding_set(const CapabilitySets& want, int last_cap) {
             const int err = errno;
             // Without CAP_SETPCAP every drop fails; one the set does not hold was never needed.
             if (err == EPERM && ::prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 0) continue;
-            return Error("drop " + name_of(cap) + " from the bounding set", err);
+            return Error("drop " + capability_name(cap) + " from the bounding set", err);
         }
     }
     return {};
@@ -125,7 +130,7 @@ Status apply_final_capabilities(const CapabilitySets& want, int last_cap) {
             if (!has(mask, cap)) continue;
             cap_value_t v = cap;
             if (::cap_set_flag(caps, flag, 1, &v, CAP_SET) < 0) {
-                Error e = sys_error("cap_set_flag " + name_of(cap));
+                Error e = sys_error([&] { return "cap_set_flag " + capability_name(cap); });
                 ::cap_free(caps);
                 return e;
             }
@@ -151,7 +156,7 @@ Status apply_final_capabilities(const CapabilitySets& want, int last_cap) {
     for (int cap = 0; cap <= last_cap; ++cap) {
         if (!has(raisable, cap)) continue;
         if (::cap_set_ambient(static_cast<cap_value_t>(cap), CAP_SET) < 0)
-            return Error("raise ambient capability " + name_of(cap) +
+            return Error("raise ambient capability " + capability_name(cap) +
                              " (an ambient capability must also be permitted and inheritable)",
                          errno);
     }
@@ -173,7 +178,7 @@ void warn_unraisable_ambient(const spec::Capabilities& caps) {
 std::string capability_mask_names(uint64_t mask, int last_cap) {
     std::string out;
     for (int cap = 0; cap <= last_cap && cap < 64; ++cap)
-        if (has(mask, cap)) out += (out.empty() ? "" : " ") + name_of(cap);
+        if (has(mask, cap)) out += (out.empty() ? "" : " ") + capability_name(cap);
     return out.empty() ? "none" : out;
 }
 

@@ -10,7 +10,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/result.hpp"
@@ -23,6 +25,9 @@ struct CapabilitySets {
     uint64_t bounding = 0, effective = 0, permitted = 0, inheritable = 0, ambient = 0;
 };
 
+// Capabilities: "CAP_CHOWN" <-> 0 ... for every capability this build knows (spec::names).
+std::optional<int> capability_number(std::string_view name);
+std::string capability_name(int number);  // "CAP_<n>" for numbers beyond the table
 // "CAP_NET_RAW" -> 13. Unknown names are an error naming the JSON path of the field.
 Result<int> capability_from_name(const std::string& name);
 Result<CapabilitySets> plan_capabilities(const spec::Capabilities& caps);

@@ -69,7 +69,7 @@ Status set_cpu_affinity(std::string_view list, std::string_view field) {
         void operator()(cpu_set_t* s) const { CPU_FREE(s); }
     };
     std::unique_ptr<cpu_set_t, CpuSetFree> set(CPU_ALLOC(count));
-    if (!set) return sys_error("allocate a CPU set for " + std::string(field));
+    if (!set) return sys_error([&] { return "allocate a CPU set for " + std::string(field); });
     const size_t bytes = CPU_ALLOC_SIZE(count);
     CPU_ZERO_S(bytes, set.get());
     for (unsigned cpu : *cpus) CPU_SET_S(cpu, bytes, set.get());

@@ -50,14 +50,14 @@ Status clear_entry(int dir_fd, const std::string& name, const std::string& shown
     struct stat st {};
     if (::fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
         if (errno == ENOENT) return ok_status();
-        return sys_error("stat " + shown);
+        return sys_error([&] { return "stat " + shown; });
     }
     if (keep(st)) {
         *kept = true;
         return ok_status();
     }
     if (::unlinkat(dir_fd, name.c_str(), S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0) != 0)
-        return sys_error("remove " + shown + " from the image to make the device");
+        return sys_error([&] { return "remove " + shown + " from the image to make the device"; });
     return ok_status();
 }
 
@@ -67,9 +67,9 @@ Status bind_host_node(int root_fd, const spec::Device& d) {
     // open_tree + move_mount attach the host node to exactly the file we opened, without
     // resolving the target path again.
     UniqueFd tree(::open_tree(AT_FDCWD, d.path.c_str(), OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC));
-    if (!tree) return sys_error("bind device " + d.path + " from the host");
+    if (!tree) return sys_error([&] { return "bind device " + d.path + " from the host"; });
     if (::move_mount(tree.get(), "", target.get(), "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) != 0)
-        return sys_error("bind device " + d.path + " from the host");
+        return sys_error([&] { return "bind device " + d.path + " from the host"; });
     return ok_status();
 }
 
@@ -92,11 +92,11 @@ Status make_node(int root_fd, const spec::Device& d) {
                        [&](const struct stat& st) { return (st.st_mode & S_IFMT) == type && st.st_rdev == rdev; },
                        &kept));
     if (!kept && ::mknodat(dir_fd.get(), name.c_str(), type | perm, rdev) != 0)
-        return sys_error("mknod " + d.path);
+        return sys_error([&] { return "mknod " + d.path; });
     // mknod applied the umask; set the exact mode. The name now is our node, not a symlink.
-    if (::fchmodat(dir_fd.get(), name.c_str(), perm, 0) != 0) return sys_error("chmod " + d.path);
+    if (::fchmodat(dir_fd.get(), name.c_str(), perm, 0) != 0) return sys_error([&] { return "chmod " + d.path; });
     if (::fchownat(dir_fd.get(), name.c_str(), d.uid.value_or(0), d.gid.value_or(0), AT_SYMLINK_NOFOLLOW) != 0)
-        return sys_error("chown " + d.path);
+        return sys_error([&] { return "chown " + d.path; });
     return ok_status();
 }
 
@@ -111,7 +111,7 @@ Status make_link(int dev_fd, const char* name, const char* target, bool replace)
             log::debug("link " + shown + ": the image already has it, kept");
             return ok_status();
         }
-        return sys_error("symlink " + shown + " -> " + target);
+        return sys_error([&] { return "symlink " + shown + " -> " + target; });
     }
     return ok_status();
 }

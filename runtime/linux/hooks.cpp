@@ -23,13 +23,6 @@ namespace gocker {
 
 namespace {
 
-// errno is read before the message is built: building it allocates, which may change errno.
-template <class MakeContext>
-Error errno_error(MakeContext&& make_context) {
-    const int err = errno;
-    return Error(make_context(), err);
-}
-
 // A hook that exits without reading stdin turns our write into EPIPE; SIGPIPE's default action
 // would kill the runtime (or the container init) instead. Ignored only while we feed the pipe.
 class IgnoreSigpipe {
@@ -110,7 +103,7 @@ Status run_hook(std::string_view phase, const spec::Hook& hook, std::string_view
     Pipe exec_error = GK_TRY_CTX(make_pipe("pipe for exec errors"), who);
 
     const pid_t pid = fork();
-    if (pid < 0) return errno_error([&] { return who + ": fork"; });
+    if (pid < 0) return sys_error([&] { return who + ": fork"; });
     if (pid == 0)
         exec_hook(hook.path, argv.data(), envp.data(), input.read_end.get(),
                   exec_error.write_end.get());

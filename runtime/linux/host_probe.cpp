@@ -1,6 +1,7 @@
 #include "linux/host_probe.hpp"
 
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <seccomp.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -16,87 +17,15 @@
 
 #include "common/fd.hpp"
 #include "common/file_io.hpp"
+#include "common/text.hpp"
+#include "linux/capabilities.hpp"
 #include "linux/namespaces.hpp"
+#include "linux/process_names.hpp"
 #include "spec/oci_names.hpp"
 #include "common/result.hpp"
 
 namespace gocker {
 namespace {
-
-// The file's text, or "" when it cannot be read (a probe reports what it finds).
-std::string read_text(const std::string& path) {
-    auto text = read_whole_file(path);
-    return text ? std::move(*text) : std::string();
-}
-
-std::string trim(std::string_view s) {
-    size_t b = s.find_first_not_of(" \t\n");
-    if (b == std::string_view::npos) return {};
-    size_t e = s.find_last_not_of(" \t\n");
-    return std::string(s.substr(b, e - b + 1));
-}
-
-std::vector<std::string> split(std::string_view s, char sep) {
-    std::vector<std::string> out;
-    size_t start = 0;
-    while (start <= s.size()) {
-        size_t end = s.find(sep, start);
-        if (end == std::string_view::npos) end = s.size();
-        if (end > start) out.emplace_back(s.substr(start, end - start));
-        start = end + 1;
-    }
-    return out;
-}
-
-// mountinfo escapes space, tab, newline and backslash as \ooo.
-std::string unescape_octal(std::string_view s) {
-    std::string out;
-    for (size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '\\' && i + 3 < s.size()) {
-            bool octal = true;
-            int v = 0;
-            for (size_t k = 1; k <= 3; ++k) {
-                if (i + k >= s.size() || s[i + k] < '0' || s[i + k] > '7') {
-                    octal = false;
-                    break;
-                }
-                v = v * 8 + (s[i + k] - '0');
-            }
-            if (octal) {
-                out += static_cast<char>(v);
-                i += 3;
-                continue;
-            }
-        }
-        out += s[i];
-    }
-    return out;
-}
-
-constexpr std::array<const char*, 41> kCapNames = {
-    "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID",
-    "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE",
-    "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK",
-    "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE",
-    "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE", "CAP_SYS_RESOURCE",
-    "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE", "CAP_AUDIT_WRITE",
-    "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG",
-    "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF",
-    "CAP_CHECKPOINT_RESTORE"};
-constexpr int kCapSysResource = 24;
-
-struct RlimitName {
-    const char* name;
-    int resource;
-};
-constexpr std::array<RlimitName, 16> kRlimits = {{
-    {"RLIMIT_CPU", RLIMIT_CPU}, {"RLIMIT_FSIZE", RLIMIT_FSIZE}, {"RLIMIT_DATA", RLIMIT_DATA},
-    {"RLIMIT_STACK", RLIMIT_STACK}, {"RLIMIT_CORE", RLIMIT_CORE}, {"RLIMIT_RSS", RLIMIT_RSS},
-    {"RLIMIT_NPROC", RLIMIT_NPROC}, {"RLIMIT_NOFILE", RLIMIT_NOFILE},
-    {"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK}, {"RLIMIT_AS", RLIMIT_AS}, {"RLIMIT_LOCKS", RLIMIT_LOCKS},
-    {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING}, {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE},
-    {"RLIMIT_NICE", RLIMIT_NICE}, {"RLIMIT_RTPRIO", RLIMIT_RTPRIO}, {"RLIMIT_RTTIME", RLIMIT_RTTIME},
-}};
 
 // OCI namespace type -> /proc/self/ns entry.
 // Each probe passes arguments the kernel rejects up front (bad size or flags), so nothing is
@@ -177,116 +106,6 @@ bool has_v2(const HostReport& host) {
 
 }  // namespace
 
-const char* cgroup_mode_name(CgroupMode mode) {
-    switch (mode) {
-        case CgroupMode::v1: return "v1";
-        case CgroupMode::v2: return "v2";
-        case CgroupMode::hybrid: return "hybrid";
-        case CgroupMode::none: return "none";
-    }
-    return "none";
-}
-
-std::vector<MountInfo> parse_mountinfo(std::string_view text) {
-    std::vector<MountInfo> out;
-    for (const auto& line : split(text, '\n')) {
-        std::vector<std::string> f = split(line, ' ');
-        // id parent maj:min root mount-point options [optional...] - fstype source super-options
-        size_t dash = 6;
-        while (dash < f.size() && f[dash] != "-") ++dash;
-        if (f.size() < 7 || dash + 2 >= f.size()) continue;
-        MountInfo m;
-        m.mount_point = unescape_octal(f[4]);
-        m.fs_type = f[dash + 1];
-        m.source = unescape_octal(f[dash + 2]);
-        if (dash + 3 < f.size()) m.super_options = f[dash + 3];
-        for (size_t i = 6; i < dash; ++i)
-            if (f[i].rfind("shared:", 0) == 0) m.shared = true;
-        out.push_back(std::move(m));
-    }
-    return out;
-}
-
-std::vector<MountInfo> read_mountinfo() { return parse_mountinfo(read_text("/proc/self/mountinfo")); }
-
-CgroupMode cgroup_mode_from_mounts(const std::vector<MountInfo>& mounts) {
-    bool v1 = false, v2 = false, unified_root = false;
-    for (const auto& m : mounts) {
-        if (m.fs_type == "cgroup") v1 = true;
-        if (m.fs_type == "cgroup2") {
-            v2 = true;
-            if (m.mount_point == "/sys/fs/cgroup") unified_root = true;
-        }
-    }
-    if (unified_root || (v2 && !v1)) return CgroupMode::v2;
-    if (v1 && v2) return CgroupMode::hybrid;
-    if (v1) return CgroupMode::v1;
-    return CgroupMode::none;
-}
-
-// The host's cgroup mounts do not change while one command runs: read them once per process
-// (create asks for the mode, the controllers and the layout; delete asks again).
-const std::vector<MountInfo>& host_mountinfo() {
-    static const std::vector<MountInfo> mounts = read_mountinfo();
-    return mounts;
-}
-
-CgroupMode detect_cgroup_mode() {
-    static const CgroupMode mode = cgroup_mode_from_mounts(host_mountinfo());
-    return mode;
-}
-
-std::vector<CgroupController> cgroup_controllers_from(
-    const std::vector<MountInfo>& mounts, std::string_view proc_cgroups,
-    const std::map<std::string, std::string>& v2_controllers_files) {
-    std::set<std::string> enabled;  // /proc/cgroups: subsys_name hierarchy num_cgroups enabled
-    for (const auto& line : split(proc_cgroups, '\n')) {
-        if (line.empty() || line[0] == '#') continue;
-        std::istringstream ls(line);
-        std::string name;
-        int hierarchy = 0, num = 0, on = 0;
-        if (ls >> name >> hierarchy >> num >> on && on == 1) enabled.insert(name);
-    }
-    std::vector<CgroupController> out;
-    std::set<std::string> seen_v1;
-    for (const auto& m : mounts) {
-        if (m.fs_type == "cgroup") {
-            for (const auto& opt : split(m.super_options, ',')) {
-                if (enabled.count(opt) && seen_v1.insert(opt).second)
-                    out.push_back({opt, 1, m.mount_point});
-            }
-        } else if (m.fs_type == "cgroup2") {
-            auto it = v2_controllers_files.find(m.mount_point);
-            if (it == v2_controllers_files.end()) continue;
-            for (const auto& word : split(trim(it->second), ' ')) out.push_back({word, 2, m.mount_point});
-        }
-    }
-    return out;
-}
-
-std::vector<CgroupController> list_cgroup_controllers() {
-    static const std::vector<CgroupController> controllers = [] {
-        const auto& mounts = host_mountinfo();
-        std::map<std::string, std::string> v2_files;
-        for (const auto& m : mounts)
-            if (m.fs_type == "cgroup2" && !v2_files.count(m.mount_point))
-                v2_files[m.mount_point] = read_text(m.mount_point + "/cgroup.controllers");
-        return cgroup_controllers_from(mounts, read_text("/proc/cgroups"), v2_files);
-    }();
-    return controllers;
-}
-
-std::optional<int> capability_number(std::string_view name) {
-    for (size_t i = 0; i < kCapNames.size(); ++i)
-        if (name == kCapNames[i]) return static_cast<int>(i);
-    return std::nullopt;
-}
-
-std::string capability_name(int number) {
-    if (number >= 0 && static_cast<size_t>(number) < kCapNames.size()) return kCapNames[number];
-    return "CAP_" + std::to_string(number);
-}
-
 std::vector<std::string> decode_capability_mask(uint64_t mask, int last_cap) {
     std::vector<std::string> out;
     for (int i = 0; i <= last_cap && i < 64; ++i)
@@ -354,9 +173,10 @@ HostReport probe_host() {
     int last_cap = 0;
     if (std::from_chars(last.data(), last.data() + last.size(), last_cap).ec == std::errc()) r.cap_last = last_cap;
 
-    for (const auto& rl : kRlimits) {
+    for (std::string_view name : spec::names::rlimits) {
         struct rlimit lim;
-        if (::getrlimit(rl.resource, &lim) == 0) r.rlimit_hard[rl.name] = lim.rlim_max;
+        if (auto resource = rlimit_resource(name); resource && ::getrlimit(*resource, &lim) == 0)
+            r.rlimit_hard[std::string(name)] = lim.rlim_max;
     }
     return r;
 }
@@ -440,7 +260,7 @@ std::vector<std::string> config_host_problems(const spec::Config& cfg, const Hos
                 }
             }
         }
-        bool can_raise = host.cap_effective & (uint64_t{1} << kCapSysResource);
+        bool can_raise = host.cap_effective & (uint64_t{1} << CAP_SYS_RESOURCE);
         for (size_t i = 0; i < p.rlimits.size() && !can_raise; ++i) {
             auto it = host.rlimit_hard.find(p.rlimits[i].type);
             if (it != host.rlimit_hard.end() && p.rlimits[i].hard > it->second)

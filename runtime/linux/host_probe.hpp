@@ -1,5 +1,6 @@
-// Host diagnosis: what this kernel and this caller can do for a container. Used by `check` (and
-// the cgroup mode/controller detection by the cgroup managers).
+// Host diagnosis: what this kernel and this caller can do for a container, and what in a config
+// this host cannot do: `check`'s diagnostics, all here (the cgroup mode and controllers it reports
+// come from linux/cgroups/host_cgroups, which the create path uses too).
 //
 // Probing is cheap and leaves nothing behind: files under /proc and /sys are read, and syscalls
 // are called with arguments the kernel rejects before doing anything (ENOSYS then means "absent",
@@ -16,47 +17,11 @@
 #include <string_view>
 #include <vector>
 
+#include "linux/cgroups/host_cgroups.hpp"
 #include "spec/config.hpp"
 
 namespace gocker {
 
-// v1: only cgroup v1 hierarchies; v2: cgroup2 mounted on /sys/fs/cgroup (unified);
-// hybrid: v1 hierarchies plus a cgroup2 mount (usually /sys/fs/cgroup/unified); none: no cgroupfs.
-enum class CgroupMode { v1, v2, hybrid, none };
-const char* cgroup_mode_name(CgroupMode mode);
-
-// One line of /proc/self/mountinfo, the fields the probes need (octal escapes decoded).
-struct MountInfo {
-    std::string mount_point;
-    std::string fs_type;
-    std::string source;
-    std::string super_options;  // e.g. "rw,cpu,cpuacct" for a cgroup v1 hierarchy
-    bool shared = false;        // a "shared:N" optional field: a peer group member
-};
-std::vector<MountInfo> parse_mountinfo(std::string_view text);
-std::vector<MountInfo> read_mountinfo();  // /proc/self/mountinfo; empty if unreadable
-const std::vector<MountInfo>& host_mountinfo();  // read_mountinfo() once per process
-
-CgroupMode cgroup_mode_from_mounts(const std::vector<MountInfo>& mounts);
-CgroupMode detect_cgroup_mode();  // read once per process (the host's mounts)
-
-// A controller that can be used, with the hierarchy it lives in.
-struct CgroupController {
-    std::string name;         // "memory", "pids", "io", ...
-    int version = 1;          // 1 or 2
-    std::string mount_point;  // e.g. /sys/fs/cgroup/memory or /sys/fs/cgroup/unified
-};
-// v1: controllers named in the super options of a cgroup mount and enabled in /proc/cgroups
-// (named hierarchies such as name=systemd are not controllers). v2: the words of each cgroup2
-// mount's cgroup.controllers, given here as mount point -> file content.
-std::vector<CgroupController> cgroup_controllers_from(
-    const std::vector<MountInfo>& mounts, std::string_view proc_cgroups,
-    const std::map<std::string, std::string>& v2_controllers_files);
-std::vector<CgroupController> list_cgroup_controllers();  // read once per process
-
-// Capabilities: "CAP_CHOWN" <-> 0 ... for every capability this build knows.
-std::optional<int> capability_number(std::string_view name);
-std::string capability_name(int number);  // "CAP_<n>" for numbers beyond the table
 // The names of the bits set in `mask`, lowest first, up to and including `last_cap`.
 std::vector<std::string> decode_capability_mask(uint64_t mask, int last_cap);
 // A "CapEff:\t000001fffeffffff" style field of /proc/<pid>/status.

@@ -58,7 +58,7 @@ RuntimeBinary running_runtime_binary() {
 // mount namespace, and Linux 5.12).
 Result<UniqueFd> read_only_view_of(const char* path) {
     UniqueFd tree(::open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC));
-    if (!tree) return sys_error(std::string("open_tree ") + path);
+    if (!tree) return sys_error([&] { return std::string("open_tree ") + path; });
     struct mount_attr attr {};
     attr.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
     if (::mount_setattr(tree.get(), "", AT_EMPTY_PATH, &attr, sizeof attr) < 0)
@@ -68,9 +68,9 @@ Result<UniqueFd> read_only_view_of(const char* path) {
 
 Result<UniqueFd> sealed_memfd_copy_of(const char* path) {
     UniqueFd exe(::open(path, O_RDONLY | O_CLOEXEC));
-    if (!exe) return sys_error(std::string("open ") + path + " to make a sealed copy of the runtime");
+    if (!exe) return sys_error([&] { return std::string("open ") + path + " to make a sealed copy of the runtime"; });
     struct stat st {};
-    if (::fstat(exe.get(), &st) < 0) return sys_error(std::string("stat ") + path);
+    if (::fstat(exe.get(), &st) < 0) return sys_error([&] { return std::string("stat ") + path; });
     UniqueFd mem(::memfd_create("gocker-runtime", MFD_CLOEXEC | MFD_ALLOW_SEALING));
     if (!mem) return sys_error("memfd_create for a sealed copy of the runtime");
     off_t off = 0;
@@ -98,7 +98,7 @@ Status reexec(UniqueFd image, const char* how) {
     if (::setenv(kReexecMarker, how, 1) < 0) return sys_error("setenv");
     if (trace::enabled()) (void)::setenv(trace::kStartVariable, std::to_string(trace::start_ns()).c_str(), 1);
     ::execveat(image.get(), "", argv.data(), environ, AT_EMPTY_PATH);
-    Error e = sys_error(std::string("execute the runtime from a ") + how);
+    Error e = sys_error([&] { return std::string("execute the runtime from a ") + how; });
     ::unsetenv(kReexecMarker);
     ::unsetenv(trace::kStartVariable);
     return e;

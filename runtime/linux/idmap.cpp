@@ -17,7 +17,7 @@ std::string format_id_map(const std::vector<spec::IdMapping>& maps) {
 static Status write_proc_file(pid_t pid, const char* name, const std::string& data) {
     std::string path = "/proc/" + std::to_string(pid) + "/" + name;
     int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
-    if (fd < 0) return sys_error("open " + path);
+    if (fd < 0) return sys_error([&] { return "open " + path; });
     ssize_t w = ::write(fd, data.data(), data.size());
     int err = errno;
     ::close(fd);

@@ -16,14 +16,14 @@ namespace {
 // rootfs must not be able to redirect the write (CVE-2025-52881 class).
 Status write_proc_attr(const std::string& path, const std::string& value, const std::string& what) {
     UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOFOLLOW));
-    if (!fd) return sys_error("open " + path + " to set " + what);
+    if (!fd) return sys_error([&] { return "open " + path + " to set " + what; });
     struct statfs sfs {};
-    if (::fstatfs(fd.get(), &sfs) < 0) return sys_error("statfs " + path);
+    if (::fstatfs(fd.get(), &sfs) < 0) return sys_error([&] { return "statfs " + path; });
     if (sfs.f_type != PROC_SUPER_MAGIC) return Error(path + " is not on procfs: refusing to set " + what, EPERM);
     ssize_t n;
     do n = ::write(fd.get(), value.data(), value.size());
     while (n < 0 && errno == EINTR);
-    if (n < 0) return sys_error("set " + what + " (write \"" + value + "\" to " + path + ")");
+    if (n < 0) return sys_error([&] { return "set " + what + " (write \"" + value + "\" to " + path + ")"; });
     return {};
 }
 

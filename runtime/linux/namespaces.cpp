@@ -138,7 +138,7 @@ void ParentNamespaceSwitch::restore() {
 Status join_namespaces(const NamespacePlan& plan) {
     for (const auto& j : plan.child_joins) {
         if (::setns(j.fd.get(), static_cast<int>(namespace_clone_flag(j.type))) < 0)
-            return sys_error("join " + j.type + " namespace " + j.path);
+            return sys_error([&] { return "join " + j.type + " namespace " + j.path; });
     }
     if (plan.unshare_after_join && ::unshare(static_cast<int>(plan.unshare_after_join)) < 0)
         return sys_error("create namespaces inside the joined user namespace");

@@ -19,10 +19,10 @@ Result<ProcStat> read_proc_stat(pid_t pid) {
     char path[64];
     snprintf(path, sizeof path, "/proc/%d/stat", pid);
     UniqueFd fd(::open(path, O_RDONLY | O_CLOEXEC));
-    if (!fd) return sys_error(std::string("open ") + path);
+    if (!fd) return sys_error([&] { return std::string("open ") + path; });
     char buf[1024];
     ssize_t n = ::read(fd.get(), buf, sizeof buf - 1);
-    if (n <= 0) return sys_error(std::string("read ") + path);
+    if (n <= 0) return sys_error([&] { return std::string("read ") + path; });
     buf[n] = '\0';
     // comm may contain spaces and parentheses: fields start after the last ')'.
     char* p = strrchr(buf, ')');
@@ -43,7 +43,7 @@ Result<ProcStat> read_proc_stat(pid_t pid) {
 Result<UniqueFd> open_verified_pidfd(pid_t pid, unsigned long long start_time) {
     if (pid <= 0) return Error("the container has no process", ESRCH);
     UniqueFd fd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
-    if (!fd) return sys_error("pidfd_open " + std::to_string(pid));
+    if (!fd) return sys_error([&] { return "pidfd_open " + std::to_string(pid); });
     // Checked after opening the pidfd: from here on the pidfd pins this exact process.
     auto st = read_proc_stat(pid);
     if (!st || st->start_time != start_time || st->state == 'Z' || st->state == 'X')
@@ -73,7 +73,7 @@ Result<pid_t> clone_with_pidfd(uint64_t flags, int* pidfd, int cgroup_fd) {
 
 Status pidfd_signal(int pidfd, int sig) {
     if (::syscall(SYS_pidfd_send_signal, pidfd, sig, nullptr, 0) < 0)
-        return sys_error("send signal " + std::to_string(sig));
+        return sys_error([&] { return "send signal " + std::to_string(sig); });
     return {};
 }
 

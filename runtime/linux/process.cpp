@@ -21,13 +21,6 @@ namespace gocker {
 
 namespace {
 
-// errno is read before the message is built: building it allocates, which may change errno.
-template <class MakeContext>
-Error errno_error(MakeContext&& make_context) {
-    const int err = errno;
-    return Error(make_context(), err);
-}
-
 constexpr std::string_view kDefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 constexpr mode_t kDefaultUmask = 022;
 
@@ -88,9 +81,9 @@ Status switch_user(const spec::Process& proc) {
     }
     // gid first: after setresuid to a non-root uid we could no longer change it.
     if (setresgid(user.gid, user.gid, user.gid) != 0)
-        return errno_error([&] { return "setresgid to process.user.gid " + std::to_string(user.gid); });
+        return sys_error([&] { return "setresgid to process.user.gid " + std::to_string(user.gid); });
     if (setresuid(user.uid, user.uid, user.uid) != 0)
-        return errno_error([&] { return "setresuid to process.user.uid " + std::to_string(user.uid); });
+        return sys_error([&] { return "setresuid to process.user.uid " + std::to_string(user.uid); });
     // runc applies 0022 when no umask is given (the spec would leave ours alone); we follow
     // runc because images and tools expect runc's behaviour.
     umask(user.umask ? static_cast<mode_t>(*user.umask & 0777) : kDefaultUmask);
@@ -100,13 +93,13 @@ Status switch_user(const spec::Process& proc) {
 Status enter_cwd(const spec::Process& proc) {
     const std::string cwd = proc.cwd.empty() ? "/" : proc.cwd;
     if (chdir(cwd.c_str()) != 0)
-        return errno_error([&] { return "chdir to cwd (\"" + cwd + "\") set in config.json"; });
+        return sys_error([&] { return "chdir to cwd (\"" + cwd + "\") set in config.json"; });
     // CVE-2024-21626: a leaked directory fd (or a cwd outside the pivoted root) makes the
     // kernel report the path as "(unreachable)/..."; a process started there can walk the host.
     char buf[PATH_MAX];
     const char* got = getcwd(buf, sizeof(buf));
     if (got == nullptr && errno != ENOENT)
-        return errno_error([&] { return "getcwd after chdir to cwd (\"" + cwd + "\")"; });
+        return sys_error([&] { return "getcwd after chdir to cwd (\"" + cwd + "\")"; });
     // glibc turns the kernel's "(unreachable)/..." into ENOENT; the check on '/' covers a libc
     // that passes it through.
     if (got == nullptr || buf[0] != '/')
@@ -151,7 +144,7 @@ Result<PreparedExec> prepare_exec(const spec::Process& proc, const std::string& 
     // Marking instead of closing (as runc does): the caller's O_CLOEXEC error pipe stays usable
     // until the execve succeeds, and everything else the runtime held disappears with it.
     if (close_range(first_closed, ~0U, CLOSE_RANGE_CLOEXEC) != 0)
-        return errno_error([&] {
+        return sys_error([&] {
             return "close_range(" + std::to_string(first_closed) + ", ~0, CLOSE_RANGE_CLOEXEC)";
         });
     // The kept descriptors must survive the exec even if they were opened O_CLOEXEC.

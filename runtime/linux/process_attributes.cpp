@@ -25,13 +25,6 @@ namespace gocker {
 
 namespace {
 
-// errno is read before the message is built: building it allocates, which may change errno.
-template <class MakeContext>
-Error errno_error(MakeContext&& make_context) {
-    const int err = errno;
-    return Error(make_context(), err);
-}
-
 std::string limit_text(rlim_t v) { return v == RLIM_INFINITY ? "unlimited" : std::to_string(v); }
 
 Status apply_rlimit(const spec::Rlimit& rl) {
@@ -77,7 +70,7 @@ Status apply_personality(const spec::Personality& p) {
     if (!p.flags.empty())
         return Error("linux.personality.flags: flag \"" + p.flags.front() + "\" is not supported",
                      EINVAL);
-    if (personality(*domain) == -1) return errno_error([&] { return "personality " + p.domain; });
+    if (personality(*domain) == -1) return sys_error([&] { return "personality " + p.domain; });
     return ok_status();
 }
 

@@ -19,7 +19,7 @@
 #include "common/log.hpp"
 #include "linux/copy_up.hpp"
 #include "linux/devices.hpp"
-#include "linux/host_probe.hpp"
+#include "linux/cgroups/host_cgroups.hpp"
 #include "linux/mount_options.hpp"
 #include "linux/mount_plan.hpp"
 #include "linux/safe_path.hpp"
@@ -79,9 +79,9 @@ Status remount_bind(int mnt_fd, unsigned long flags, bool in_user_ns, const std:
     // In a user namespace the flags the source mount carries are locked and must be repeated.
     unsigned long want = flags | (in_user_ns ? locked : 0);
     if (::mount(nullptr, fd_path(mnt_fd).c_str(), nullptr, want, nullptr) == 0) return ok_status();
-    if (errno != EPERM || (want | locked) == want) return sys_error(what + ": remount");
+    if (errno != EPERM || (want | locked) == want) return sys_error([&] { return what + ": remount"; });
     if (::mount(nullptr, fd_path(mnt_fd).c_str(), nullptr, want | locked, nullptr) != 0)
-        return sys_error(what + ": remount");
+        return sys_error([&] { return what + ": remount"; });
     log::debug(what + ": the kernel locked flags of the source mount (" + std::to_string(locked & ~want) +
                "), kept on the bind remount");
     return ok_status();
@@ -95,7 +95,7 @@ Status finish_mount(int mnt_fd, const MountOp& op, const RootfsSpec& spec) {
         attr.attr_set = op.rec_attr_set;
         attr.attr_clr = op.rec_attr_clr;
         if (::mount_setattr(mnt_fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) != 0)
-            return sys_error(what + ": set recursive mount attributes");
+            return sys_error([&] { return what + ": set recursive mount attributes"; });
     }
     for (unsigned long p : op.propagation)
         GK_TRY(set_propagation(fd_path(mnt_fd), p, what + ": set propagation"));
@@ -135,7 +135,7 @@ Status mount_cgroup_v1(int root_fd, int dest_fd, const MountOp& op, const Rootfs
     const bool new_cgroupns = cgns && cgns->path.empty();
 
     std::ifstream in("/proc/self/cgroup");
-    if (!in) return sys_error(what + ": read /proc/self/cgroup");
+    if (!in) return sys_error([&] { return what + ": read /proc/self/cgroup"; });
     std::string line;
     while (std::getline(in, line)) {
         size_t a = line.find(':'), b = line.find(':', a + 1);
@@ -166,19 +166,19 @@ Status mount_cgroup_v1(int root_fd, int dest_fd, const MountOp& op, const Rootfs
                 GK_TRY(remount_bind(m.get(), MS_BIND | MS_REMOUNT | MS_RDONLY | base, spec.in_user_ns, what + "/" + dir));
             }
         }
-        if (rc != 0) return sys_error(what + ": mount the " + dir + " hierarchy");
+        if (rc != 0) return sys_error([&] { return what + ": mount the " + dir + " hierarchy"; });
         if (ctrls.find(',') != std::string::npos) {
             std::istringstream split(ctrls);
             std::string ctrl;
             while (std::getline(split, ctrl, ','))
                 if (ctrl != dir && ::symlinkat(dir.c_str(), top.get(), ctrl.c_str()) != 0 && errno != EEXIST)
-                    return sys_error(what + ": link " + ctrl + " -> " + dir);
+                    return sys_error([&] { return what + ": link " + ctrl + " -> " + dir; });
         }
     }
     if (ro) {
         struct mount_attr attr {};
         attr.attr_set = MOUNT_ATTR_RDONLY;
-        if (::mount_setattr(top.get(), "", AT_EMPTY_PATH, &attr, sizeof attr) != 0) return sys_error(what + ": make read-only");
+        if (::mount_setattr(top.get(), "", AT_EMPTY_PATH, &attr, sizeof attr) != 0) return sys_error([&] { return what + ": make read-only"; });
     }
     return ok_status();
 }
@@ -186,7 +186,7 @@ Status mount_cgroup_v1(int root_fd, int dest_fd, const MountOp& op, const Rootfs
 Status mount_cgroup(int root_fd, int dest_fd, const MountOp& op, const RootfsSpec& spec) {
     const std::string what = mount_what(op.source, op.destination);
     struct statfs sfs {};
-    if (::statfs("/sys/fs/cgroup", &sfs) != 0) return sys_error(what + ": statfs /sys/fs/cgroup");
+    if (::statfs("/sys/fs/cgroup", &sfs) != 0) return sys_error([&] { return what + ": statfs /sys/fs/cgroup"; });
     if (sfs.f_type != CGROUP2_SUPER_MAGIC) return mount_cgroup_v1(root_fd, dest_fd, op, spec);
     if (::mount("cgroup2", fd_path(dest_fd).c_str(), "cgroup2", op.flags, op.data.c_str()) == 0) return ok_status();
     if (errno != EPERM) return sys_error(what);
@@ -230,7 +230,7 @@ Status apply_mount(int root_fd, const MountOp& op, const RootfsSpec& spec) {
     UniqueFd image_dir;
     if (op.copy_up) {
         image_dir.reset(::openat(dest.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-        if (!image_dir) return sys_error(what + ": tmpcopyup: open the image's directory");
+        if (!image_dir) return sys_error([&] { return what + ": tmpcopyup: open the image's directory"; });
     }
     const unsigned long flags = op.copy_up ? op.flags & ~MS_RDONLY : op.flags;
     if (::mount(op.source.c_str(), fd_path(dest.get()).c_str(), fstype, flags, data) != 0) return sys_error(what);
@@ -257,11 +257,11 @@ Status pivot_into(const std::string& rootfs) {
     UniqueFd old_root(::open("/", O_DIRECTORY | O_RDONLY | O_CLOEXEC));
     if (!old_root) return sys_error("pivot_root: open /");
     UniqueFd new_root(::open(rootfs.c_str(), O_DIRECTORY | O_RDONLY | O_CLOEXEC));
-    if (!new_root) return sys_error("pivot_root: open " + rootfs);
-    if (::fchdir(new_root.get()) != 0) return sys_error("pivot_root: chdir " + rootfs);
+    if (!new_root) return sys_error([&] { return "pivot_root: open " + rootfs; });
+    if (::fchdir(new_root.get()) != 0) return sys_error([&] { return "pivot_root: chdir " + rootfs; });
     // pivot_root(".", "."): the old root ends up stacked under the new one, then is detached;
     // no directory for it is needed inside the image.
-    if (::syscall(SYS_pivot_root, ".", ".") != 0) return sys_error("pivot_root " + rootfs);
+    if (::syscall(SYS_pivot_root, ".", ".") != 0) return sys_error([&] { return "pivot_root " + rootfs; });
     if (::fchdir(old_root.get()) != 0) return sys_error("pivot_root: chdir to the old root");
     // Keep the unmount of the old root from propagating to the host.
     GK_TRY(set_propagation(".", MS_SLAVE | MS_REC, "pivot_root: make the old root rslave"));
@@ -271,9 +271,9 @@ Status pivot_into(const std::string& rootfs) {
 }
 
 Status move_into(const std::string& rootfs) {
-    if (::chdir(rootfs.c_str()) != 0) return sys_error("chdir " + rootfs);
-    if (::mount(rootfs.c_str(), "/", nullptr, MS_MOVE, nullptr) != 0) return sys_error("move " + rootfs + " to /");
-    if (::chroot(".") != 0) return sys_error("chroot " + rootfs);
+    if (::chdir(rootfs.c_str()) != 0) return sys_error([&] { return "chdir " + rootfs; });
+    if (::mount(rootfs.c_str(), "/", nullptr, MS_MOVE, nullptr) != 0) return sys_error([&] { return "move " + rootfs + " to /"; });
+    if (::chroot(".") != 0) return sys_error([&] { return "chroot " + rootfs; });
     if (::chdir("/") != 0) return sys_error("chdir /");
     return ok_status();
 }
@@ -294,21 +294,21 @@ Status mask_path(int root_fd, const std::string& path, UniqueFd& null) {
     UniqueFd mnt;
     if (S_ISDIR(st.st_mode)) {
         UniqueFd fs(::fsopen("tmpfs", FSOPEN_CLOEXEC));
-        if (!fs || ::fsconfig(fs.get(), FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) != 0) return sys_error(what + ": tmpfs");
+        if (!fs || ::fsconfig(fs.get(), FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) != 0) return sys_error([&] { return what + ": tmpfs"; });
         mnt.reset(::fsmount(fs.get(), FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC));
-        if (!mnt) return sys_error(what + ": tmpfs");
+        if (!mnt) return sys_error([&] { return what + ": tmpfs"; });
     } else {
         // Only the real null device may cover a file: the image could have swapped /dev/null.
         if (!null) {
             UniqueFd dev_null = GK_TRY_CTX(safe_path::open_in_root(root_fd, "/dev/null", O_PATH | O_NOFOLLOW), what);
             struct stat ns {};
-            if (::fstat(dev_null.get(), &ns) != 0) return sys_error(what + ": stat /dev/null");
+            if (::fstat(dev_null.get(), &ns) != 0) return sys_error([&] { return what + ": stat /dev/null"; });
             if (!S_ISCHR(ns.st_mode) || major(ns.st_rdev) != 1 || minor(ns.st_rdev) != 3)
                 return Error(what + ": /dev/null in the container is not the 1:3 character device");
             null = std::move(dev_null);
         }
         mnt.reset(::open_tree(null.get(), "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH));
-        if (!mnt) return sys_error(what + ": bind /dev/null");
+        if (!mnt) return sys_error([&] { return what + ": bind /dev/null"; });
     }
     if (::move_mount(mnt.get(), "", opened->get(), "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) != 0)
         return sys_error(what);
@@ -328,12 +328,12 @@ Status readonly_path(int root_fd, const std::string& path) {
         return std::move(opened).error().wrap("readonly path");
     }
     UniqueFd tree(::open_tree(opened->get(), "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE));
-    if (!tree) return sys_error(what + ": bind");
+    if (!tree) return sys_error([&] { return what + ": bind"; });
     struct mount_attr attr {};
     attr.attr_set = MOUNT_ATTR_RDONLY;
     if (::mount_setattr(tree.get(), "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) != 0) return sys_error(what);
     if (::move_mount(tree.get(), "", opened->get(), "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) != 0)
-        return sys_error(what + ": attach");
+        return sys_error([&] { return what + ": attach"; });
     return ok_status();
 }
 
@@ -368,7 +368,7 @@ Status prepare_rootfs(const RootfsSpec& spec) {
     // root.readonly, maskedPaths and readonlyPaths touch only the container's tree.
     if ((spec.new_mount_ns || spec.joined_mount_ns) &&
         ::mount(spec.rootfs.c_str(), spec.rootfs.c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0)
-        return sys_error("bind the root filesystem " + spec.rootfs + " on itself");
+        return sys_error([&] { return "bind the root filesystem " + spec.rootfs + " on itself"; });
     GK_FAULT_POINT("create.init.rootfs-bind");
     if (!spec.new_mount_ns && !cfg.mounts.empty()) {
         // A mount namespace joined by path, or the runtime's own: it is not the container's
@@ -380,7 +380,7 @@ Status prepare_rootfs(const RootfsSpec& spec) {
     }
 
     UniqueFd root(::open(spec.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-    if (!root) return sys_error("open the root filesystem " + spec.rootfs);
+    if (!root) return sys_error([&] { return "open the root filesystem " + spec.rootfs; });
 
     PlanContext ctx;
     ctx.bundle = spec.bundle;
@@ -409,7 +409,7 @@ Status enter_rootfs(const RootfsSpec& spec) {
             return Error("linux.maskedPaths: cannot restrict paths without a mount namespace of the container's own");
         // chroot, not pivot_root: pivot_root would move the root of every other process of a
         // shared namespace into the container's rootfs (crun does the same).
-        if (::chroot(spec.rootfs.c_str()) != 0) return sys_error("chroot " + spec.rootfs);
+        if (::chroot(spec.rootfs.c_str()) != 0) return sys_error([&] { return "chroot " + spec.rootfs; });
         if (::chdir("/") != 0) return sys_error("chdir /");
         if (!spec.joined_mount_ns) {
             // "/" is then a mount of the runtime's namespace (the rootfs has none of its own).

@@ -48,7 +48,7 @@ Result<UniqueFd> open_in_root(int root_fd, const std::string& path, int flags) {
     std::vector<std::string> comps = split(path);
     std::string rel = join(comps, comps.size());
     int fd = raw_openat2(root_fd, rel, flags);
-    if (fd < 0) return sys_error("open " + path + " inside the root filesystem");
+    if (fd < 0) return sys_error([&] { return "open " + path + " inside the root filesystem"; });
     return UniqueFd(fd);
 }
 
@@ -59,7 +59,7 @@ Result<UniqueFd> create_in_root(int root_fd, const std::string& path, Kind kind,
         // openat2 of the full path is exactly the last step of the walk below.
         int fd = raw_openat2(root_fd, join(comps, comps.size()), O_PATH | (kind == Kind::file ? 0 : O_DIRECTORY));
         if (fd >= 0) return UniqueFd(fd);
-        if (errno != ENOENT) return sys_error("open " + path + " inside the root filesystem");
+        if (errno != ENOENT) return sys_error([&] { return "open " + path + " inside the root filesystem"; });
     }
     int symlinks = 0;
     UniqueFd parent;
@@ -91,22 +91,22 @@ Result<UniqueFd> create_in_root(int root_fd, const std::string& path, Kind kind,
             ++i;
             continue;
         }
-        if (errno != ENOENT) return sys_error("open " + path + " inside the root filesystem");
+        if (errno != ENOENT) return sys_error([&] { return "open " + path + " inside the root filesystem"; });
 
         struct stat st {};
         if (::fstatat(parent.get(), comps[i].c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
             if (!S_ISLNK(st.st_mode)) {
                 errno = ENOENT;
-                return sys_error("open " + path + " inside the root filesystem");
+                return sys_error([&] { return "open " + path + " inside the root filesystem"; });
             }
             // A dangling symlink: continue with its target, still inside the root.
             if (++symlinks > kMaxSymlinks) {
                 errno = ELOOP;
-                return sys_error("resolve " + path + " inside the root filesystem");
+                return sys_error([&] { return "resolve " + path + " inside the root filesystem"; });
             }
             std::string target(PATH_MAX, '\0');
             ssize_t n = ::readlinkat(parent.get(), comps[i].c_str(), target.data(), target.size());
-            if (n < 0) return sys_error("read symlink " + join(comps, i + 1) + " inside the root filesystem");
+            if (n < 0) return sys_error([&] { return "read symlink " + join(comps, i + 1) + " inside the root filesystem"; });
             target.resize(static_cast<size_t>(n));
             std::vector<std::string> next = target.front() == '/' ? std::vector<std::string>{}
                                                                    : std::vector<std::string>(comps.begin(), comps.begin() + static_cast<long>(i));
@@ -118,7 +118,7 @@ Result<UniqueFd> create_in_root(int root_fd, const std::string& path, Kind kind,
             i = 0;
             continue;
         }
-        if (errno != ENOENT) return sys_error("stat " + join(comps, i + 1) + " inside the root filesystem");
+        if (errno != ENOENT) return sys_error([&] { return "stat " + join(comps, i + 1) + " inside the root filesystem"; });
 
         // parent is the directory holding comps[i] (an O_PATH fd resolved in the root); create
         // the component there. mkdirat/openat(O_EXCL) never follow a symlink at the last step.
@@ -131,7 +131,7 @@ Result<UniqueFd> create_in_root(int root_fd, const std::string& path, Kind kind,
             rc = ::mkdirat(parent.get(), comps[i].c_str(), mode);
         }
         if (rc != 0 && errno != EEXIST)
-            return sys_error("create " + path + " inside the root filesystem");
+            return sys_error([&] { return "create " + path + " inside the root filesystem"; });
         // Loop: the next round opens what we made (or what raced us) through openat2 again.
     }
     if (comps.empty()) return UniqueFd(raw_openat2(root_fd, ".", O_PATH | O_DIRECTORY));

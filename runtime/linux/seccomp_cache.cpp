@@ -55,7 +55,7 @@ Result<std::optional<std::string>> read_cached(const std::string& dir, const std
     struct stat st;
     if (::lstat(dir.c_str(), &st) < 0) {
         if (errno == ENOENT) return std::optional<std::string>();
-        return sys_error("seccomp cache " + dir);
+        return sys_error([&] { return "seccomp cache " + dir; });
     }
     GK_TRY(check_private("seccomp cache " + dir, st, S_IFDIR));
     std::string path = dir + "/" + name;
@@ -63,9 +63,9 @@ Result<std::optional<std::string>> read_cached(const std::string& dir, const std
     if (!fd) {
         if (errno == ENOENT) return std::optional<std::string>();
         if (errno == ELOOP) return Error("seccomp cache " + path + ": a symbolic link: refusing to trust it", 0);
-        return sys_error("seccomp cache: open " + path);
+        return sys_error([&] { return "seccomp cache: open " + path; });
     }
-    if (::fstat(fd.get(), &st) < 0) return sys_error("seccomp cache: stat " + path);
+    if (::fstat(fd.get(), &st) < 0) return sys_error([&] { return "seccomp cache: stat " + path; });
     GK_TRY(check_private("seccomp cache " + path, st, S_IFREG));
     return std::optional<std::string>(GK_TRY(read_whole_fd(fd.get(), path)));
 }
@@ -118,7 +118,7 @@ Result<SeccompProgram> seccomp_program(const spec::Seccomp& profile, const std::
         std::string data = key;
         data.push_back('\0');
         data.append(out.bpf.begin(), out.bpf.end());
-        Status st = (::mkdir(cache_dir.c_str(), 0700) < 0 && errno != EEXIST) ? sys_error("mkdir " + cache_dir)
+        Status st = (::mkdir(cache_dir.c_str(), 0700) < 0 && errno != EEXIST) ? sys_error([&] { return "mkdir " + cache_dir; })
                                                                              : write_file_atomic(cache_dir + "/" + name, data, 0600, O_NOFOLLOW);
         if (!st) log::debug("seccomp: not cached: " + st.error().message());
     }

@@ -49,7 +49,7 @@ Status SyncSocket::send(SyncType type, int err, std::string_view text) const {
         for (;;) {
             ssize_t w = ::send(fd_.get(), buf, sizeof h + n, MSG_NOSIGNAL);
             if (w >= 0) break;
-            if (errno != EINTR) return sys_error(std::string("sync: send ") + sync_type_name(type));
+            if (errno != EINTR) return sys_error([&] { return std::string("sync: send ") + sync_type_name(type); });
         }
     } while (!text.empty());
     return {};
@@ -76,15 +76,20 @@ Result<SyncMsg> SyncSocket::recv() const {
         }
         if (n < 0) return sys_error("sync: receive");
         if (n == 0) return Error("sync: peer closed the channel", EPIPE);
-        if (static_cast<size_t>(n) < sizeof(Header)) return Error("sync: short message", EPROTO);
-        Header h;
-        memcpy(&h, buf, sizeof h);
-        if (!first && static_cast<SyncType>(h.type) != m.type) return Error("sync: interleaved message", EPROTO);
-        m.type = static_cast<SyncType>(h.type);
-        m.err = h.err;
-        m.text.append(buf + sizeof h, static_cast<size_t>(n) - sizeof h);
-        if (!h.more) return m;
+        bool more = GK_TRY(decode_sync_packet(std::string_view(buf, static_cast<size_t>(n)), first, m));
+        if (!more) return m;
     }
+}
+
+Result<bool> decode_sync_packet(std::string_view packet, bool first, SyncMsg& m) {
+    if (packet.size() < sizeof(Header)) return Error("sync: short message", EPROTO);
+    Header h;
+    memcpy(&h, packet.data(), sizeof h);
+    if (!first && static_cast<SyncType>(h.type) != m.type) return Error("sync: interleaved message", EPROTO);
+    m.type = static_cast<SyncType>(h.type);
+    m.err = h.err;
+    m.text.append(packet.substr(sizeof h));
+    return h.more != 0;
 }
 
 Status SyncSocket::expect(SyncType type) const {

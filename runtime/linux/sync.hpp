@@ -17,7 +17,7 @@ enum class SyncType : uint32_t {
     mounts_done = 3,   // child -> parent: rootfs prepared; run prestart + createRuntime hooks
     hooks_done = 4,    // parent -> child: go on (createContainer hooks, pivot, ...)
     ready = 5,         // child -> parent: about to wait on the exec FIFO
-    detach = 6,        // parent -> child: state recorded; clear the parent-death signal
+    detach = 6,        // parent -> child: state recorded, go on (the child cleared its parent-death signal before ready)
     error = 7,         // child -> parent: failure (errno + context), the child exits after it
     cgroup_attached = 8,  // parent -> child: in its v1 cgroups now; unshare the cgroup namespace
 };
@@ -52,5 +52,10 @@ private:
 };
 
 const char* sync_type_name(SyncType t);
+
+// One received packet (header + text) added to m: its type and errno, its text appended. Returns
+// whether more packets of the same message follow; a packet shorter than the header, or one of
+// another type in the middle of a message (first false), is an EPROTO error.
+Result<bool> decode_sync_packet(std::string_view packet, bool first, SyncMsg& m);
 
 }  // namespace gocker

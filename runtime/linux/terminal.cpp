@@ -25,13 +25,6 @@ namespace gocker {
 
 namespace {
 
-// errno is read before the message is built: building it allocates, which may change errno.
-template <class MakeContext>
-Error errno_error(MakeContext&& make_context) {
-    const int err = errno;
-    return Error(make_context(), err);
-}
-
 // runc's RecvFile reads the name into a buffer of this size; longer payloads are never sent.
 constexpr size_t kMaxNameLen = 4096;
 
@@ -51,7 +44,7 @@ Result<UniqueFd> open_slave(int master) {
     char name[64];
     if (ptsname_r(master, name, sizeof(name)) != 0) return sys_error("ptsname of /dev/ptmx");
     slave.reset(open(name, O_RDWR | O_NOCTTY | O_CLOEXEC));
-    if (!slave) return errno_error([&] { return "open pty slave " + std::string(name); });
+    if (!slave) return sys_error([&] { return "open pty slave " + std::string(name); });
     return slave;
 }
 
@@ -113,7 +106,7 @@ Status send_fd(int sock, int fd, const std::string& name) {
     ssize_t n;
     do n = sendmsg(sock, &msg, MSG_NOSIGNAL);
     while (n < 0 && errno == EINTR);
-    if (n < 0) return errno_error([&] { return "send fd \"" + name + "\" over the socket"; });
+    if (n < 0) return sys_error([&] { return "send fd \"" + name + "\" over the socket"; });
     // The fd travels with the first byte; a short write only shortens the name.
     return ok_status();
 }
@@ -182,7 +175,7 @@ Status setup_console(int socket_fd, const std::optional<spec::ConsoleSize>& size
             continue;
         }
         if (dup2(slave.get(), target) < 0)
-            return errno_error([&] { return "dup2 the pty slave to fd " + std::to_string(target); });
+            return sys_error([&] { return "dup2 the pty slave to fd " + std::to_string(target); });
     }
     if (slave.get() <= 2) slave.release();
     return ok_status();

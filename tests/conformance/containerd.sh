@@ -63,15 +63,13 @@ task_pid() { "$CTR" task ls 2>/dev/null | awk -v id="$1" '$1 == id { print $2 }'
 
 # wait_status ID STATUS: up to 20 s.
 wait_status() {
-    local i
-    for i in $(seq 100); do [[ $(task_status "$1") == "$2" ]] && return 0; sleep 0.2; done
+    for _ in $(seq 100); do [[ $(task_status "$1") == "$2" ]] && return 0; sleep 0.2; done
     note "task $1 is '$(task_status "$1")', expected $2"; return 1
 }
 
 # wait_log FILE TEXT: up to 20 s for TEXT to appear in a detached task's log.
 wait_log() {
-    local i
-    for i in $(seq 100); do grep -qF -- "$2" "$1" 2>/dev/null && return 0; sleep 0.2; done
+    for _ in $(seq 100); do grep -qF -- "$2" "$1" 2>/dev/null && return 0; sleep 0.2; done
     note "'$2' not in $1:"; cat "$1" >>"$CONF_TMP/last.log" 2>/dev/null; return 1
 }
 
@@ -222,11 +220,11 @@ conf_check "--with-ns pid:<this script's> joins the host pid namespace" sc_host_
 # Without a pid namespace of its own, the shim kills what the init left behind when it exits
 # (`kill --all ID 9` on the stopped container, as runc's libcontainer allows).
 sc_host_pid_leftovers() {
-    local child i
+    local child
     start_detached hpid2 --with-ns "pid:/proc/$$/ns/pid" -- sh -c 'sleep 300 & echo "child=$!"; sleep 3' &&
         wait_log "$CONF_TMP/logs/hpid2.log" child= && wait_status hpid2 STOPPED || return 1
     child=$(sed -n 's/^child=//p' "$CONF_TMP/logs/hpid2.log")
-    for i in $(seq 25); do [[ -d /proc/$child ]] || return 0; sleep 0.2; done
+    for _ in $(seq 25); do [[ -d /proc/$child ]] || return 0; sleep 0.2; done
     note "the init's child $child still runs after the init exited"; return 1
 }
 conf_check "host pid namespace: the init's leftover child is killed when the init exits" sc_host_pid_leftovers
@@ -258,7 +256,6 @@ sc_pause() {
 }
 conf_check "task pause freezes the container" sc_pause
 sc_resume() {
-    local before; before=$(wc -l <"$CONF_TMP/logs/det1.log")
     conf_run "$CTR" task resume det1 && expect_eq status "$(task_status det1)" RUNNING &&
         expect_eq freezer.state "$(cg_value freezer det1 freezer.state)" THAWED &&
         conf_run "$CTR" task kill -s SIGUSR1 det1 &&
@@ -299,8 +296,7 @@ sc_net_none() {
 conf_check "default network: only lo" sc_net_none
 sc_net_host() {
     start_detached web1 --net-host -- sh -c 'mkdir /www && echo served-by-ctr >/www/index.html && exec httpd -f -p 127.0.0.1:18080 -h /www' || return 1
-    local i
-    for i in $(seq 25); do
+    for _ in $(seq 25); do
         conf_http_get 127.0.0.1 18080 >"$CONF_TMP/web1.out" 2>&1 && grep -qF served-by-ctr "$CONF_TMP/web1.out" && break
         sleep 0.2
     done

@@ -295,7 +295,7 @@ sc_exit() {
     expect_eq "exit code" "$(ctr_field "$CID" .status.exitCode)" "$code" &&
         expect_eq reason "$(ctr_field "$CID" .status.reason)" "$reason"
 }
-conf_check "exit 0: CONTAINER_EXITED, exit code 0, reason Completed" sc_exit done 0 Completed . true
+conf_check "exit 0: CONTAINER_EXITED, exit code 0, reason Completed" sc_exit "done" 0 Completed . true
 conf_check "exit 3: CONTAINER_EXITED, exit code 3, reason Error" sc_exit fail 3 Error . sh -c 'exit 3'
 conf_check "memory hog over a 16 MiB limit: exit code 137, reason OOMKilled" \
     sc_exit hog 137 OOMKilled '.linux.resources = {memory_limit_in_bytes: 16777216}' sh -c 'tail /dev/zero'

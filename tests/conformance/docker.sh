@@ -43,7 +43,7 @@ export DOCKER_HOST="unix://$D/docker.sock" DOCKER_CONFIG="$D/cli"
 # directory): in this mount namespace it is an empty tmpfs.
 mount -t tmpfs -o mode=755 tmpfs /etc/docker || conf_die "cannot mount a tmpfs on /etc/docker"
 
-CONTAINERD_PID= DOCKERD_PID=
+CONTAINERD_PID='' DOCKERD_PID=''
 
 # stop_pid PID NAME: TERM, then KILL after 20 s; the daemons are our children, so `wait` reaps them.
 stop_pid() {
@@ -95,7 +95,7 @@ stop_daemons() {   # idempotent
     fi
     stop_pid "$DOCKERD_PID" dockerd
     stop_pid "$CONTAINERD_PID" containerd
-    DOCKERD_PID= CONTAINERD_PID=
+    DOCKERD_PID='' CONTAINERD_PID=''
 }
 # What dockerd mounted under $CONF_TMP (the network namespace files in exec-root/netns, ...):
 # in this private mount namespace, unmounted before $CONF_TMP is removed.
@@ -212,7 +212,7 @@ scn_runtime_commit() {
 scn_exit_code() { conf_expect_status 42 docker run --rm "$IMG" sh -c 'exit 42'; }
 scn_stdin() {
     printf 'one\ntwo\nthree\n' | conf_run docker run -i --rm "$IMG" sh -c 'wc -l; echo done' &&
-        [[ $(out | head -1 | tr -d ' ') == 3 ]] && has done
+        [[ $(out | head -1 | tr -d ' ') == 3 ]] && has "done"
 }
 scn_tty() {
     conf_run script -qec "docker run -t --rm $IMG sh -c 'tty; [ -t 1 ] && echo stdout-is-a-tty'" /dev/null </dev/null &&

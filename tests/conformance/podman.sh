@@ -30,6 +30,7 @@ PACKAGES=(podman buildah conmon catatonit netavark aardvark-dns iptables uidmap 
 
 # The packages come from the network, which the private namespace does not have: install first.
 if [[ -z ${_CONF_IN_NS:-} ]]; then
+    # shellcheck disable=SC2034  # read by lib/common.sh
     CONF_NAME=podman
     (( EUID == 0 )) || conf_die "must run as root"
     conf_install_packages "${PACKAGES[@]}" || conf_die "installing ${PACKAGES[*]} failed"
@@ -530,7 +531,7 @@ s_restart() {
     begin
     run_detached conf-restart "$IMG" sh -c 'echo run-once; exec sleep 1000' || return 1
     wait_until 10 logs_have conf-restart run-once || return 1
-    local pid1 pid2 n
+    local pid1 pid2
     pid1=$(cpid conf-restart)
     pm restart -t 1 conf-restart >/dev/null || return 1
     wait_until 10 status_is conf-restart running || return 1

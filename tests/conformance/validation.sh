@@ -166,11 +166,14 @@ cleanup_test() {  # after each test: its containers, then its cgroups (rmdir onl
 current_pgid=
 lock_wait=${VALIDATION_LOCK_WAIT:-1800}
 lock_holders() {  # the processes that have the lock file open, for the message when it never comes
-    local ino d
-    ino=$(stat -c %i /tmp/gocker-integration.lock) || return
+    local d fd
+    [[ -e /tmp/gocker-integration.lock ]] || return
     for d in /proc/[0-9]*; do
-        ls -l "$d/fd" 2>/dev/null | grep -q '/tmp/gocker-integration.lock' &&
+        for fd in "$d"/fd/*; do
+            [[ $(readlink "$fd" 2>/dev/null) == /tmp/gocker-integration.lock ]] || continue
             printf '%s ' "${d#/proc/}:$(tr '\0\n' '  ' <"$d/cmdline" | cut -c1-60)"
+            break
+        done
     done
 }
 on_exit() {

@@ -12,7 +12,7 @@
 
 #include "common/file_io.hpp"
 #include "integration/run_util.hpp"
-#include "linux/host_probe.hpp"
+#include "linux/cgroups/host_cgroups.hpp"
 #include "spec/config_io.hpp"
 #include "spec/features.hpp"
 

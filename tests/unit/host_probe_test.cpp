@@ -10,6 +10,9 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "linux/capabilities.hpp"
+#include "spec/oci_names.hpp"
+
 namespace gocker {
 namespace {
 
@@ -92,6 +95,14 @@ TEST(HostProbe, CapabilityNamesAndMasks) {
     auto missing = decode_capability_mask(~bnd & ((uint64_t{1} << 41) - 1), 40);
     EXPECT_EQ(missing, std::vector<std::string>{"CAP_SYS_RESOURCE"});
     EXPECT_EQ(decode_capability_mask(0b101, 40), (std::vector<std::string>{"CAP_CHOWN", "CAP_DAC_READ_SEARCH"}));
+}
+
+// `check` reads the hard limit of every rlimit a config may name (one table: spec::names).
+TEST(HostProbe, EveryRlimitTheConfigAcceptsIsProbed) {
+    HostReport host = probe_host();
+    for (std::string_view name : spec::names::rlimits)
+        EXPECT_EQ(host.rlimit_hard.count(std::string(name)), 1u) << name;
+    EXPECT_EQ(host.rlimit_hard.size(), spec::names::rlimits.size());
 }
 
 TEST(HostProbe, ParsesStatusHexFields) {

@@ -17,6 +17,7 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 runtime=$repo/build/gocker-runtime
 keep=0
 while (( $# )); do
+    # shellcheck disable=SC2034  # keep is read by the EXIT trap
     case "$1" in
         --runtime) runtime=$2; shift ;;
         --keep) keep=1 ;;

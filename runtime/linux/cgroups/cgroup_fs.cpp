@@ -19,7 +19,7 @@ namespace gocker::cgroups {
 
 Status write_cgroup_file(const std::string& path, const std::string& value) {
     UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
-    if (!fd) return sys_error("open " + path);
+    if (!fd) return sys_error([&] { return "open " + path; });
     return write_cgroup_fd(fd.get(), path, value);
 }
 
@@ -27,7 +27,7 @@ Status write_cgroup_fd(int fd, const std::string& path, const std::string& value
     ssize_t n;
     do n = ::write(fd, value.data(), value.size());
     while (n < 0 && errno == EINTR);
-    if (n < 0) return sys_error("write \"" + value + "\" to " + path);
+    if (n < 0) return sys_error([&] { return "write \"" + value + "\" to " + path; });
     return {};
 }
 
@@ -54,7 +54,7 @@ Status make_cgroup_dirs(const std::string& root, const std::string& rel, std::ve
                     return Error("record the cgroup " + dir + " in the container's state", err);
                 }
             } else if (errno != EEXIST) {
-                return sys_error("create cgroup " + dir);
+                return sys_error([&] { return "create cgroup " + dir; });
             }
             GK_FAULT_POINT("create.cgroup-mkdir");  // each level of each hierarchy: the walk picks the Nth
         }
@@ -79,7 +79,7 @@ void remove_journaled_cgroups(const std::string& path) {
 // The cgroups directly below `dir` (its subdirectories), as full paths.
 static Result<std::vector<std::string>> child_cgroups(const std::string& dir) {
     DIR* d = ::opendir(dir.c_str());
-    if (!d) return sys_error("open cgroup " + dir);
+    if (!d) return sys_error([&] { return "open cgroup " + dir; });
     std::vector<std::string> children;
     while (struct dirent* e = ::readdir(d)) {
         std::string name = e->d_name;
@@ -93,7 +93,7 @@ static Status rmdir_retry(const std::string& dir, int timeout_ms) {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
     for (;;) {
         if (::rmdir(dir.c_str()) == 0 || errno == ENOENT) return {};
-        if (errno != EBUSY || std::chrono::steady_clock::now() >= deadline) return sys_error("remove cgroup " + dir);
+        if (errno != EBUSY || std::chrono::steady_clock::now() >= deadline) return sys_error([&] { return "remove cgroup " + dir; });
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
 }
@@ -101,7 +101,7 @@ static Status rmdir_retry(const std::string& dir, int timeout_ms) {
 Status remove_cgroup_tree(const std::string& dir, int timeout_ms) {
     // Nearly always a leaf: one rmdir. Only when it is busy are child cgroups looked for.
     if (::rmdir(dir.c_str()) == 0 || errno == ENOENT) return {};
-    if (errno != EBUSY && errno != ENOTEMPTY) return sys_error("remove cgroup " + dir);
+    if (errno != EBUSY && errno != ENOTEMPTY) return sys_error([&] { return "remove cgroup " + dir; });
     auto children = child_cgroups(dir);
     if (children) {
         for (const auto& c : *children) GK_TRY(remove_cgroup_tree(c, timeout_ms));

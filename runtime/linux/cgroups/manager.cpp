@@ -88,7 +88,7 @@ Status apply_writes(const CgroupManager& m, const std::vector<CgroupWrite>& writ
             open_fd.reset();
             open_file.clear();
             UniqueFd fd(::open(file.c_str(), O_WRONLY | O_CLOEXEC));
-            if (!fd) return sys_error("open " + file);
+            if (!fd) return sys_error([&] { return "open " + file; });
             open_fd = std::move(fd);
             open_file = file;
         }

@@ -18,7 +18,7 @@
 
 #include "common/result.hpp"
 #include "linux/cgroups/resource_plan.hpp"
-#include "linux/host_probe.hpp"
+#include "linux/cgroups/host_cgroups.hpp"
 #include "spec/config.hpp"
 
 namespace gocker::cgroups {
@@ -34,7 +34,7 @@ struct CgroupLayout {
     std::vector<Hierarchy> hierarchies;
     ControllerSet controllers() const;
 };
-// From the host's mounts and controllers (host_probe.hpp); layout_from is pure for tests.
+// From the host's mounts and controllers (host_cgroups.hpp); layout_from is pure for tests.
 CgroupLayout layout_from(CgroupMode mode, const std::vector<MountInfo>& mounts,
                          const std::vector<CgroupController>& controllers);
 // The host's layout, probed once per process.

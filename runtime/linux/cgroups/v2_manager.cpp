@@ -40,7 +40,7 @@ Status V2Manager::create() {
 // BPF_PROG_ATTACH needs a real one (not O_PATH).
 Status V2Manager::open_dir() {
     dir_fd_.reset(::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (!dir_fd_) return sys_error("open cgroup " + dir_);
+    if (!dir_fd_) return sys_error([&] { return "open cgroup " + dir_; });
     return {};
 }
 

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the client suites in tests/conformance/ (podman.sh, containerd.sh, cri.sh, docker.sh...).
 # Source it from a bash script that runs as root:
 #

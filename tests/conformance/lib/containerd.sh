@@ -36,8 +36,7 @@ EOF
 ctrd_start() {
     containerd --config "$CTRD_CONFIG" --log-level info >"$CONF_TMP/containerd.log" 2>&1 &
     CTRD_PID=$!
-    local i
-    for i in $(seq 150); do "$@" >/dev/null 2>&1 && return 0; sleep 0.2; done
+    for _ in $(seq 150); do "$@" >/dev/null 2>&1 && return 0; sleep 0.2; done
     tail -n 20 "$CONF_TMP/containerd.log" >&2
     conf_die "containerd did not answer '$*'"
 }

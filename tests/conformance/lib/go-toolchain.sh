@@ -45,7 +45,7 @@ _conformance_go_fetch() {
     for deb in "$apt"/debs/*.deb; do
         dpkg-deb -x "$deb" "$dest.tmp" || return 1
     done
-    ls "$apt"/debs/*.deb | xargs -n1 basename >"$dest.tmp/DEBS"
+    for deb in "$apt"/debs/*.deb; do basename "$deb"; done >"$dest.tmp/DEBS"
     rm -rf "$apt" "$dest"
     mv "$dest.tmp" "$dest"
 }
