@@ -57,7 +57,7 @@ Status run_oci_hook(std::string_view phase, const std::string& root, std::string
     std::string ns_path = "/proc/" + std::to_string(state.pid) + "/ns/net";
     UniqueFd netns(::open(ns_path.c_str(), O_RDONLY | O_CLOEXEC));
     if (!netns) return sys_error(what + ": open " + ns_path);
-    GK_TRY_CTX(attach(root, cfg, Attachment{state.id, netns.get()}), what);
+    GK_TRY_CTX(attach(root, cfg, Attachment{state.id, netns.get(), {}}), what);
     return {};
 }
 
