@@ -51,6 +51,8 @@ Status run_oci_hook(std::string_view phase, const std::string& root, std::string
     if (phase != "createRuntime")
         return Error("unknown hook phase \"" + std::string(phase) + "\": expected createRuntime or poststop");
     std::string what = "createRuntime " + state.id;
+    if (auto* mode = annotation(state.annotations, "gocker.net.mode"); mode && *mode != "bridge")
+        return Error(what + ": annotation gocker.net.mode: mode \"" + *mode + "\" is not built into this gocker-net (bridge is)");
     auto config = GK_TRY_CTX(spec::load_config(state.bundle + "/config.json"), what);
     if (!has_own_netns(config)) return {};  // it has no network namespace of its own
     std::vector<PortMapping> ports;

@@ -6,6 +6,7 @@
 //   gocker.net.bridge   bridge name (default "gocker0")
 //   gocker.net.subnet   IPv4 subnet (default "10.0.0.0/24")
 //   gocker.net.gateway  the bridge's address (default: the subnet's first address, 10.0.0.1)
+//   gocker.net.mode     bridge (what `spec --network` writes; the only mode built so far)
 //   gocker.net.ports    published ports, comma-separated [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|/udp]
 // When config.json bind-mounts a file of the bundle directory at /etc/hosts, the container's
 // address and hostname are added to it (container_files.hpp).
