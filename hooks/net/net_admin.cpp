@@ -21,10 +21,18 @@ std::string describe(const NetworkConfig& n) {
 }
 
 std::string row(const std::string& a, const std::string& b, const std::string& c, const std::string& d,
-                const std::string& e) {
+                const std::string& e, const std::string& f) {
     char buf[512];
-    std::snprintf(buf, sizeof buf, "  %-24s %-8s %-15s %-8s %s\n", a.c_str(), b.c_str(), c.c_str(), d.c_str(), e.c_str());
-    return buf;
+    std::snprintf(buf, sizeof buf, "  %-24s %-8s %-15s %-8s %-11s %s", a.c_str(), b.c_str(), c.c_str(), d.c_str(),
+                  e.c_str(), f.c_str());
+    std::string line = buf;
+    return line.substr(0, line.find_last_not_of(' ') + 1) + "\n";
+}
+
+std::string ports_text(const std::vector<PortMapping>& ports) {
+    std::string s;
+    for (const auto& m : ports) s += (s.empty() ? "" : ",") + to_string(m);
+    return s;
 }
 
 // One forward-hook chain of another table whose policy is drop, from `nft list ruleset` text.
@@ -74,11 +82,11 @@ Status admin_ls(const std::string& root, std::string& out) {
             out += "  (no leases)\n";
             continue;
         }
-        out += row("CONTAINER", "IFNAME", "ADDRESS", "STATE", "VETH");
+        out += row("CONTAINER", "IFNAME", "ADDRESS", "STATE", "VETH", "PORTS");
         for (const auto& l : leases) {
             std::string state = l.active ? "active" : "pending";
             if (GK_TRY(lease_is_stale(l))) state = "stale";
-            out += row(l.container, l.ifname, to_string(l.address), state, l.veth);
+            out += row(l.container, l.ifname, to_string(l.address), state, l.veth, ports_text(l.ports));
         }
     }
     return {};
