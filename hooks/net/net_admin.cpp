@@ -111,6 +111,8 @@ Result<int> admin_check(const std::string& root, std::string& out) {
     auto host = GK_TRY(Netlink::connect());
     auto nft = GK_TRY(NftTable::open());
     auto elements = GK_TRY(nft.container_elements());
+    auto port_map = GK_TRY(nft.port_map_elements());
+    std::set<std::string> published(port_map.begin(), port_map.end()), expected;
     std::set<Ipv4> leased;
     std::set<std::string> veths;
     std::vector<std::string> ours;
@@ -138,6 +140,7 @@ Result<int> admin_check(const std::string& root, std::string& out) {
         for (const auto& l : leases) {
             leased.insert(l.address);
             veths.insert(l.veth);
+            for (const auto& e : port_elements(l.address, l.ports)) expected.insert(e);
             std::string who = "network " + net.name + ": " + to_string(l.address) + " (container " + l.container + ")";
             if (GK_TRY(lease_is_stale(l))) {
                 warn(who + ": stale lease (run gocker-net gc)");
@@ -152,8 +155,12 @@ Result<int> admin_check(const std::string& root, std::string& out) {
             bool in_set = false;
             for (auto e : elements) in_set = in_set || e == l.address;
             if (!in_set) warn(who + ": not in nftables set ip gocker containers (no masquerade)");
+            for (const auto& e : port_elements(l.address, l.ports))
+                if (!published.count(e)) warn(who + ": published port missing from nftables map ip gocker " + e);
         }
     }
+    for (const auto& e : port_map)
+        if (!expected.count(e)) warn("nftables map ip gocker " + e + ": no lease publishes it");
     for (auto e : elements)
         if (!leased.count(e)) warn("nftables set ip gocker containers holds " + to_string(e) + ", which no lease names");
     for (const auto& name : GK_TRY(host.link_names()))

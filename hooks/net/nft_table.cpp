@@ -11,21 +11,26 @@ const std::string kT = std::string("ip ") + kNftTable;
 // The element lines of one container: "add element ip gocker containers { 10.0.0.2 }" etc.,
 // with `verb` add or delete.
 std::vector<std::string> element_lines(const char* verb, Ipv4 address, const std::vector<PortMapping>& ports) {
-    std::string a = to_string(address);
-    std::vector<std::string> out{std::string(verb) + " element " + kT + " containers { " + a + " }\n"};
-    for (const auto& m : ports) {
-        std::string key = std::string(to_string(m.protocol)) + " . " + std::to_string(m.host_port);
-        std::string value = a + " . " + std::to_string(m.container_port);
-        if (m.host_ip)
-            out.push_back(std::string(verb) + " element " + kT + " hostports { " + to_string(*m.host_ip) + " . " + key +
-                          " : " + value + " }\n");
-        else
-            out.push_back(std::string(verb) + " element " + kT + " ports { " + key + " : " + value + " }\n");
+    std::vector<std::string> out{std::string(verb) + " element " + kT + " containers { " + to_string(address) + " }\n"};
+    for (const auto& e : port_elements(address, ports)) {
+        size_t sp = e.find(' ');
+        out.push_back(std::string(verb) + " element " + kT + " " + e.substr(0, sp) + " { " + e.substr(sp + 1) + " }\n");
     }
     return out;
 }
 
 }  // namespace
+
+std::vector<std::string> port_elements(Ipv4 address, const std::vector<PortMapping>& ports) {
+    std::vector<std::string> out;
+    for (const auto& m : ports) {
+        std::string key = std::string(to_string(m.protocol)) + " . " + std::to_string(m.host_port);
+        std::string value = to_string(address) + " . " + std::to_string(m.container_port);
+        out.push_back(m.host_ip ? "hostports " + to_string(*m.host_ip) + " . " + key + " : " + value
+                                : "ports " + key + " : " + value);
+    }
+    return out;
+}
 
 void NftTable::CtxDeleter::operator()(nft_ctx* c) const { nft_ctx_free(c); }
 
@@ -124,6 +129,34 @@ Result<std::vector<Ipv4>> NftTable::container_elements() const {
         }
         if (auto a = parse_ipv4(token)) out.push_back(*a);
         token.clear();
+    }
+    return out;
+}
+
+Result<std::vector<std::string>> NftTable::port_map_elements() const {
+    std::string t = std::string("ip ") + kNftTable;
+    std::vector<std::string> out;
+    if (!run("list table " + t, "list table " + t)) return out;
+    for (const char* map : {"ports", "hostports"}) {
+        (void)nft_ctx_get_output_buffer(ctx_.get());  // drop what earlier commands printed
+        GK_TRY(run("list map " + t + " " + map, "list nftables map " + t + " " + map));
+        std::string text = nft_ctx_get_output_buffer(ctx_.get());
+        size_t open = text.find("elements = {");
+        if (open == std::string::npos) continue;
+        size_t close = text.find('}', open);
+        std::string element;
+        // "elements = { tcp . 8080 : 10.0.0.2 . 80,\n\t\t\t     udp . 53 : ... }", spaces collapsed.
+        for (char c : text.substr(open + 12, close - open - 12) + ",") {
+            if (c == ',') {
+                if (!element.empty() && element.back() == ' ') element.pop_back();
+                if (!element.empty()) out.push_back(std::string(map) + " " + element);
+                element.clear();
+            } else if (c == ' ' || c == '\t' || c == '\n') {
+                if (!element.empty() && element.back() != ' ') element += ' ';
+            } else {
+                element += c;
+            }
+        }
     }
     return out;
 }

@@ -40,6 +40,10 @@ namespace gocker::net {
 
 inline constexpr const char* kNftTable = "gocker";
 
+// A container's published ports as map elements: "ports tcp . 8080 : 10.0.0.2 . 80",
+// "hostports 192.0.2.1 . udp . 53 : 10.0.0.2 . 53" (map name, then the element). Pure.
+std::vector<std::string> port_elements(Ipv4 address, const std::vector<PortMapping>& ports);
+
 class NftTable {
 public:
     static Result<NftTable> open();
@@ -52,6 +56,8 @@ public:
 
     // The addresses in the containers set (empty when the table is missing).
     Result<std::vector<Ipv4>> container_elements() const;
+    // The elements of the ports and hostports maps, as port_elements() writes them.
+    Result<std::vector<std::string>> port_map_elements() const;
     // `nft list ruleset` (every table of every family, ours too).
     Result<std::string> ruleset() const;
 

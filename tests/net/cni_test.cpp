@@ -135,6 +135,18 @@ TEST_F(CniTest, PortMappingsArePublishedUntilDel) {
     ASSERT_TRUE(e.IsObject() && e.HasMember("msg")) << r.out;
     EXPECT_TRUE(contains(e["msg"].GetString(), "already published by container \"web\"")) << r.out;
     EXPECT_EQ(admin("check").out, "ok\n");
+    // check names a map element no lease publishes, and a lease's port missing from the map.
+    ASSERT_EQ(nft_run("add element ip gocker ports { udp . 9999 : 10.10.0.9 . 99 }"), "ok");
+    ASSERT_EQ(nft_run("delete element ip gocker ports { tcp . 8080 : 10.10.0.2 . 80 }"), "ok");
+    std::string check = admin("check").out;
+    EXPECT_TRUE(contains(check, "warning: nftables map ip gocker ports udp . 9999 : 10.10.0.9 . 99: no lease publishes it"))
+        << check;
+    EXPECT_TRUE(contains(check, "(container web): published port missing from nftables map ip gocker ports tcp . 8080 : "
+                                "10.10.0.2 . 80"))
+        << check;
+    ASSERT_EQ(nft_run("delete element ip gocker ports { udp . 9999 : 10.10.0.9 . 99 }"), "ok");
+    ASSERT_EQ(nft_run("add element ip gocker ports { tcp . 8080 : 10.10.0.2 . 80 }"), "ok");
+    EXPECT_EQ(admin("check").out, "ok\n");
 
     r = cni("DEL", "web", config("1.1.0", pm));
     EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
