@@ -155,6 +155,24 @@ TEST_F(CniTest, PortMappingsArePublishedUntilDel) {
     ::close(srv);
 }
 
+TEST_F(CniTest, PortMappingsWorkInVethModeAndAreRefusedInModeNone) {
+    std::string pm = R"("runtimeConfig":{"portMappings":[{"hostPort":8080,"containerPort":80,"protocol":"tcp"}]})";
+    RunResult r = cni("ADD", "web", config("1.1.0", R"("mode":"veth",)" + pm, "pair", "10.0.0.0/24"));
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    ASSERT_EQ(run_cmd({"ip", "link", "set", "lo", "up"}).exit_code, 0);
+    int srv = serve(container("web").netns_path(), SOCK_STREAM, 80);
+    ASSERT_GE(srv, 0);
+    EXPECT_EQ(tcp_via("", "127.0.0.1", 8080, srv), "10.0.0.1");
+    EXPECT_EQ(tcp_via("", "10.0.0.1", 8080, srv), "10.0.0.1");
+    EXPECT_EQ(cni("DEL", "web", config("1.1.0", R"("mode":"veth",)" + pm, "pair", "10.0.0.0/24")).exit_code, 0);
+    EXPECT_EQ(tcp_via("", "127.0.0.1", 8080, srv), "error: connect: Connection refused");
+    ::close(srv);
+
+    r = cni("ADD", "c2", config("1.1.0", R"("mode":"none",)" + pm, "nothing"));
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_TRUE(contains(r.out, "is of mode none")) << r.out;
+}
+
 TEST_F(CniTest, StatusSaysWhetherAddCanWork) {
     std::string small = config("1.1.0", "", "small", "10.11.0.0/30");  // room for one container
     RunResult r = cni("STATUS", "", small, "", "");
