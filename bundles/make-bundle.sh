@@ -43,7 +43,7 @@ Writes DIR/config.json and DIR/rootfs. Without CMD the container runs the spec's
                       /etc/resolv.conf (hooks/README.md)
   --no-network        no network set-up: the container's own namespace holds only lo (what plain
                       'gocker-runtime spec' writes)
-  -p, --publish SPEC  publish a port, [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|/udp] (repeatable; bridge)
+  -p, --publish SPEC  publish a port, [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|/udp] (repeatable; bridge, veth)
   --net-hook PATH     the gocker-net the hooks run (default: the one beside the runtime binary)
   --force             replace DIR/config.json, DIR/rootfs (and DIR/hosts, DIR/resolv.conf) if they exist
 The runtime binary is \$GOCKER_RUNTIME, else build/gocker-runtime, else gocker-runtime on PATH.

@@ -24,8 +24,8 @@ bool network_writes_bundle_files(std::string_view mode) { return mode == "bridge
 Status apply_network(Config& cfg, const NetworkChoice& choice) {
     if (std::find(std::begin(kModes), std::end(kModes), choice.mode) == std::end(kModes))
         return Error("--network: unknown mode \"" + choice.mode + "\" (expected none, host, veth or bridge)");
-    if (!choice.ports.empty() && choice.mode != "bridge")
-        return Error("-p: published ports need --network bridge (the mode is " + choice.mode + ")");
+    if (!choice.ports.empty() && choice.mode != "bridge" && choice.mode != "veth")
+        return Error("-p: published ports need --network bridge or veth (the mode is " + choice.mode + ")");
     if (!cfg.linux) cfg.linux.emplace();
     auto& nss = cfg.linux->namespaces;
     std::erase_if(nss, [](const Namespace& ns) { return ns.type == "network"; });

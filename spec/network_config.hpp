@@ -27,7 +27,7 @@ struct NetworkChoice {
     std::string hook_path;           // the gocker-net binary (none, veth, bridge)
 };
 
-// Refuses an unknown mode, and ports outside bridge mode.
+// Refuses an unknown mode, and ports outside bridge and veth modes.
 Status apply_network(Config& cfg, const NetworkChoice& choice);
 
 // Whether the mode brings the bundle files `hosts` and `resolv.conf`.

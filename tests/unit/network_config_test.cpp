@@ -46,12 +46,16 @@ TEST(NetworkConfig, HostDropsTheNamespaceAndNoneHasNoFiles) {
     EXPECT_FALSE(network_writes_bundle_files("none"));
 }
 
-TEST(NetworkConfig, RefusesUnknownModesAndPortsOutsideBridge) {
+TEST(NetworkConfig, RefusesUnknownModesAndPortsOutsideBridgeAndVeth) {
     Config c = default_config();
     EXPECT_EQ(apply_network(c, {"nat", {}, "/x"}).error().message(),
               "--network: unknown mode \"nat\" (expected none, host, veth or bridge)");
-    EXPECT_EQ(apply_network(c, {"veth", {"80:80/tcp"}, "/x"}).error().message(),
-              "-p: published ports need --network bridge (the mode is veth)");
+    EXPECT_EQ(apply_network(c, {"none", {"80:80/tcp"}, "/x"}).error().message(),
+              "-p: published ports need --network bridge or veth (the mode is none)");
+    EXPECT_EQ(apply_network(c, {"host", {"80:80/tcp"}, "/x"}).error().message(),
+              "-p: published ports need --network bridge or veth (the mode is host)");
+    ASSERT_TRUE(apply_network(c, {"veth", {"80:80/tcp"}, "/x"}));
+    EXPECT_EQ(c.annotations["gocker.net.ports"], "80:80/tcp");
 }
 
 TEST(NetworkConfig, ResolvConfDropsLoopbackAndIpv6Nameservers) {
