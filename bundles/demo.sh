@@ -19,7 +19,7 @@ step "gocker-runtime check: what this host offers a container"
 "$runtime" check
 
 step "bundles/make-bundle.sh: a bundle = config.json + a root filesystem"
-"$repo/bundles/make-bundle.sh" --force --hostname demo "$bundle" -- \
+"$repo/bundles/make-bundle.sh" --force --no-network --hostname demo "$bundle" -- \
     sh -c 'echo hello from gocker-runtime; echo "I am pid $$ on host $(hostname)"'
 
 step "gocker-runtime check --bundle: could this host run it?"
@@ -44,7 +44,7 @@ echo "a file from the host" >"$volume/hello.txt"
 chmod 755 "$volume"; chmod 644 "$volume/hello.txt"  # readable by the container's root (host uid 1000)
 
 step "bundles/make-bundle.sh: root mapped to host uid 1000, $volume mounted read-only at /data"
-"$repo/bundles/make-bundle.sh" --force --readonly --hostname gocker-demo --map-root 1000 \
+"$repo/bundles/make-bundle.sh" --force --no-network --readonly --hostname gocker-demo --map-root 1000 \
     -v "$volume:/data:ro" "$ctr_bundle" -- sh -c '
 echo "hostname:          $(hostname)"
 echo "my pid:            $$ (the first process of a new pid namespace)"
@@ -73,3 +73,12 @@ sleep 0.2
 "$runtime" --root "$state_root" state demo
 "$runtime" --root "$state_root" delete demo
 echo "deleted: $("$runtime" --root "$state_root" list --quiet | wc -l) containers left"
+
+# The network (issue #13): as root, in a private network + mount namespace that plays the host,
+# never the machine's own network.
+if (( EUID == 0 )) && [[ -x $(dirname "$runtime")/gocker-net ]]; then
+    step "the network: a bridge container behind NAT, and a published port (bundles/net-demo.sh)"
+    unshare --net --mount --propagation private bash "$repo/bundles/net-demo.sh"
+else
+    step "the network demo needs root and gocker-net beside the runtime: skipped"
+fi

@@ -37,7 +37,15 @@ Writes DIR/config.json and DIR/rootfs. Without CMD the container runs the spec's
                       (the three limits are passed to 'gocker-runtime spec', which checks them)
   --seccomp PROFILE   linux.seccomp from PROFILE: 'default' (bundles/profiles/seccomp-default.json,
                       Docker's default allowlist) or a file holding a linux.seccomp object
-  --force             replace DIR/config.json and DIR/rootfs if they exist
+  --network MODE      none, host, veth or bridge (default: bridge): 'gocker-runtime spec --network' writes
+                      the namespace, gocker-net as createRuntime/poststop hook and the annotations, and for
+                      host, veth and bridge DIR/hosts and DIR/resolv.conf, bind-mounted at /etc/hosts and
+                      /etc/resolv.conf (hooks/README.md)
+  --no-network        no network set-up: the container's own namespace holds only lo (what plain
+                      'gocker-runtime spec' writes)
+  -p, --publish SPEC  publish a port, [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|/udp] (repeatable; bridge, veth)
+  --net-hook PATH     the gocker-net the hooks run (default: the one beside the runtime binary)
+  --force             replace DIR/config.json, DIR/rootfs (and DIR/hosts, DIR/resolv.conf) if they exist
 The runtime binary is \$GOCKER_RUNTIME, else build/gocker-runtime, else gocker-runtime on PATH.
 USAGE
 }
@@ -62,6 +70,9 @@ vol_count=0
 map_root=0
 spec_limits=()
 pids_given=0
+net_mode=bridge
+net_args=()
+network_given=0
 
 while (( $# )); do
     case "$1" in
@@ -122,6 +133,14 @@ while (( $# )); do
             jq -e 'type == "object" and has("defaultAction")' "$profile" >/dev/null 2>&1 ||
                 die "--seccomp $2: $profile is not a readable linux.seccomp object"
             jq_args+=(--slurpfile seccomp "$profile"); add_edit '.linux.seccomp = $seccomp[0]'; shift ;;
+        --network)
+            (( $# >= 2 )) || die "--network needs none, host, veth or bridge"
+            net_mode=$2; network_given=1; shift ;;
+        --no-network) net_mode=""; network_given=1 ;;
+        -p|--publish|--net-hook)
+            (( $# >= 2 )) || die "$1 needs a value"
+            [[ $1 == --net-hook ]] || network_given=1
+            net_args+=("$1" "$2"); shift ;;
         --force) force=1 ;;
         -h|--help) usage; exit 0 ;;
         --) shift; cmd=("$@"); have_cmd=1; break ;;
@@ -174,11 +193,14 @@ new_config="$work/config.json"
 
 if [[ -n $from_config ]]; then
     (( ${#spec_limits[@]} == 0 )) || die "--cpu-limit/--memory-limit/--pids-limit edit the generated config; with --from-config put them in FILE"
+    (( ! network_given )) || die "--network/-p edit the generated config; with --from-config put the network in FILE"
     [[ -r $from_config ]] || die "--from-config $from_config: cannot read it"
     jq . "$from_config" >"$new_config" || die "--from-config $from_config: not valid JSON"
 else
     (( pids_given )) || spec_limits+=(--pids-limit 20)
-    "$runtime" spec --bundle "$work" "${spec_limits[@]}" || die "'$runtime spec ${spec_limits[*]}' failed"
+    spec_network=(${net_mode:+--network "$net_mode"} "${net_args[@]}")
+    "$runtime" spec --bundle "$work" "${spec_limits[@]}" "${spec_network[@]}" \
+        || die "'$runtime spec ${spec_limits[*]} ${spec_network[*]}' failed"
     [[ -s $new_config ]] || die "'$runtime spec' wrote no config.json"
 fi
 
@@ -208,7 +230,14 @@ if (( map_root )); then
     chown -R -h -- "$map_uid:$map_gid" "$rootfs_dst" || die "chown $rootfs_dst to $map_uid:$map_gid failed"
 fi
 
-# Last: the checked config replaces DIR/config.json (the old one, with --force).
+# The network's bundle files (spec --network), then last the checked config replaces
+# DIR/config.json (the old ones, with --force).
+for f in hosts resolv.conf; do
+    if [[ -e $work/$f ]]; then
+        [[ ! -e $bundle/$f ]] || (( force )) || die "$bundle/$f exists (--force replaces it)"
+        mv -f -- "$work/$f" "$bundle/$f" || die "cannot write $bundle/$f"
+    fi
+done
 mv -f -- "$new_config" "$config" || die "cannot write $config"
 
 echo "make-bundle: bundle ready in $bundle (rootfs from $rootfs_src, ${copy_mode})"

@@ -1,8 +1,12 @@
 #include "net/bridge_network.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <utility>
 #include <vector>
 
+#include "common/fd.hpp"
 #include "linux/sysctl.hpp"
 #include "net/fault_point.hpp"
 #include "net/netlink.hpp"
@@ -18,7 +22,7 @@ std::string q(const std::string& s) { return "\"" + s + "\""; }
 // its nftables element and its lease. Each may already be gone.
 Status release(const LeaseStore& store, const Netlink& host, const NftTable& nft, const Lease& l) {
     GK_TRY(host.delete_link(l.veth));
-    GK_TRY(nft.remove_container(l.address));
+    GK_TRY(nft.remove_container(l.address, l.ports));
     return store.remove(l.address);
 }
 
@@ -74,10 +78,38 @@ private:
     bool done_ = false;
 };
 
+// route_localnet on the host side of the link (bridge, or veth in veth mode).
+// (Written directly: a '.' in a link name would split a dotted sysctl key.)
+Status allow_route_localnet(const std::string& link) {
+    std::string localnet = "/proc/sys/net/ipv4/conf/" + link + "/route_localnet";
+    UniqueFd fd(::open(localnet.c_str(), O_WRONLY | O_NOFOLLOW | O_CLOEXEC));
+    if (!fd || ::write(fd.get(), "1", 1) != 1) return sys_error("write " + localnet);
+    return {};
+}
+
 Status set_up_bridge(const Netlink& host, const NetworkConfig& cfg, Rollback& rb) {
     if (GK_TRY(host.ensure_bridge(cfg.bridge))) rb.bridge_created();
     GK_TRY(host.add_address(cfg.bridge, cfg.gateway, cfg.subnet.prefix, /*may_exist=*/true));
+    // The host's own connections to a published port on 127.0.0.1 leave through the bridge with
+    // a loopback source until masqueraded; only this bridge of the namespace gocker-net runs in
+    // allows it (nft_table.hpp drops what a container would send to 127.0.0.0/8 through it).
+    GK_TRY(allow_route_localnet(cfg.bridge));
     return host.set_up(cfg.bridge);
+}
+
+// A host port already taken by a live container (of any network) is refused before anything
+// is made, naming the owner.
+Status check_host_ports(const std::vector<PortMapping>& wanted, const std::vector<Lease>& live,
+                        const std::vector<Lease>& elsewhere) {
+    for (const auto& m : wanted)
+        for (const auto* group : {&live, &elsewhere})
+            for (const auto& l : *group)
+                for (const auto& held : l.ports)
+                    if (same_host_port(m, held))
+                        return Error("publish " + to_string(m) + ": host port " + host_side(held) +
+                                     " is already published by container " + q(l.container) + " (" +
+                                     to_string(held) + " to " + to_string(l.address) + ")");
+    return {};
 }
 
 Status set_up_container(const Netlink& inside, const NetworkConfig& cfg, Ipv4 address, const std::string& ifname) {
@@ -102,6 +134,9 @@ Result<Ipv4> requested_address(const NetworkConfig& cfg, Ipv4 want, const std::v
 
 Result<Lease> attach(const std::string& root, const NetworkConfig& cfg, const Attachment& a) {
     if (cfg.mode == NetworkMode::none) {
+        if (!a.ports.empty())
+            return Error("publish " + to_string(a.ports.front()) + ": network " + q(cfg.name) +
+                         " is of mode none (no address to publish to)");
         GK_TRY_CTX(GK_TRY(Netlink::connect_in(a.netns_fd)).set_up("lo"), "in the container");
         return Lease{};
     }
@@ -113,6 +148,7 @@ Result<Lease> attach(const std::string& root, const NetworkConfig& cfg, const At
         if (l.container == a.container && l.ifname == a.ifname)
             return Error("container " + q(a.container) + " already has address " + to_string(l.address) +
                          " on network " + q(cfg.name));
+    GK_TRY(check_host_ports(a.ports, live, a.ports.empty() ? std::vector<Lease>{} : GK_TRY(store.other_networks_leases())));
 
     Lease lease;
     lease.address = a.address ? GK_TRY(requested_address(cfg, *a.address, live)) : GK_TRY(pick_free_address(cfg, live));
@@ -121,6 +157,7 @@ Result<Lease> attach(const std::string& root, const NetworkConfig& cfg, const At
     lease.owner_start = process_start_time(lease.owner_pid).value_or(0);
     lease.veth = veth_name(a.container, a.ifname);
     lease.ifname = a.ifname;
+    lease.ports = a.ports;
     GK_TRY_CTX(store.put(lease), "record lease " + to_string(lease.address));
     Rollback rb(store, host, nft, lease, cfg);
     net_fault_point("add.lease");
@@ -130,8 +167,13 @@ Result<Lease> attach(const std::string& root, const NetworkConfig& cfg, const At
     net_fault_point("add.bridge");
     auto inside = GK_TRY(Netlink::connect_in(a.netns_fd));
     GK_TRY(host.add_veth(lease.veth, a.ifname, a.netns_fd));
-    if (bridged) GK_TRY(host.set_master(lease.veth, cfg.bridge));
-    else GK_TRY(host.add_peer_address(lease.veth, cfg.gateway, lease.address));  // veth mode: the pair is the link
+    if (bridged) {
+        GK_TRY(host.set_master(lease.veth, cfg.bridge));
+        GK_TRY(host.set_hairpin(lease.veth));  // a container reaches its own published port
+    } else {
+        GK_TRY(host.add_peer_address(lease.veth, cfg.gateway, lease.address));  // veth mode: the pair is the link
+        GK_TRY(allow_route_localnet(lease.veth));
+    }
     GK_TRY(host.set_up(lease.veth));
     net_fault_point("add.veth");
     GK_TRY_CTX(set_up_container(inside, cfg, lease.address, a.ifname), "in the container");
@@ -139,7 +181,7 @@ Result<Lease> attach(const std::string& root, const NetworkConfig& cfg, const At
     GK_TRY_CTX(apply_sysctls({{"net.ipv4.ip_forward", "1"}}), "turn forwarding on");
     net_fault_point("add.forwarding");
     GK_TRY(nft.ensure(cfg.subnet));
-    GK_TRY(nft.add_container(lease.address));
+    GK_TRY(nft.add_container(lease.address, lease.ports));
     net_fault_point("add.nft");
 
     lease.active = true;

@@ -2,7 +2,9 @@
 //
 // attach(): lease (pending) -> bridge + gateway address, up -> veth pair, the peer created as
 // "eth0" in the container -> host end on the bridge, up -> eth0's address, up; lo up; default
-// route via the gateway -> forwarding on -> nftables element (masquerade) -> lease active.
+// route via the gateway -> forwarding on -> nftables elements (masquerade, published ports, in one
+// transaction) -> lease active. Host ports are checked against every live lease before the pending
+// lease (which records them) is written.
 // A failure at any step undoes the container's part (veth, element, lease; the bridge too when
 // this call created it and nothing else uses it) and names the step and the object.
 // Everything runs under the lease store's lock; stale leases are reclaimed first.
@@ -22,7 +24,7 @@ namespace gocker::net {
 struct Attachment {
     std::string container;
     int netns_fd = -1;  // the container's network namespace
-    std::vector<PortMapping> ports;  // to publish (none yet: published ports are being built)
+    std::vector<PortMapping> ports;  // to publish; a host port another container holds is refused
     std::string ifname = "eth0";     // the container's interface (CNI_IFNAME)
     std::optional<Ipv4> address;     // asked for (CNI "ips" capability); else the lowest free
 };

@@ -125,6 +125,12 @@ std::string lease_to_json(const Lease& l) {
     w.String(l.veth.c_str(), static_cast<rapidjson::SizeType>(l.veth.size()));
     w.Key("ifname");
     w.String(l.ifname.c_str(), static_cast<rapidjson::SizeType>(l.ifname.size()));
+    if (!l.ports.empty()) {
+        w.Key("ports");
+        w.StartArray();
+        for (const auto& m : l.ports) w.String(to_string(m).c_str());
+        w.EndArray();
+    }
     w.EndObject();
     return std::string(buf.GetString(), buf.GetSize()) + "\n";
 }
@@ -140,8 +146,16 @@ Result<Lease> parse_lease(std::string_view json, Ipv4 address, const std::string
         (std::string_view(state) != "active" && std::string_view(state) != "pending") || !d.HasMember("ownerPid") ||
         !d["ownerPid"].IsInt() || !d.HasMember("ownerStart") || !d["ownerStart"].IsUint64())
         return Error("read lease " + origin + ": not a gocker-net lease");
-    return Lease{address, str("container"), std::string_view(state) == "active", d["ownerPid"].GetInt(),
-                 d["ownerStart"].GetUint64(), str("veth"), str("ifname") ? str("ifname") : "eth0"};
+    Lease l{address, str("container"), std::string_view(state) == "active", d["ownerPid"].GetInt(),
+            d["ownerStart"].GetUint64(), str("veth"), str("ifname") ? str("ifname") : "eth0", {}};
+    if (d.HasMember("ports")) {
+        if (!d["ports"].IsArray()) return Error("read lease " + origin + ": /ports is not an array");
+        for (const auto& p : d["ports"].GetArray()) {
+            if (!p.IsString()) return Error("read lease " + origin + ": /ports holds a non-string");
+            l.ports.push_back(GK_TRY_CTX(parse_port_mapping(p.GetString()), "read lease " + origin));
+        }
+    }
+    return l;
 }
 
 std::optional<uint64_t> process_start_time(int pid) {
@@ -198,16 +212,17 @@ Result<LeaseStore> LeaseStore::open(const std::string& root, const NetworkConfig
     return LeaseStore(std::move(lock), dir, true);
 }
 
-Result<std::vector<Lease>> LeaseStore::leases() const {
+namespace {
+
+Result<std::vector<Lease>> read_leases(const std::string& dir) {
     std::vector<Lease> out;
-    if (!exists_) return out;
-    DIR* d = ::opendir(dir_.c_str());
-    if (!d) return sys_error([&] { return "open directory " + dir_; });
+    DIR* d = ::opendir(dir.c_str());
+    if (!d) return sys_error([&] { return "open directory " + dir; });
     std::vector<std::string> names;
     while (dirent* e = ::readdir(d)) names.emplace_back(e->d_name);
     ::closedir(d);
     for (const auto& name : names) {
-        std::string path = dir_ + "/" + name;
+        std::string path = dir + "/" + name;
         if (name.find(".tmp.") != std::string::npos) {
             ::unlink(path.c_str());  // a write that died before its rename (we hold the lock)
             continue;
@@ -217,6 +232,27 @@ Result<std::vector<Lease>> LeaseStore::leases() const {
         std::string text = GK_TRY(read_whole_file(path));
         out.push_back(GK_TRY(parse_lease(text, *address, path)));
     }
+    return out;
+}
+
+}  // namespace
+
+Result<std::vector<Lease>> LeaseStore::leases() const {
+    if (!exists_) return std::vector<Lease>{};
+    return read_leases(dir_);
+}
+
+Result<std::vector<Lease>> LeaseStore::other_networks_leases() const {
+    std::vector<Lease> out;
+    std::string root = dir_.substr(0, dir_.rfind('/'));
+    DIR* d = ::opendir(root.c_str());
+    if (!d) return sys_error("open directory " + root);
+    std::vector<std::string> dirs;
+    while (dirent* e = ::readdir(d))
+        if (e->d_type == DT_DIR && e->d_name[0] != '.' && root + "/" + e->d_name != dir_) dirs.push_back(root + "/" + e->d_name);
+    ::closedir(d);
+    for (const auto& dir : dirs)
+        for (auto& l : GK_TRY(read_leases(dir))) out.push_back(std::move(l));
     return out;
 }
 

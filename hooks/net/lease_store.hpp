@@ -2,7 +2,7 @@
 //
 //   <root>/lock                  flock()ed by every gocker-net that reads or changes the state
 //   <root>/<network>/network.json  the network's bridge, subnet and gateway (fixed at first use)
-//   <root>/<network>/<address>   one lease: {"container","state","ownerPid","ownerStart","veth"}
+//   <root>/<network>/<address>   one lease: {"container","state","ownerPid","ownerStart","veth","ports"}
 //
 // <root> is /run/gocker/net by default (tmpfs: the leases go at reboot with the links they name).
 // Every write is atomic (temp file + rename). A lease is written "pending" before anything is
@@ -18,6 +18,7 @@
 #include "common/fd.hpp"
 #include "common/result.hpp"
 #include "net/ipv4.hpp"
+#include "net/port_mapping.hpp"
 
 namespace gocker::net {
 
@@ -47,6 +48,9 @@ struct Lease {
     uint64_t owner_start = 0;   // its start time (/proc/PID/stat field 22): a reused pid is not it
     std::string veth;           // host end of the container's veth pair
     std::string ifname = "eth0";  // the container's end (CNI_IFNAME)
+    // Its published ports: recorded with the pending lease, before any is made, so that a
+    // reclaim removes them with the address (a reused address never inherits a mapping).
+    std::vector<PortMapping> ports;
 };
 
 std::string lease_to_json(const Lease& l);
@@ -70,6 +74,9 @@ public:
     static Result<LeaseStore> open(const std::string& root, const NetworkConfig& cfg, bool create);
 
     Result<std::vector<Lease>> leases() const;
+    // The leases of every other network under the same root (host ports are one namespace for
+    // all of them), read under the same lock.
+    Result<std::vector<Lease>> other_networks_leases() const;
     Status put(const Lease& l) const;
     Status remove(Ipv4 address) const;
     const std::string& dir() const { return dir_; }

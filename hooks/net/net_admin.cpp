@@ -21,10 +21,18 @@ std::string describe(const NetworkConfig& n) {
 }
 
 std::string row(const std::string& a, const std::string& b, const std::string& c, const std::string& d,
-                const std::string& e) {
+                const std::string& e, const std::string& f) {
     char buf[512];
-    std::snprintf(buf, sizeof buf, "  %-24s %-8s %-15s %-8s %s\n", a.c_str(), b.c_str(), c.c_str(), d.c_str(), e.c_str());
-    return buf;
+    std::snprintf(buf, sizeof buf, "  %-24s %-8s %-15s %-8s %-11s %s", a.c_str(), b.c_str(), c.c_str(), d.c_str(),
+                  e.c_str(), f.c_str());
+    std::string line = buf;
+    return line.substr(0, line.find_last_not_of(' ') + 1) + "\n";
+}
+
+std::string ports_text(const std::vector<PortMapping>& ports) {
+    std::string s;
+    for (const auto& m : ports) s += (s.empty() ? "" : ",") + to_string(m);
+    return s;
 }
 
 // One forward-hook chain of another table whose policy is drop, from `nft list ruleset` text.
@@ -74,11 +82,11 @@ Status admin_ls(const std::string& root, std::string& out) {
             out += "  (no leases)\n";
             continue;
         }
-        out += row("CONTAINER", "IFNAME", "ADDRESS", "STATE", "VETH");
+        out += row("CONTAINER", "IFNAME", "ADDRESS", "STATE", "VETH", "PORTS");
         for (const auto& l : leases) {
             std::string state = l.active ? "active" : "pending";
             if (GK_TRY(lease_is_stale(l))) state = "stale";
-            out += row(l.container, l.ifname, to_string(l.address), state, l.veth);
+            out += row(l.container, l.ifname, to_string(l.address), state, l.veth, ports_text(l.ports));
         }
     }
     return {};
@@ -103,6 +111,8 @@ Result<int> admin_check(const std::string& root, std::string& out) {
     auto host = GK_TRY(Netlink::connect());
     auto nft = GK_TRY(NftTable::open());
     auto elements = GK_TRY(nft.container_elements());
+    auto port_map = GK_TRY(nft.port_map_elements());
+    std::set<std::string> published(port_map.begin(), port_map.end()), expected;
     std::set<Ipv4> leased;
     std::set<std::string> veths;
     std::vector<std::string> ours;
@@ -130,6 +140,7 @@ Result<int> admin_check(const std::string& root, std::string& out) {
         for (const auto& l : leases) {
             leased.insert(l.address);
             veths.insert(l.veth);
+            for (const auto& e : port_elements(l.address, l.ports)) expected.insert(e);
             std::string who = "network " + net.name + ": " + to_string(l.address) + " (container " + l.container + ")";
             if (GK_TRY(lease_is_stale(l))) {
                 warn(who + ": stale lease (run gocker-net gc)");
@@ -144,8 +155,12 @@ Result<int> admin_check(const std::string& root, std::string& out) {
             bool in_set = false;
             for (auto e : elements) in_set = in_set || e == l.address;
             if (!in_set) warn(who + ": not in nftables set ip gocker containers (no masquerade)");
+            for (const auto& e : port_elements(l.address, l.ports))
+                if (!published.count(e)) warn(who + ": published port missing from nftables map ip gocker " + e);
         }
     }
+    for (const auto& e : port_map)
+        if (!expected.count(e)) warn("nftables map ip gocker " + e + ": no lease publishes it");
     for (auto e : elements)
         if (!leased.count(e)) warn("nftables set ip gocker containers holds " + to_string(e) + ", which no lease names");
     for (const auto& name : GK_TRY(host.link_names()))

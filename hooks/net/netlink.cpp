@@ -154,6 +154,19 @@ Status Netlink::set_master(const std::string& name, const std::string& master) c
     return {};
 }
 
+Status Netlink::set_hairpin(const std::string& name) const {
+    std::string what = "turn hairpin mode on for bridge port " + q(name);
+    int idx = GK_TRY_CTX(require_ifindex(name), what);
+    Link change(rtnl_link_alloc());
+    if (!change.p) return Error(what, ENOMEM);
+    rtnl_link_set_ifindex(change.p, idx);
+    rtnl_link_set_family(change.p, AF_BRIDGE);
+    int err = rtnl_link_bridge_set_flags(change.p, RTNL_BRIDGE_HAIRPIN_MODE);
+    if (err >= 0) err = rtnl_link_change(sock_.get(), change.p, change.p, 0);
+    if (err < 0) return nl_error(what, err);
+    return {};
+}
+
 Status Netlink::set_up(const std::string& name) const {
     rtnl_link* raw = nullptr;
     int err = rtnl_link_get_kernel(sock_.get(), 0, name.c_str(), &raw);

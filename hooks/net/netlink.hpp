@@ -29,6 +29,9 @@ public:
     // A veth pair: `host_name` here, `peer_name` created directly in the namespace `peer_netns_fd`.
     Status add_veth(const std::string& host_name, const std::string& peer_name, int peer_netns_fd) const;
     Status set_master(const std::string& name, const std::string& master) const;
+    // Lets the bridge send a frame back out of the port it came in by (a container reaching its
+    // own published port: the host routes the DNATed packet back to the port it came from).
+    Status set_hairpin(const std::string& name) const;
     Status set_up(const std::string& name) const;
     // `address`/`prefix` on the link; with `may_exist`, an address already there is fine.
     Status add_address(const std::string& name, Ipv4 address, int prefix, bool may_exist) const;

@@ -4,6 +4,34 @@
 
 namespace gocker::net {
 
+namespace {
+
+const std::string kT = std::string("ip ") + kNftTable;
+
+// The element lines of one container: "add element ip gocker containers { 10.0.0.2 }" etc.,
+// with `verb` add or delete.
+std::vector<std::string> element_lines(const char* verb, Ipv4 address, const std::vector<PortMapping>& ports) {
+    std::vector<std::string> out{std::string(verb) + " element " + kT + " containers { " + to_string(address) + " }\n"};
+    for (const auto& e : port_elements(address, ports)) {
+        size_t sp = e.find(' ');
+        out.push_back(std::string(verb) + " element " + kT + " " + e.substr(0, sp) + " { " + e.substr(sp + 1) + " }\n");
+    }
+    return out;
+}
+
+}  // namespace
+
+std::vector<std::string> port_elements(Ipv4 address, const std::vector<PortMapping>& ports) {
+    std::vector<std::string> out;
+    for (const auto& m : ports) {
+        std::string key = std::string(to_string(m.protocol)) + " . " + std::to_string(m.host_port);
+        std::string value = to_string(address) + " . " + std::to_string(m.container_port);
+        out.push_back(m.host_ip ? "hostports " + to_string(*m.host_ip) + " . " + key + " : " + value
+                                : "ports " + key + " : " + value);
+    }
+    return out;
+}
+
 void NftTable::CtxDeleter::operator()(nft_ctx* c) const { nft_ctx_free(c); }
 
 Result<NftTable> NftTable::open() {
@@ -26,33 +54,62 @@ Status NftTable::run(const std::string& commands, const std::string& what) const
 }
 
 Status NftTable::ensure(const Subnet& subnet) const {
-    std::string t = std::string("ip ") + kNftTable;
     std::string batch;
-    if (!run("list table " + t, "list table " + t)) {
-        batch = "add table " + t + "\n"
-                "add set " + t + " subnets { type ipv4_addr; flags interval; }\n"
-                "add set " + t + " containers { type ipv4_addr; }\n"
-                "add chain " + t + " postrouting { type nat hook postrouting priority srcnat; policy accept; }\n"
-                "add rule " + t + " postrouting ip saddr @containers ip daddr != @subnets masquerade\n";
+    // The input chain is this version's last addition: a table without it (none, or one made
+    // by an older gocker-net) gets every object, and its chains' rules anew, in one batch.
+    if (!run("list chain " + kT + " input", "list chain " + kT + " input")) {
+        const std::string dnat_hostports = "fib daddr type local dnat ip to ip daddr . meta l4proto . th dport map @hostports\n";
+        const std::string dnat_ports = "fib daddr type local dnat ip to meta l4proto . th dport map @ports\n";
+        batch = "add table " + kT + "\n"
+                "add set " + kT + " subnets { type ipv4_addr; flags interval; }\n"
+                "add set " + kT + " containers { type ipv4_addr; }\n"
+                "add map " + kT + " ports { type inet_proto . inet_service : ipv4_addr . inet_service; }\n"
+                "add map " + kT + " hostports { type ipv4_addr . inet_proto . inet_service : ipv4_addr . inet_service; }\n"
+                "add chain " + kT + " prerouting { type nat hook prerouting priority dstnat; policy accept; }\n"
+                "add chain " + kT + " output { type nat hook output priority -100; policy accept; }\n"
+                "add chain " + kT + " postrouting { type nat hook postrouting priority srcnat; policy accept; }\n"
+                "add chain " + kT + " input { type filter hook input priority filter; policy accept; }\n"
+                "flush chain " + kT + " prerouting\n"
+                "flush chain " + kT + " output\n"
+                "flush chain " + kT + " postrouting\n"
+                "add rule " + kT + " prerouting " + dnat_hostports +
+                "add rule " + kT + " prerouting " + dnat_ports +
+                "add rule " + kT + " output " + dnat_hostports +
+                "add rule " + kT + " output " + dnat_ports +
+                "add rule " + kT + " postrouting ip saddr @containers ip daddr != @subnets masquerade\n"
+                "add rule " + kT + " postrouting ct status dnat ip saddr @containers ip daddr @containers masquerade\n"
+                "add rule " + kT + " postrouting ip saddr 127.0.0.0/8 ip daddr @containers masquerade\n"
+                "add rule " + kT + " input iif != lo ip daddr 127.0.0.0/8 ct status & dnat == 0 drop\n";
     }
-    batch += "add element " + t + " subnets { " + to_string(subnet) + " }\n";
-    return run(batch, "set up nftables table " + t + " for subnet " + to_string(subnet));
+    batch += "add element " + kT + " subnets { " + to_string(subnet) + " }\n";
+    return run(batch, "set up nftables table " + kT + " for subnet " + to_string(subnet));
 }
 
-Status NftTable::add_container(Ipv4 address) const {
-    std::string t = std::string("ip ") + kNftTable;
-    return run("add element " + t + " containers { " + to_string(address) + " }\n",
-               "add " + to_string(address) + " to nftables set " + t + " containers");
+Status NftTable::add_container(Ipv4 address, const std::vector<PortMapping>& ports) const {
+    std::string batch;
+    for (const auto& line : element_lines("add", address, ports)) batch += line;
+    return run(batch, "add " + to_string(address) + (ports.empty() ? "" : " and its published ports") +
+                          " to nftables table " + kT);
 }
 
-Status NftTable::remove_container(Ipv4 address) const {
-    std::string t = std::string("ip ") + kNftTable;
-    std::string elem = " containers { " + to_string(address) + " }\n";
-    Status st = run("delete element " + t + elem, "remove " + to_string(address) + " from nftables set " + t + " containers");
+Status NftTable::remove_container(Ipv4 address, const std::vector<PortMapping>& ports) const {
+    std::string what = "remove " + to_string(address) + (ports.empty() ? "" : " and its published ports") +
+                       " from nftables table " + kT;
+    auto deletes = element_lines("delete", address, ports);
+    std::string batch;
+    for (const auto& line : deletes) batch += line;
+    Status st = run(batch, what);
     if (st) return st;
-    // nftables 1.0.6 has no "destroy": an element that is already gone is not an error.
-    if (!run("get element " + t + elem, "look up")) return {};
-    return st;
+    // nftables 1.0.6 has no "destroy": delete, in one batch, only the elements still there.
+    auto gets = element_lines("get", address, ports);
+    batch.clear();
+    for (size_t i = 0; i < gets.size(); ++i) {
+        std::string get = gets[i];
+        // "get element" takes the key alone.
+        if (size_t colon = get.find(" : "); colon != std::string::npos) get = get.substr(0, colon) + " }\n";
+        if (run(get, "look up")) batch += deletes[i];
+    }
+    return batch.empty() ? Status{} : run(batch, what);
 }
 
 Result<std::vector<Ipv4>> NftTable::container_elements() const {
@@ -72,6 +129,34 @@ Result<std::vector<Ipv4>> NftTable::container_elements() const {
         }
         if (auto a = parse_ipv4(token)) out.push_back(*a);
         token.clear();
+    }
+    return out;
+}
+
+Result<std::vector<std::string>> NftTable::port_map_elements() const {
+    std::string t = std::string("ip ") + kNftTable;
+    std::vector<std::string> out;
+    if (!run("list table " + t, "list table " + t)) return out;
+    for (const char* map : {"ports", "hostports"}) {
+        (void)nft_ctx_get_output_buffer(ctx_.get());  // drop what earlier commands printed
+        GK_TRY(run("list map " + t + " " + map, "list nftables map " + t + " " + map));
+        std::string text = nft_ctx_get_output_buffer(ctx_.get());
+        size_t open = text.find("elements = {");
+        if (open == std::string::npos) continue;
+        size_t close = text.find('}', open);
+        std::string element;
+        // "elements = { tcp . 8080 : 10.0.0.2 . 80,\n\t\t\t     udp . 53 : ... }", spaces collapsed.
+        for (char c : text.substr(open + 12, close - open - 12) + ",") {
+            if (c == ',') {
+                if (!element.empty() && element.back() == ' ') element.pop_back();
+                if (!element.empty()) out.push_back(std::string(map) + " " + element);
+                element.clear();
+            } else if (c == ' ' || c == '\t' || c == '\n') {
+                if (!element.empty() && element.back() != ' ') element += ' ';
+            } else {
+                element += c;
+            }
+        }
     }
     return out;
 }

@@ -4,6 +4,7 @@
 
 #include "common/fd.hpp"
 #include "net/bridge_network.hpp"
+#include "net/container_files.hpp"
 #include "spec/config_io.hpp"
 #include "spec/state.hpp"
 
@@ -17,8 +18,7 @@ const std::string* annotation(const std::map<std::string, std::string>& a, const
 }
 
 // Whether config.json asks for a network namespace of the container's own.
-Result<bool> has_own_netns(const std::string& bundle) {
-    auto cfg = GK_TRY(spec::load_config(bundle + "/config.json"));
+bool has_own_netns(const spec::Config& cfg) {
     if (!cfg.linux) return false;
     for (const auto& ns : cfg.linux->namespaces)
         if (ns.type == "network") return ns.path.empty();
@@ -53,8 +53,11 @@ Status run_oci_hook(std::string_view phase, const std::string& root, std::string
     if (phase != "createRuntime")
         return Error("unknown hook phase \"" + std::string(phase) + "\": expected createRuntime or poststop");
     std::string what = "createRuntime " + state.id;
-    if (!GK_TRY_CTX(has_own_netns(state.bundle), what))
-        return {};  // it has no network namespace of its own
+    auto config = GK_TRY_CTX(spec::load_config(state.bundle + "/config.json"), what);
+    if (!has_own_netns(config)) return {};  // it has no network namespace of its own
+    std::vector<PortMapping> ports;
+    if (auto* v = annotation(state.annotations, "gocker.net.ports"))
+        ports = GK_TRY_CTX(parse_port_mappings(*v), what + ": annotation gocker.net.ports");
     if (state.pid <= 0) return Error(what + ": the state has no pid");
     std::string ns_path = "/proc/" + std::to_string(state.pid) + "/ns/net";
     UniqueFd netns(::open(ns_path.c_str(), O_RDONLY | O_CLOEXEC));
@@ -62,7 +65,14 @@ Status run_oci_hook(std::string_view phase, const std::string& root, std::string
     Attachment a;
     a.container = state.id;
     a.netns_fd = netns.get();
-    GK_TRY_CTX(attach(root, cfg, a), what);
+    a.ports = std::move(ports);
+    Lease lease = GK_TRY_CTX(attach(root, cfg, a), what);
+    if (cfg.mode == NetworkMode::none) return {};  // no address for the hosts file
+    Status hosts = fill_bundle_hosts(config, state.bundle, lease.address);
+    if (!hosts) {
+        (void)detach(root, cfg, state.id);  // a failed createRuntime leaves nothing behind
+        return std::move(hosts).error().wrap(what);
+    }
     return {};
 }
 

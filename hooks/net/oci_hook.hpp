@@ -8,6 +8,10 @@
 //   gocker.net.bridge   bridge name (default "gocker0")
 //   gocker.net.subnet   IPv4 subnet (default "10.0.0.0/24")
 //   gocker.net.gateway  the bridge's address (default: the subnet's first address, 10.0.0.1)
+//   gocker.net.mode     bridge (what `spec --network` writes; the only mode built so far)
+//   gocker.net.ports    published ports, comma-separated [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|/udp]
+// When config.json bind-mounts a file of the bundle directory at /etc/hosts, the container's
+// address and hostname are added to it (container_files.hpp).
 // A container without a new network namespace of its own (none in linux.namespaces, or one with
 // a path: it joins a namespace someone else made and owns) is left alone.
 #pragma once

@@ -2,6 +2,7 @@
 #include <thread>
 
 #include "net/cni_fixture.hpp"
+#include "net/socket_probe.hpp"
 
 namespace gocker::test {
 namespace {
@@ -110,6 +111,66 @@ TEST_F(CniTest, DelTwiceAndDelWithTheNamespaceGoneFreeEverything) {
     EXPECT_EQ(lease_count(), 0u);
     EXPECT_EQ(nft_containers(), "");
     EXPECT_EQ(gk_links(), "");
+}
+
+TEST_F(CniTest, PortMappingsArePublishedUntilDel) {
+    std::string pm = R"("runtimeConfig":{"portMappings":[{"hostPort":8080,"containerPort":80,"protocol":"tcp"}]})";
+    RunResult r = cni("ADD", "web", config("1.1.0", pm));
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    auto d = parse(r.out);
+    ASSERT_TRUE(d.IsObject() && d.HasMember("ips")) << r.out;
+    EXPECT_STREQ(d["ips"][0]["address"].GetString(), "10.10.0.2/24");
+    EXPECT_TRUE(contains(admin("ls").out, "8080:80/tcp")) << admin("ls").out;
+
+    ASSERT_EQ(run_cmd({"ip", "link", "set", "lo", "up"}).exit_code, 0);  // the "host" namespace's own
+    int srv = serve(container("web").netns_path(), SOCK_STREAM, 80);
+    ASSERT_GE(srv, 0);
+    // From the host, on 127.0.0.1 (masqueraded to the gateway) and on the gateway address.
+    EXPECT_EQ(tcp_via("", "127.0.0.1", 8080, srv), "10.10.0.1");
+    EXPECT_EQ(tcp_via("", "10.10.0.1", 8080, srv), "10.10.0.1");
+    // The host port is taken: a second container asking for it is refused, naming the owner.
+    r = cni("ADD", "other", config("1.1.0", pm));
+    EXPECT_NE(r.exit_code, 0);
+    auto e = parse(r.out);
+    ASSERT_TRUE(e.IsObject() && e.HasMember("msg")) << r.out;
+    EXPECT_TRUE(contains(e["msg"].GetString(), "already published by container \"web\"")) << r.out;
+    EXPECT_EQ(admin("check").out, "ok\n");
+    // check names a map element no lease publishes, and a lease's port missing from the map.
+    ASSERT_EQ(nft_run("add element ip gocker ports { udp . 9999 : 10.10.0.9 . 99 }"), "ok");
+    ASSERT_EQ(nft_run("delete element ip gocker ports { tcp . 8080 : 10.10.0.2 . 80 }"), "ok");
+    std::string check = admin("check").out;
+    EXPECT_TRUE(contains(check, "warning: nftables map ip gocker ports udp . 9999 : 10.10.0.9 . 99: no lease publishes it"))
+        << check;
+    EXPECT_TRUE(contains(check, "(container web): published port missing from nftables map ip gocker ports tcp . 8080 : "
+                                "10.10.0.2 . 80"))
+        << check;
+    ASSERT_EQ(nft_run("delete element ip gocker ports { udp . 9999 : 10.10.0.9 . 99 }"), "ok");
+    ASSERT_EQ(nft_run("add element ip gocker ports { tcp . 8080 : 10.10.0.2 . 80 }"), "ok");
+    EXPECT_EQ(admin("check").out, "ok\n");
+
+    r = cni("DEL", "web", config("1.1.0", pm));
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_EQ(tcp_via("", "127.0.0.1", 8080, srv), "error: connect: Connection refused");
+    EXPECT_FALSE(contains(nft_run("list map ip gocker ports"), "8080")) << nft_run("list map ip gocker ports");
+    ::close(srv);
+}
+
+TEST_F(CniTest, PortMappingsWorkInVethModeAndAreRefusedInModeNone) {
+    std::string pm = R"("runtimeConfig":{"portMappings":[{"hostPort":8080,"containerPort":80,"protocol":"tcp"}]})";
+    RunResult r = cni("ADD", "web", config("1.1.0", R"("mode":"veth",)" + pm, "pair", "10.0.0.0/24"));
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    ASSERT_EQ(run_cmd({"ip", "link", "set", "lo", "up"}).exit_code, 0);
+    int srv = serve(container("web").netns_path(), SOCK_STREAM, 80);
+    ASSERT_GE(srv, 0);
+    EXPECT_EQ(tcp_via("", "127.0.0.1", 8080, srv), "10.0.0.1");
+    EXPECT_EQ(tcp_via("", "10.0.0.1", 8080, srv), "10.0.0.1");
+    EXPECT_EQ(cni("DEL", "web", config("1.1.0", R"("mode":"veth",)" + pm, "pair", "10.0.0.0/24")).exit_code, 0);
+    EXPECT_EQ(tcp_via("", "127.0.0.1", 8080, srv), "error: connect: Connection refused");
+    ::close(srv);
+
+    r = cni("ADD", "c2", config("1.1.0", R"("mode":"none",)" + pm, "nothing"));
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_TRUE(contains(r.out, "is of mode none")) << r.out;
 }
 
 TEST_F(CniTest, StatusSaysWhetherAddCanWork) {

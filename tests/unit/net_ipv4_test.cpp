@@ -49,14 +49,16 @@ TEST(NetIpv4, VethNamesFitIfnamsizAndDiffer) {
 }
 
 TEST(NetLease, RoundTripsAndRefusesForeignFiles) {
-    Lease l{Ipv4{0x0a000002}, "c\"1", true, 42, 777, "gk0123456789"};
+    Lease l{Ipv4{0x0a000002}, "c\"1", true, 42, 777, "gk0123456789", "net1", {*parse_port_mapping("8080:80"), *parse_port_mapping("192.0.2.1:53:53/udp")}};
     auto back = parse_lease(lease_to_json(l), l.address, "x");
     ASSERT_TRUE(back);
     EXPECT_EQ(back->container, "c\"1");
     EXPECT_TRUE(back->active);
     EXPECT_EQ(back->owner_pid, 42);
     EXPECT_EQ(back->owner_start, 777u);
+    EXPECT_EQ(back->ports, l.ports);
     EXPECT_EQ(back->veth, "gk0123456789");
+    EXPECT_EQ(back->ifname, "net1");
     EXPECT_EQ(parse_lease(R"({"container":"c","state":"maybe","ownerPid":1,"ownerStart":1,"veth":"v"})", l.address,
                           "/run/x")
                   .error()
@@ -73,7 +75,7 @@ TEST(NetLease, PicksTheLowestFreeAddressAndNamesAnExhaustedPool) {
     auto a = pick_free_address(cfg, leases);
     ASSERT_TRUE(a);
     EXPECT_EQ(to_string(*a), "10.1.0.2");
-    leases.push_back(Lease{*a, "c1", true, 0, 0, "v"});
+    leases.push_back(Lease{*a, "c1", true, 0, 0, "v", "eth0", {}});
     EXPECT_EQ(pick_free_address(cfg, leases).error().message(),
               "no free address in subnet 10.1.0.0/30 of network \"small\" (1 leased, 1 gateway)");
 }
