@@ -273,8 +273,9 @@ struct IntelRdt {
 
 struct MemoryPolicy {
     bool operator==(const MemoryPolicy&) const = default;
-    std::string mode;   // MPOL_DEFAULT MPOL_BIND MPOL_INTERLEAVE MPOL_WEIGHTED_INTERLEAVE MPOL_PREFERRED MPOL_PREFERRED_MANY MPOL_LOCAL
-    std::string nodes;  // node list
+    std::string mode;                // MPOL_DEFAULT MPOL_BIND MPOL_INTERLEAVE MPOL_WEIGHTED_INTERLEAVE MPOL_PREFERRED
+                                     // MPOL_PREFERRED_MANY MPOL_LOCAL
+    std::string nodes;               // node list
     std::vector<std::string> flags;  // MPOL_F_NUMA_BALANCING MPOL_F_RELATIVE_NODES MPOL_F_STATIC_NODES
 };
 

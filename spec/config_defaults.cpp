@@ -5,8 +5,7 @@
 namespace gocker::spec {
 namespace {
 
-Mount mount(std::string destination, std::string type, std::string source,
-            std::vector<std::string> options) {
+Mount mount(std::string destination, std::string type, std::string source, std::vector<std::string> options) {
     Mount m;
     m.destination = std::move(destination);
     m.type = std::move(type);
@@ -79,10 +78,17 @@ Config default_config(bool rootless, uint32_t host_uid, uint32_t host_gid) {
     };
 
     Linux& lx = cfg.linux.emplace();
-    lx.masked_paths = {"/proc/acpi",          "/proc/asound",        "/proc/kcore",
-                       "/proc/keys",          "/proc/latency_stats", "/proc/timer_list",
-                       "/proc/timer_stats",   "/proc/sched_debug",   "/sys/firmware",
-                       "/proc/scsi",          "/sys/devices/virtual/powercap"};
+    lx.masked_paths = {"/proc/acpi",
+                       "/proc/asound",
+                       "/proc/kcore",
+                       "/proc/keys",
+                       "/proc/latency_stats",
+                       "/proc/timer_list",
+                       "/proc/timer_stats",
+                       "/proc/sched_debug",
+                       "/sys/firmware",
+                       "/proc/scsi",
+                       "/sys/devices/virtual/powercap"};
     lx.readonly_paths = {"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"};
     Resources& res = lx.resources.emplace();
     res.devices = {DeviceCgroupRule{false, "", std::nullopt, std::nullopt, "rwm"}};

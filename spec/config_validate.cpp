@@ -39,8 +39,7 @@ bool parse_semver(std::string_view s, SemVer& out) {
     std::string_view rest = s.substr(i + 1);
     if (rest.empty()) return false;
     for (char c : rest)
-        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '.' && c != '+')
-            return false;
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '.' && c != '+') return false;
     return true;
 }
 
@@ -49,8 +48,7 @@ Status validate_version(Reader& r, const std::string& version) {
     SemVer v;
     if (!parse_semver(version, v)) return r.error("not a semantic version: " + quoted(version));
     if (v.major != 1 || v.minor > 3)
-        return r.error("unsupported version " + quoted(version) +
-                       " (this runtime supports 1.0.0 to 1.3.x)");
+        return r.error("unsupported version " + quoted(version) + " (this runtime supports 1.0.0 to 1.3.x)");
     return {};
 }
 
@@ -99,10 +97,11 @@ Status validate_cpu_list(Reader& r, std::string_view name, const std::string& li
 
 Status validate_capabilities(Reader& r, const Capabilities& caps) {
     auto scope = r.enter("capabilities");
-    const std::pair<const char*, const std::vector<std::string>*> sets[] = {
-        {"bounding", &caps.bounding},   {"effective", &caps.effective},
-        {"inheritable", &caps.inheritable}, {"permitted", &caps.permitted},
-        {"ambient", &caps.ambient}};
+    const std::pair<const char*, const std::vector<std::string>*> sets[] = {{"bounding", &caps.bounding},
+                                                                            {"effective", &caps.effective},
+                                                                            {"inheritable", &caps.inheritable},
+                                                                            {"permitted", &caps.permitted},
+                                                                            {"ambient", &caps.ambient}};
     for (const auto& [name, set] : sets) {
         auto s = r.enter(name);
         for (size_t i = 0; i < set->size(); ++i) {

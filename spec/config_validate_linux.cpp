@@ -29,8 +29,7 @@ Status validate_namespaces(Reader& r, const Linux& lx) {
     return {};
 }
 
-Status validate_mappings(Reader& r, const Linux& lx, const char* name,
-                         const std::vector<IdMapping>& maps) {
+Status validate_mappings(Reader& r, const Linux& lx, const char* name, const std::vector<IdMapping>& maps) {
     if (maps.empty()) return {};
     auto scope = r.enter(name);
     // Mappings are written to the user namespace's uid_map/gid_map; without one there is nowhere
@@ -123,9 +122,11 @@ bool valid_page_size(std::string_view s) {
 // any other negative number is a mistake the kernel would misread, not a limit.
 Status validate_memory(Reader& r, const Memory& m) {
     auto scope = r.enter("memory");
-    const std::pair<const char*, const std::optional<int64_t>*> sizes[] = {
-        {"limit", &m.limit}, {"reservation", &m.reservation}, {"swap", &m.swap},
-        {"kernel", &m.kernel}, {"kernelTCP", &m.kernel_tcp}};
+    const std::pair<const char*, const std::optional<int64_t>*> sizes[] = {{"limit", &m.limit},
+                                                                           {"reservation", &m.reservation},
+                                                                           {"swap", &m.swap},
+                                                                           {"kernel", &m.kernel},
+                                                                           {"kernelTCP", &m.kernel_tcp}};
     for (const auto& [name, value] : sizes)
         if (*value && **value < -1) {
             auto f = r.enter(name);
@@ -193,13 +194,11 @@ Status validate_sysctl(Reader& r, const Linux& lx) {
         // Only namespaced knobs may be set: anything else would change the host (runc's rules).
         const char* needs = nullptr;
         if (key.starts_with("net.")) needs = "network";
-        else if (key.starts_with("kernel.shm") || key.starts_with("kernel.msg") ||
-                 key == "kernel.sem" || key.starts_with("fs.mqueue."))
+        else if (key.starts_with("kernel.shm") || key.starts_with("kernel.msg") || key == "kernel.sem" ||
+                 key.starts_with("fs.mqueue."))
             needs = "ipc";
-        else if (key == "kernel.hostname" || key == "kernel.domainname")
-            needs = "uts";
-        else
-            return r.error("not a namespaced sysctl: setting it would change the host");
+        else if (key == "kernel.hostname" || key == "kernel.domainname") needs = "uts";
+        else return r.error("not a namespaced sysctl: setting it would change the host");
         if (!has_ns(lx, needs)) return r.error(std::string("requires a new ") + needs + " namespace");
     }
     return {};

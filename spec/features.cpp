@@ -24,8 +24,8 @@ Status read_enabled(Reader& r, const JsonValue& obj, std::string_view name, std:
     return {};
 }
 
-Status check_names(Reader& r, std::string_view name, const std::vector<std::string>& values,
-                   names::List known, std::string_view what) {
+Status check_names(Reader& r, std::string_view name, const std::vector<std::string>& values, names::List known,
+                   std::string_view what) {
     auto scope = r.enter(name);
     for (size_t i = 0; i < values.size(); ++i) {
         if (names::contains(known, values[i])) continue;
@@ -99,9 +99,8 @@ std::string features_to_json(const Features& f) {
     member(w, "ociVersionMax", f.oci_version_max);
     member_if_set(w, "hooks", f.hooks);
     member_if_set(w, "mountOptions", f.mount_options);
-    bool has_linux = !f.namespaces.empty() || !f.capabilities.empty() || f.cgroup || f.seccomp ||
-                     f.apparmor_enabled || f.selinux_enabled || f.intel_rdt_enabled ||
-                     f.mount_extensions_idmap || f.net_devices_enabled;
+    bool has_linux = !f.namespaces.empty() || !f.capabilities.empty() || f.cgroup || f.seccomp || f.apparmor_enabled ||
+                     f.selinux_enabled || f.intel_rdt_enabled || f.mount_extensions_idmap || f.net_devices_enabled;
     if (has_linux) {
         key(w, "linux");
         w.StartObject();

@@ -83,8 +83,8 @@ Status parse_document(rapidjson::Document& doc, std::string_view text, std::stri
     std::string reason = rapidjson::GetParseError_En(doc.GetParseError());
     if (!reason.empty() && reason.back() == '.') reason.pop_back();
     if (!reason.empty()) reason[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(reason[0])));
-    return Error(std::string(origin) + ": line " + std::to_string(line) + ", column " +
-                 std::to_string(column) + ": " + reason);
+    return Error(std::string(origin) + ": line " + std::to_string(line) + ", column " + std::to_string(column) + ": " +
+                 reason);
 }
 
 Status read(Reader& r, const JsonValue& v, std::string& out) {

@@ -83,8 +83,7 @@ constexpr const char* integer_name() {
 }
 
 template <class T>
-    requires(std::is_integral_v<T> && !std::is_same_v<T, bool>)
-Status read(Reader& r, const JsonValue& v, T& out) {
+requires(std::is_integral_v<T> && !std::is_same_v<T, bool>) Status read(Reader& r, const JsonValue& v, T& out) {
     if (!v.IsNumber()) return r.type_error(integer_name<T>(), v);
     if constexpr (std::is_signed_v<T>) {
         if (v.IsInt64()) {
@@ -171,7 +170,7 @@ Status required(Reader& r, const JsonValue& obj, std::string_view name, T& out) 
 }  // namespace gocker::spec
 
 // Returns the Status from the enclosing function when it failed (plain C++, no GNU extension).
-#define SPEC_TRY(expr)                   \
-    do {                                 \
+#define SPEC_TRY(expr)                                              \
+    do {                                                            \
         if (auto st_ = (expr); !st_) return std::move(st_).error(); \
     } while (0)

@@ -31,8 +31,7 @@ void write(W& w, bool b) {
 }
 
 template <class W, class T>
-    requires(std::is_integral_v<T> && !std::is_same_v<T, bool>)
-void write(W& w, T x) {
+requires(std::is_integral_v<T> && !std::is_same_v<T, bool>) void write(W& w, T x) {
     if constexpr (std::is_signed_v<T>) w.Int64(static_cast<int64_t>(x));
     else w.Uint64(static_cast<uint64_t>(x));
 }

@@ -26,8 +26,7 @@ inline Status check_absolute(const Reader& r, const std::string& path) {
 }
 
 // `what` names the kind of value for the message: unknown <what> "<value>".
-inline Status check_known(const Reader& r, names::List list, std::string_view value,
-                          std::string_view what) {
+inline Status check_known(const Reader& r, names::List list, std::string_view value, std::string_view what) {
     if (names::contains(list, value)) return {};
     return r.error("unknown " + std::string(what) + " " + quoted(value));
 }

@@ -24,7 +24,8 @@ namespace {
 using core::Store;
 
 const Command kRun{
-    "run", "[OPTIONS] ROOTFS [COMMAND [ARG...]]",
+    "run",
+    "[OPTIONS] ROOTFS [COMMAND [ARG...]]",
     "Runs COMMAND (default: sh) in a new container made from the root filesystem directory ROOTFS.\n"
     "The seed's defaults: new uts, pid, mount, network, ipc and user namespaces (container root is\n"
     "host uid/gid 1000), hostname gocker-container, a fresh /proc, at most 20 processes. Each\n"
@@ -43,7 +44,9 @@ const Command kRun{
         {"tty", 't', nullptr, "give the container a terminal"},
         {"volume", 'v', "SRC:DST[:ro]", "bind-mount the host path SRC at DST, read-only with :ro; repeatable"},
         {"publish", 'p', "[IP:]HOST:CTR[/PROTO]", "publish a container port on the host (needs the bridge network)"},
-        {"network", 0, "MODE", "bridge (through gocker-net), none (loopback only) or host; default bridge when gocker-net is installed, else none"},
+        {"network", 0, "MODE",
+         "bridge (through gocker-net), none (loopback only) or host; default bridge when gocker-net is installed, else "
+         "none"},
         {"cpu-limit", 0, "N|max", "CPUs the container may use, e.g. 0.5, 2 or max"},
         {"memory-limit", 0, "SIZE|max", "memory limit, e.g. 512M, 1G or max"},
         {"pids-limit", 0, "N|max", "maximum number of processes (default 20)"},
@@ -51,14 +54,18 @@ const Command kRun{
         {"no-userns", 0, nullptr, "no user namespace: container root is host root"},
         {"read-only", 0, nullptr, "mount the container's root filesystem read-only"},
         {"rm", 0, nullptr, "remove the container when it exits"},
-        {"runtime", 0, "PATH", "the OCI runtime to use (a runc-compatible command line; default $GOCKER_RUNTIME, else gocker-runtime next to gocker, else in PATH)"},
+        {"runtime", 0, "PATH",
+         "the OCI runtime to use (a runc-compatible command line; default $GOCKER_RUNTIME, else gocker-runtime next to "
+         "gocker, else in PATH)"},
         {"storage", 0, "overlay|copy", "how the container gets its own root filesystem (default overlay)"},
         {"log-max-size", 0, "SIZE", "rotate the container's log at this size (default 10M)"},
-        {"cgroup-parent", 0, "PATH", "the cgroup under which containers are made (default $GOCKER_CGROUP_PARENT, else /gocker-cli)"},
+        {"cgroup-parent", 0, "PATH",
+         "the cgroup under which containers are made (default $GOCKER_CGROUP_PARENT, else /gocker-cli)"},
         {"help", 'h', nullptr, "show this help"},
     }};
 
-const Command kPs{"ps", "[OPTIONS]",
+const Command kPs{"ps",
+                  "[OPTIONS]",
                   "Lists containers: id, name, command, status (running, created, exited (N) T ago), created,\n"
                   "published ports, address (on the bridge network; else the network mode).",
                   {
@@ -68,7 +75,8 @@ const Command kPs{"ps", "[OPTIONS]",
                       {"help", 'h', nullptr, "show this help"},
                   }};
 
-const Command kStop{"stop", "[OPTIONS] CONTAINER...",
+const Command kStop{"stop",
+                    "[OPTIONS] CONTAINER...",
                     "Stops running containers: SIGTERM, then SIGKILL when the container still runs after the\n"
                     "timeout. CONTAINER is an id, a unique id prefix or a name.",
                     {
@@ -76,14 +84,16 @@ const Command kStop{"stop", "[OPTIONS] CONTAINER...",
                         {"help", 'h', nullptr, "show this help"},
                     }};
 
-const Command kRm{"rm", "[OPTIONS] CONTAINER...",
+const Command kRm{"rm",
+                  "[OPTIONS] CONTAINER...",
                   "Removes stopped containers with their overlay (or copy), bundle, log and network lease.",
                   {
                       {"force", 'f', nullptr, "kill a running container first"},
                       {"help", 'h', nullptr, "show this help"},
                   }};
 
-const Command kLogs{"logs", "[OPTIONS] CONTAINER",
+const Command kLogs{"logs",
+                    "[OPTIONS] CONTAINER",
                     "Prints a container's stdout and stderr (to gocker's stdout and stderr), in order.",
                     {
                         {"follow", 'f', nullptr, "keep printing new output until the container stops"},
@@ -92,7 +102,8 @@ const Command kLogs{"logs", "[OPTIONS] CONTAINER",
                         {"help", 'h', nullptr, "show this help"},
                     }};
 
-const Command kExec{"exec", "[OPTIONS] CONTAINER COMMAND [ARG...]",
+const Command kExec{"exec",
+                    "[OPTIONS] CONTAINER COMMAND [ARG...]",
                     "Runs another command in a running container (through the runtime's exec) and exits with\n"
                     "its exit code.",
                     {
@@ -104,7 +115,8 @@ const Command kExec{"exec", "[OPTIONS] CONTAINER COMMAND [ARG...]",
                         {"help", 'h', nullptr, "show this help"},
                     }};
 
-const Command kInspect{"inspect", "CONTAINER...",
+const Command kInspect{"inspect",
+                       "CONTAINER...",
                        "Prints the records of containers as a JSON array: command, state, pid, exit code and\n"
                        "times, limits, volumes, user namespace, network, runtime and storage.",
                        {{"help", 'h', nullptr, "show this help"}}};
@@ -145,7 +157,8 @@ Result<core::RunOptions> run_options(const Parsed& p) {
         if (auto kv = GK_TRY(core::parse_env(e, [](const char* k) -> const char* { return std::getenv(k); })))
             o.env.push_back(*kv);
     o.workdir = p.last("workdir");
-    if (!o.workdir.empty() && o.workdir[0] != '/') return Error("--workdir " + o.workdir + ": must be an absolute path", 0);
+    if (!o.workdir.empty() && o.workdir[0] != '/')
+        return Error("--workdir " + o.workdir + ": must be an absolute path", 0);
     if (p.has("user")) {
         o.user = p.last("user");
         GK_TRY(core::parse_user(*o.user));
@@ -232,8 +245,8 @@ int cmd_ps(const Store& store, const Parsed& p) {
         std::printf("%s]\n", out.c_str());
         return 0;
     }
-    std::printf("%-12s  %-16s  %-24s  %-26s  %-20s  %-20s  %s\n", "CONTAINER ID", "NAME", "COMMAND", "STATUS", "CREATED",
-                "PORTS", "ADDRESS");
+    std::printf("%-12s  %-16s  %-24s  %-26s  %-20s  %-20s  %s\n", "CONTAINER ID", "NAME", "COMMAND", "STATUS",
+                "CREATED", "PORTS", "ADDRESS");
     for (const auto& r : shown) {
         std::string cmd = join_args(r.args);
         if (cmd.size() > 24) cmd = cmd.substr(0, 21) + "...";
@@ -284,7 +297,8 @@ int cmd_logs(const Store& store, const Parsed& p) {
     if (p.has("tail")) {
         char* end = nullptr;
         long n = std::strtol(p.last("tail").c_str(), &end, 10);
-        if (p.last("tail").empty() || *end || n < 0) return fail(Error("--tail " + p.last("tail") + ": expected a number of lines", 0));
+        if (p.last("tail").empty() || *end || n < 0)
+            return fail(Error("--tail " + p.last("tail") + ": expected a number of lines", 0));
         o.tail = n;
     }
     std::string id = rec->id;
@@ -332,8 +346,9 @@ int cmd_inspect(const Store& store, const Parsed& p) {
         view.status = core::live_status(*r);
         std::string j = core::record_to_json(view, true);
         while (!j.empty() && (j.back() == '\n' || j.back() == '}')) j.pop_back();
-        out += (out.size() > 1 ? ",\n" : "\n") + j + ",\n  \"statusText\": \"" + log::json_escape(core::status_text(*r)) +
-               "\",\n  \"address\": \"" + log::json_escape(address(*r)) + "\",\n  \"bundle\": \"" + log::json_escape(store.file(r->id, "bundle")) + "\",\n  \"logPath\": \"" +
+        out += (out.size() > 1 ? ",\n" : "\n") + j + ",\n  \"statusText\": \"" +
+               log::json_escape(core::status_text(*r)) + "\",\n  \"address\": \"" + log::json_escape(address(*r)) +
+               "\",\n  \"bundle\": \"" + log::json_escape(store.file(r->id, "bundle")) + "\",\n  \"logPath\": \"" +
                log::json_escape(store.file(r->id, "container.log")) + "\"\n}";
     }
     std::printf("%s\n]\n", out.c_str());
@@ -353,8 +368,9 @@ std::string main_help() {
         "  --help, -h       show this help\n"
         "  --version        print the version\n\n"
         "Commands:\n";
-    const char* summary[] = {"run a command in a new container", "list containers", "stop running containers",
-                             "remove containers", "print a container's output", "run a command in a running container",
+    const char* summary[] = {"run a command in a new container", "list containers",
+                             "stop running containers",          "remove containers",
+                             "print a container's output",       "run a command in a running container",
                              "print containers' records as JSON"};
     size_t i = 0;
     for (const Command* c : kCommands) {

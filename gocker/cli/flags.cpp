@@ -43,7 +43,8 @@ Result<Parsed> parse_flags(const Command& cmd, const std::vector<std::string>& a
             if (!f) return usage_error(cmd, "unknown flag --" + name);
             if (f->value_name) {
                 if (!inline_value) {
-                    if (i + 1 >= args.size()) return usage_error(cmd, "--" + name + " needs a value (" + f->value_name + ")");
+                    if (i + 1 >= args.size())
+                        return usage_error(cmd, "--" + name + " needs a value (" + f->value_name + ")");
                     value = args[++i];
                 }
             } else if (inline_value) {

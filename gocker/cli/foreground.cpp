@@ -91,7 +91,8 @@ Result<int> relay(const core::Store& store, const core::Record& rec, UniqueFd so
             char buf[4096];
             ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
             if (n > 0) {
-                (void)core::send_frame(sock.get(), core::Frame::stdin_data, std::string_view(buf, static_cast<size_t>(n)));
+                (void)core::send_frame(sock.get(), core::Frame::stdin_data,
+                                       std::string_view(buf, static_cast<size_t>(n)));
             } else if (n == 0 || errno != EINTR) {
                 stdin_open = false;
                 (void)core::send_frame(sock.get(), core::Frame::stdin_close, "");

@@ -16,8 +16,7 @@ int main(int argc, char** argv) {
     for (; i < args.size(); ++i) {
         const std::string& a = args[i];
         if (a == "--help" || a == "-h" || a == "help") {
-            if (a == "help" && i + 1 < args.size())
-                return gocker::cli::dispatch(root, args[i + 1], {"--help"});
+            if (a == "help" && i + 1 < args.size()) return gocker::cli::dispatch(root, args[i + 1], {"--help"});
             std::fputs(gocker::cli::main_help().c_str(), stdout);
             return 0;
         }
@@ -47,5 +46,6 @@ int main(int argc, char** argv) {
         std::fputs(gocker::cli::main_help().c_str(), stderr);
         return 125;
     }
-    return gocker::cli::dispatch(root, args[i], std::vector<std::string>(args.begin() + static_cast<long>(i) + 1, args.end()));
+    return gocker::cli::dispatch(root, args[i],
+                                 std::vector<std::string>(args.begin() + static_cast<long>(i) + 1, args.end()));
 }

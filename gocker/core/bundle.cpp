@@ -14,7 +14,8 @@ namespace {
 
 void set_env(std::vector<std::string>& env, const std::string& kv) {
     std::string key = kv.substr(0, kv.find('='));
-    auto it = std::find_if(env.begin(), env.end(), [&](const std::string& e) { return e.substr(0, e.find('=')) == key; });
+    auto it =
+        std::find_if(env.begin(), env.end(), [&](const std::string& e) { return e.substr(0, e.find('=')) == key; });
     if (it != env.end()) *it = kv;
     else env.push_back(kv);
 }
@@ -72,7 +73,8 @@ Result<spec::Config> make_config(const RunOptions& opts, const BundleInputs& in,
     if (!opts.userns.empty() && net.mode == NetworkMode::host) {
         // sysfs can only be mounted by the owner of the network namespace: bind the host's, read-only.
         for (auto& m : cfg.mounts)
-            if (m.destination == "/sys") m = spec::Mount{"/sys", "/sys", "bind", {"rbind", "nosuid", "noexec", "nodev", "ro"}, {}, {}};
+            if (m.destination == "/sys")
+                m = spec::Mount{"/sys", "/sys", "bind", {"rbind", "nosuid", "noexec", "nodev", "ro"}, {}, {}};
         cfg.mounts.erase(std::remove_if(cfg.mounts.begin(), cfg.mounts.end(),
                                         [](const spec::Mount& m) { return m.destination == "/sys/fs/cgroup"; }),
                          cfg.mounts.end());

@@ -13,8 +13,8 @@ namespace gocker::core {
 
 struct BundleInputs {
     std::string id;
-    std::string root_path;      // the overlay or the copy
-    std::string cgroups_path;   // /PARENT/ID
+    std::string root_path;     // the overlay or the copy
+    std::string cgroups_path;  // /PARENT/ID
 };
 
 // Builds and validates the config (spec::validate_config): every error names the flag or field.

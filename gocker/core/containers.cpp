@@ -138,7 +138,8 @@ Result<Record> run_container(const Store& store, const RunOptions& opts, const s
     rec.cpu_limit = opts.cpu_limit.value_or("max");
     rec.memory_limit = opts.memory_limit.value_or("max");
     rec.pids_limit = opts.pids_limit;
-    for (const auto& v : opts.volumes) rec.volumes.push_back(v.source + ":" + v.destination + (v.readonly ? ":ro" : ""));
+    for (const auto& v : opts.volumes)
+        rec.volumes.push_back(v.source + ":" + v.destination + (v.readonly ? ":ro" : ""));
     std::vector<std::string> maps;
     for (const auto& m : opts.userns)
         maps.push_back(std::to_string(m.container_id) + ":" + std::to_string(m.host_id) + ":" + std::to_string(m.size));
@@ -177,7 +178,8 @@ Status stop_container(const Store& store, const std::string& ref, int timeout_s)
     (void)rt.call({"kill", rec.id, "TERM"}, "stop " + ref);
     if (wait_exited(store, rec.id, timeout_s * 1000)) return ok_status();
     (void)rt.call({"kill", rec.id, "KILL"}, "stop " + ref);
-    if (!wait_exited(store, rec.id, 10000)) return Error("stop " + ref + ": still running 10 s after SIGKILL", ETIMEDOUT);
+    if (!wait_exited(store, rec.id, 10000))
+        return Error("stop " + ref + ": still running 10 s after SIGKILL", ETIMEDOUT);
     return ok_status();
 }
 
@@ -200,7 +202,8 @@ Status remove_container(const Store& store, const std::string& ref, bool force) 
 
 Result<std::vector<std::string>> exec_argv(const Store& store, const std::string& ref, const ExecOptions& opts) {
     Record rec = GK_TRY(store.resolve(ref));
-    if (live_status(rec) != "running") return Error("exec " + ref + ": the container is not running (" + status_text(rec) + ")", EINVAL);
+    if (live_status(rec) != "running")
+        return Error("exec " + ref + ": the container is not running (" + status_text(rec) + ")", EINVAL);
     std::vector<std::string> args{"exec"};
     if (opts.tty) args.push_back("--tty");
     for (const auto& e : opts.env) args.insert(args.end(), {"--env", e});

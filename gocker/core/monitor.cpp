@@ -37,7 +37,8 @@ Result<UniqueFd> listen_unix(const std::string& path) {
     if (path.size() >= sizeof addr.sun_path) return Error("listen on " + path + ": path too long", ENAMETOOLONG);
     path.copy(addr.sun_path, path.size());
     ::unlink(path.c_str());
-    if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return sys_error([&] { return "bind " + path; });
+    if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
+        return sys_error([&] { return "bind " + path; });
     if (::listen(fd.get(), 16) != 0) return sys_error([&] { return "listen on " + path; });
     return fd;
 }
@@ -56,7 +57,9 @@ void set_nonblock(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLO
 std::string read_available(int fd, int timeout_ms) {
     std::string out;
     char buf[4096];
-    struct pollfd p {fd, POLLIN, 0};
+    struct pollfd p {
+        fd, POLLIN, 0
+    };
     while (::poll(&p, 1, timeout_ms) > 0) {
         ssize_t n = ::read(fd, buf, sizeof buf);
         if (n <= 0) break;
@@ -73,8 +76,11 @@ std::string last_line(std::string text) {
 
 class Monitor {
 public:
-    Monitor(const Store& store, Record rec) : store_(store), rec_(std::move(rec)),
-        runtime_(rec_.runtime, rec_.runtime_root), log_(store.file(rec_.id, "container.log"), rec_.log_max_size) {}
+    Monitor(const Store& store, Record rec)
+        : store_(store),
+          rec_(std::move(rec)),
+          runtime_(rec_.runtime, rec_.runtime_root),
+          log_(store.file(rec_.id, "container.log"), rec_.log_max_size) {}
 
     // Creates the container; on success the record says "created" and the loop can run.
     Status create() {
@@ -179,8 +185,7 @@ private:
 
     void reap(int sfd) {
         struct signalfd_siginfo si;
-        while (::read(sfd, &si, sizeof si) > 0) {
-        }
+        while (::read(sfd, &si, sizeof si) > 0) {}
         int st;
         pid_t p;
         while ((p = ::waitpid(-1, &st, WNOHANG)) > 0)
@@ -193,7 +198,9 @@ private:
     void accept_client() {
         UniqueFd c(::accept4(attach_.get(), nullptr, nullptr, SOCK_CLOEXEC));
         if (!c) return;
-        struct timeval tv {5, 0};
+        struct timeval tv {
+            5, 0
+        };
         ::setsockopt(c.get(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
         clients_.push_back({std::move(c), {}});
     }
@@ -309,8 +316,7 @@ private:
     Monitor m(store, rec);
     Status st = m.create();
     std::string msg = st ? "ok\n" : "error: " + st.error().message() + "\n";
-    if (::write(ready.get(), msg.data(), msg.size()) < 0) {
-    }
+    if (::write(ready.get(), msg.data(), msg.size()) < 0) {}
     ready.reset();
     if (!st) _exit(1);
     m.run();

@@ -22,8 +22,7 @@ Result<NetworkPlan> plan_network(const RunOptions& opts) {
     plan.mode = opts.network;
     if (plan.mode == NetworkMode::unset) {
         plan.mode = hook.empty() ? NetworkMode::none : NetworkMode::bridge;
-        if (hook.empty())
-            plan.note = "no gocker-net next to gocker: the container gets --network none (loopback only)";
+        if (hook.empty()) plan.note = "no gocker-net next to gocker: the container gets --network none (loopback only)";
     }
     if (plan.mode == NetworkMode::bridge) {
         if (hook.empty())
@@ -34,10 +33,12 @@ Result<NetworkPlan> plan_network(const RunOptions& opts) {
     }
     if (!opts.ports.empty() && plan.mode != NetworkMode::bridge) {
         if (hook.empty())
-            return Error("--publish " + opts.ports.front().text() + ": needs gocker-net (the bridge network) next to gocker: not available", 0);
-        return Error("--publish " + opts.ports.front().text() + ": needs --network bridge, not " +
-                         network_mode_name(plan.mode),
-                     0);
+            return Error("--publish " + opts.ports.front().text() +
+                             ": needs gocker-net (the bridge network) next to gocker: not available",
+                         0);
+        return Error(
+            "--publish " + opts.ports.front().text() + ": needs --network bridge, not " + network_mode_name(plan.mode),
+            0);
     }
     return plan;
 }
@@ -47,8 +48,7 @@ void apply_network(spec::Config& cfg, const NetworkPlan& plan, const RunOptions&
     if (plan.mode == NetworkMode::host)
         ns.erase(std::remove_if(ns.begin(), ns.end(), [](const spec::Namespace& n) { return n.type == "network"; }),
                  ns.end());
-    else if (!cfg.linux->find_namespace("network"))
-        ns.push_back({"network", ""});
+    else if (!cfg.linux->find_namespace("network")) ns.push_back({"network", ""});
     cfg.annotations["gocker.net.mode"] = network_mode_name(plan.mode);
     if (plan.mode != NetworkMode::bridge) return;
     std::string ports;

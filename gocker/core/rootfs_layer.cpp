@@ -34,7 +34,8 @@ Status make_dir(const std::string& p, mode_t mode) {
 }
 
 bool is_mount_point(const std::string& p) {
-    struct stat a {}, b {};
+    struct stat a {
+    }, b{};
     if (::lstat(p.c_str(), &a) != 0 || ::lstat((p + "/..").c_str(), &b) != 0) return false;
     return a.st_dev != b.st_dev || a.st_ino == b.st_ino;
 }
@@ -48,8 +49,9 @@ Status check_reachable(const std::string& path, uint32_t uid) {
         if (::stat(prefix.c_str(), &st) != 0) return sys_error([&] { return "stat " + prefix; });
         bool ok = st.st_uid == uid ? (st.st_mode & S_IXUSR) : (st.st_mode & S_IXOTH);
         if (!ok)
-            return Error("the container's root (host uid " + std::to_string(uid) + ") cannot reach its root filesystem: " +
-                             prefix + " is not searchable by it (chmod o+x " + prefix + ", or --no-userns)",
+            return Error("the container's root (host uid " + std::to_string(uid) +
+                             ") cannot reach its root filesystem: " + prefix + " is not searchable by it (chmod o+x " +
+                             prefix + ", or --no-userns)",
                          EACCES);
     }
     return ok_status();

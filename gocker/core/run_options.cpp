@@ -121,7 +121,8 @@ Result<std::pair<uint32_t, std::optional<uint32_t>>> parse_user(std::string_view
     uint32_t uid = 0, gid = 0;
     if (f.size() > 2 || !parse_number(f[0], uid) || (f.size() == 2 && !parse_number(f[1], gid)))
         return bad("--user", text, "expected UID[:GID] as numbers");
-    return std::pair<uint32_t, std::optional<uint32_t>>{uid, f.size() == 2 ? std::optional<uint32_t>(gid) : std::nullopt};
+    return std::pair<uint32_t, std::optional<uint32_t>>{uid,
+                                                        f.size() == 2 ? std::optional<uint32_t>(gid) : std::nullopt};
 }
 
 Result<std::optional<std::string>> parse_env(std::string_view text, const char* (*lookup)(const char*)) {

@@ -46,7 +46,7 @@ struct RunOptions {
     NetworkMode network = NetworkMode::unset;
     std::optional<std::string> cpu_limit;
     std::optional<std::string> memory_limit;
-    std::string pids_limit = "20";  // the seed's default
+    std::string pids_limit = "20";                          // the seed's default
     std::vector<spec::IdMapping> userns{{0, 1000, 65536}};  // empty: no user namespace
     bool read_only = false;
     bool auto_remove = false;

@@ -138,8 +138,9 @@ Status RuntimeCli::call(const std::vector<std::string>& args, const std::string&
     if (WIFEXITED(st) && WEXITSTATUS(st) == 0) return ok_status();
     while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
     std::string last = text.substr(text.rfind('\n') == std::string::npos ? 0 : text.rfind('\n') + 1);
-    if (last.empty()) last = WIFEXITED(st) ? "exited with status " + std::to_string(WEXITSTATUS(st))
-                                           : "killed by signal " + std::to_string(WTERMSIG(st));
+    if (last.empty())
+        last = WIFEXITED(st) ? "exited with status " + std::to_string(WEXITSTATUS(st))
+                             : "killed by signal " + std::to_string(WTERMSIG(st));
     return Error(what + ": " + last, 0);
 }
 

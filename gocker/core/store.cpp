@@ -179,7 +179,8 @@ Status Store::ensure() const {
     // Searchable by others (0711): a container's root user in a user namespace is another host
     // user, and must reach its root filesystem below. What is inside stays private (0600 files).
     for (const std::string& d : {root_, root_ + "/containers"})
-        if (::mkdir(d.c_str(), 0711) != 0 && errno != EEXIST) return sys_error([&] { return "make state directory " + d; });
+        if (::mkdir(d.c_str(), 0711) != 0 && errno != EEXIST)
+            return sys_error([&] { return "make state directory " + d; });
     return ok_status();
 }
 
@@ -250,9 +251,7 @@ Result<std::string> Store::claim_new_id() const {
     return Error("make container directory: no free id after 16 attempts", EEXIST);
 }
 
-bool monitor_alive(const Record& r) {
-    return r.monitor_pid > 0 && process_alive(r.monitor_pid, r.monitor_start);
-}
+bool monitor_alive(const Record& r) { return r.monitor_pid > 0 && process_alive(r.monitor_pid, r.monitor_start); }
 
 std::string live_status(const Record& r) {
     if ((r.status == "running" || r.status == "created") && !monitor_alive(r)) return "unknown (monitor gone)";

@@ -43,8 +43,7 @@ Result<std::vector<Lease>> live_leases(const LeaseStore& store, const Netlink& h
         if (GK_TRY(stale(host, l)))
             GK_TRY_CTX(release(store, host, nft, l),
                        "reclaim stale lease " + to_string(l.address) + " of container " + q(l.container));
-        else
-            live.push_back(std::move(l));
+        else live.push_back(std::move(l));
     }
     return live;
 }
@@ -107,8 +106,8 @@ Status check_host_ports(const std::vector<PortMapping>& wanted, const std::vecto
                 for (const auto& held : l.ports)
                     if (same_host_port(m, held))
                         return Error("publish " + to_string(m) + ": host port " + host_side(held) +
-                                     " is already published by container " + q(l.container) + " (" +
-                                     to_string(held) + " to " + to_string(l.address) + ")");
+                                     " is already published by container " + q(l.container) + " (" + to_string(held) +
+                                     " to " + to_string(l.address) + ")");
     return {};
 }
 
@@ -148,7 +147,8 @@ Result<Lease> attach(const std::string& root, const NetworkConfig& cfg, const At
         if (l.container == a.container && l.ifname == a.ifname)
             return Error("container " + q(a.container) + " already has address " + to_string(l.address) +
                          " on network " + q(cfg.name));
-    GK_TRY(check_host_ports(a.ports, live, a.ports.empty() ? std::vector<Lease>{} : GK_TRY(store.other_networks_leases())));
+    GK_TRY(check_host_ports(a.ports, live,
+                            a.ports.empty() ? std::vector<Lease>{} : GK_TRY(store.other_networks_leases())));
 
     Lease lease;
     lease.address = a.address ? GK_TRY(requested_address(cfg, *a.address, live)) : GK_TRY(pick_free_address(cfg, live));
@@ -198,7 +198,8 @@ Status detach(const std::string& root, const NetworkConfig& cfg, const std::stri
     auto nft = GK_TRY(NftTable::open());
     for (const auto& l : GK_TRY(store.leases()))
         if (l.container == container && l.ifname == ifname)
-            GK_TRY_CTX(release(store, host, nft, l), "release " + to_string(l.address) + " of container " + q(container));
+            GK_TRY_CTX(release(store, host, nft, l),
+                       "release " + to_string(l.address) + " of container " + q(container));
     // Without a lease (lost state), the veth name is still known from the id.
     GK_TRY(host.delete_link(veth_name(container, ifname)));
     return {};

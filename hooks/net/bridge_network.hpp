@@ -23,7 +23,7 @@ namespace gocker::net {
 
 struct Attachment {
     std::string container;
-    int netns_fd = -1;  // the container's network namespace
+    int netns_fd = -1;               // the container's network namespace
     std::vector<PortMapping> ports;  // to publish; a host port another container holds is refused
     std::string ifname = "eth0";     // the container's interface (CNI_IFNAME)
     std::optional<Ipv4> address;     // asked for (CNI "ips" capability); else the lowest free

@@ -51,10 +51,10 @@ std::optional<CniError> parse_requested(const std::string& text, const NetworkCo
     size_t slash = text.find('/');
     auto a = parse_ipv4(text.substr(0, slash));
     if (!a) return invalid_config(field + ": " + a.error().message());
-    if (!net.subnet.contains(*a) || (slash != std::string::npos && text.substr(slash + 1) != std::to_string(net.subnet.prefix)))
+    if (!net.subnet.contains(*a) ||
+        (slash != std::string::npos && text.substr(slash + 1) != std::to_string(net.subnet.prefix)))
         return invalid_config(field + ": \"" + text + "\" is not in subnet " + to_string(net.subnet));
-    if (out && *out != *a)
-        return CniError{kCniUnsupportedField, field + ": more than one IPv4 address asked for", ""};
+    if (out && *out != *a) return CniError{kCniUnsupportedField, field + ": more than one IPv4 address asked for", ""};
     out = *a;
     return std::nullopt;
 }
@@ -133,7 +133,8 @@ std::optional<CniError> read_cni_env(const std::map<std::string, std::string>& e
                            "\": use letters, digits, '_', '.' and '-', beginning with a letter or digit");
     if (out.ifname.empty()) return invalid_env("CNI_IFNAME is required for " + c);
     if (!valid_ifname(out.ifname))
-        return invalid_env("CNI_IFNAME \"" + out.ifname + "\": not a valid interface name (1-15 characters, no '/', ':' or spaces)");
+        return invalid_env("CNI_IFNAME \"" + out.ifname +
+                           "\": not a valid interface name (1-15 characters, no '/', ':' or spaces)");
     if (c != "DEL" && out.netns.empty()) return invalid_env("CNI_NETNS is required for " + c);
     return std::nullopt;
 }

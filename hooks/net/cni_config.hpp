@@ -26,7 +26,7 @@ enum CniCode : int {
     kCniInvalidConfig = 7,
     kCniTryAgainLater = 11,
     kCniNotAvailable = 50,
-    kCniFailed = 100,       // gocker-net: ADD/DEL/GC could not be done (msg says which step)
+    kCniFailed = 100,         // gocker-net: ADD/DEL/GC could not be done (msg says which step)
     kCniCheckMismatch = 101,  // gocker-net: CHECK found the attachment not as ADD left it
 };
 
@@ -35,7 +35,6 @@ struct CniError {
     std::string msg;
     std::string details;
 };
-
 
 inline constexpr const char* kCniSupportedVersions[] = {"0.4.0", "1.0.0", "1.1.0"};
 inline constexpr const char* kCniLatest = "1.1.0";
@@ -59,10 +58,10 @@ struct CniAttachmentId {
 struct CniConfig {
     std::string cni_version;
     NetworkConfig network;
-    std::string data_dir;                  // "dataDir": the lease store (default /run/gocker/net)
-    std::vector<PortMapping> port_mappings;  // runtimeConfig.portMappings
-    std::optional<Ipv4> requested;         // runtimeConfig.ips / args.cni.ips / CNI_ARGS IP=
-    std::optional<std::string> prev_result;  // "prevResult", as JSON text
+    std::string data_dir;                            // "dataDir": the lease store (default /run/gocker/net)
+    std::vector<PortMapping> port_mappings;          // runtimeConfig.portMappings
+    std::optional<Ipv4> requested;                   // runtimeConfig.ips / args.cni.ips / CNI_ARGS IP=
+    std::optional<std::string> prev_result;          // "prevResult", as JSON text
     std::vector<CniAttachmentId> valid_attachments;  // GC: "cni.dev/valid-attachments"
 };
 

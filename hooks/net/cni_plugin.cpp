@@ -250,7 +250,8 @@ int run_cni(const std::map<std::string, std::string>& env_vars, const std::strin
     if (env.command == "STATUS") return finish(cmd_status(cfg));
     if (env.command == "GC") return finish(cmd_gc(cfg));
     auto st = detach(cfg.data_dir, cfg.network, env.container_id, env.ifname);  // DEL
-    return finish(st ? std::nullopt : std::optional<CniError>(failed("DEL " + env.container_id + " " + env.ifname, st.error())));
+    return finish(st ? std::nullopt
+                     : std::optional<CniError>(failed("DEL " + env.container_id + " " + env.ifname, st.error())));
 }
 
 }  // namespace gocker::net

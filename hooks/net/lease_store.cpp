@@ -146,8 +146,14 @@ Result<Lease> parse_lease(std::string_view json, Ipv4 address, const std::string
         (std::string_view(state) != "active" && std::string_view(state) != "pending") || !d.HasMember("ownerPid") ||
         !d["ownerPid"].IsInt() || !d.HasMember("ownerStart") || !d["ownerStart"].IsUint64())
         return Error("read lease " + origin + ": not a gocker-net lease");
-    Lease l{address, str("container"), std::string_view(state) == "active", d["ownerPid"].GetInt(),
-            d["ownerStart"].GetUint64(), str("veth"), str("ifname") ? str("ifname") : "eth0", {}};
+    Lease l{address,
+            str("container"),
+            std::string_view(state) == "active",
+            d["ownerPid"].GetInt(),
+            d["ownerStart"].GetUint64(),
+            str("veth"),
+            str("ifname") ? str("ifname") : "eth0",
+            {}};
     if (d.HasMember("ports")) {
         if (!d["ports"].IsArray()) return Error("read lease " + origin + ": /ports is not an array");
         for (const auto& p : d["ports"].GetArray()) {
@@ -249,7 +255,8 @@ Result<std::vector<Lease>> LeaseStore::other_networks_leases() const {
     if (!d) return sys_error("open directory " + root);
     std::vector<std::string> dirs;
     while (dirent* e = ::readdir(d))
-        if (e->d_type == DT_DIR && e->d_name[0] != '.' && root + "/" + e->d_name != dir_) dirs.push_back(root + "/" + e->d_name);
+        if (e->d_type == DT_DIR && e->d_name[0] != '.' && root + "/" + e->d_name != dir_)
+            dirs.push_back(root + "/" + e->d_name);
     ::closedir(d);
     for (const auto& dir : dirs)
         for (auto& l : GK_TRY(read_leases(dir))) out.push_back(std::move(l));

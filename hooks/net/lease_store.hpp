@@ -44,9 +44,9 @@ struct Lease {
     Ipv4 address;
     std::string container;
     bool active = false;
-    int owner_pid = 0;          // the gocker-net that wrote the pending lease
-    uint64_t owner_start = 0;   // its start time (/proc/PID/stat field 22): a reused pid is not it
-    std::string veth;           // host end of the container's veth pair
+    int owner_pid = 0;            // the gocker-net that wrote the pending lease
+    uint64_t owner_start = 0;     // its start time (/proc/PID/stat field 22): a reused pid is not it
+    std::string veth;             // host end of the container's veth pair
     std::string ifname = "eth0";  // the container's end (CNI_IFNAME)
     // Its published ports: recorded with the pending lease, before any is made, so that a
     // reclaim removes them with the address (a reused address never inherits a mapping).
@@ -82,7 +82,8 @@ public:
     const std::string& dir() const { return dir_; }
 
 private:
-    LeaseStore(UniqueFd lock, std::string dir, bool exists) : lock_(std::move(lock)), dir_(std::move(dir)), exists_(exists) {}
+    LeaseStore(UniqueFd lock, std::string dir, bool exists)
+        : lock_(std::move(lock)), dir_(std::move(dir)), exists_(exists) {}
     UniqueFd lock_;
     std::string dir_;
     bool exists_;

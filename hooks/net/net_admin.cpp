@@ -134,7 +134,8 @@ Result<int> admin_check(const std::string& root, std::string& out) {
                 if (!bridge.up) warn("network " + net.name + ": bridge " + net.bridge + " is down");
                 bool has_gw = false;
                 for (const auto& a : GK_TRY(host.addresses(net.bridge))) has_gw = has_gw || a == gw;
-                if (!has_gw) warn("network " + net.name + ": bridge " + net.bridge + " lacks the gateway address " + gw);
+                if (!has_gw)
+                    warn("network " + net.name + ": bridge " + net.bridge + " lacks the gateway address " + gw);
             }
         }
         for (const auto& l : leases) {
@@ -162,7 +163,8 @@ Result<int> admin_check(const std::string& root, std::string& out) {
     for (const auto& e : port_map)
         if (!expected.count(e)) warn("nftables map ip gocker " + e + ": no lease publishes it");
     for (auto e : elements)
-        if (!leased.count(e)) warn("nftables set ip gocker containers holds " + to_string(e) + ", which no lease names");
+        if (!leased.count(e))
+            warn("nftables set ip gocker containers holds " + to_string(e) + ", which no lease names");
     for (const auto& name : GK_TRY(host.link_names()))
         if (name.size() == 11 && name.rfind("gk", 0) == 0 &&
             name.find_first_not_of("0123456789abcdef", 2) == std::string::npos && !veths.count(name) &&

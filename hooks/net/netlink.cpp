@@ -142,7 +142,8 @@ Status Netlink::add_veth(const std::string& host_name, const std::string& peer_n
     rtnl_link_set_ns_fd(peer, peer_netns_fd);
     int err = rtnl_link_add(sock_.get(), link.p, NLM_F_CREATE | NLM_F_EXCL);
     rtnl_link_put(peer);  // get_peer took a reference
-    if (err < 0) return nl_error("create veth " + q(host_name) + " with peer " + q(peer_name) + " in the container", err);
+    if (err < 0)
+        return nl_error("create veth " + q(host_name) + " with peer " + q(peer_name) + " in the container", err);
     return {};
 }
 

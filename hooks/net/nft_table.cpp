@@ -58,28 +58,56 @@ Status NftTable::ensure(const Subnet& subnet) const {
     // The input chain is this version's last addition: a table without it (none, or one made
     // by an older gocker-net) gets every object, and its chains' rules anew, in one batch.
     if (!run("list chain " + kT + " input", "list chain " + kT + " input")) {
-        const std::string dnat_hostports = "fib daddr type local dnat ip to ip daddr . meta l4proto . th dport map @hostports\n";
+        const std::string dnat_hostports =
+            "fib daddr type local dnat ip to ip daddr . meta l4proto . th dport map @hostports\n";
         const std::string dnat_ports = "fib daddr type local dnat ip to meta l4proto . th dport map @ports\n";
-        batch = "add table " + kT + "\n"
-                "add set " + kT + " subnets { type ipv4_addr; flags interval; }\n"
-                "add set " + kT + " containers { type ipv4_addr; }\n"
-                "add map " + kT + " ports { type inet_proto . inet_service : ipv4_addr . inet_service; }\n"
-                "add map " + kT + " hostports { type ipv4_addr . inet_proto . inet_service : ipv4_addr . inet_service; }\n"
-                "add chain " + kT + " prerouting { type nat hook prerouting priority dstnat; policy accept; }\n"
-                "add chain " + kT + " output { type nat hook output priority -100; policy accept; }\n"
-                "add chain " + kT + " postrouting { type nat hook postrouting priority srcnat; policy accept; }\n"
-                "add chain " + kT + " input { type filter hook input priority filter; policy accept; }\n"
-                "flush chain " + kT + " prerouting\n"
-                "flush chain " + kT + " output\n"
-                "flush chain " + kT + " postrouting\n"
-                "add rule " + kT + " prerouting " + dnat_hostports +
-                "add rule " + kT + " prerouting " + dnat_ports +
-                "add rule " + kT + " output " + dnat_hostports +
-                "add rule " + kT + " output " + dnat_ports +
-                "add rule " + kT + " postrouting ip saddr @containers ip daddr != @subnets masquerade\n"
-                "add rule " + kT + " postrouting ct status dnat ip saddr @containers ip daddr @containers masquerade\n"
-                "add rule " + kT + " postrouting ip saddr 127.0.0.0/8 ip daddr @containers masquerade\n"
-                "add rule " + kT + " input iif != lo ip daddr 127.0.0.0/8 ct status & dnat == 0 drop\n";
+        batch = "add table " + kT +
+                "\n"
+                "add set " +
+                kT +
+                " subnets { type ipv4_addr; flags interval; }\n"
+                "add set " +
+                kT +
+                " containers { type ipv4_addr; }\n"
+                "add map " +
+                kT +
+                " ports { type inet_proto . inet_service : ipv4_addr . inet_service; }\n"
+                "add map " +
+                kT +
+                " hostports { type ipv4_addr . inet_proto . inet_service : ipv4_addr . inet_service; }\n"
+                "add chain " +
+                kT +
+                " prerouting { type nat hook prerouting priority dstnat; policy accept; }\n"
+                "add chain " +
+                kT +
+                " output { type nat hook output priority -100; policy accept; }\n"
+                "add chain " +
+                kT +
+                " postrouting { type nat hook postrouting priority srcnat; policy accept; }\n"
+                "add chain " +
+                kT +
+                " input { type filter hook input priority filter; policy accept; }\n"
+                "flush chain " +
+                kT +
+                " prerouting\n"
+                "flush chain " +
+                kT +
+                " output\n"
+                "flush chain " +
+                kT +
+                " postrouting\n"
+                "add rule " +
+                kT + " prerouting " + dnat_hostports + "add rule " + kT + " prerouting " + dnat_ports + "add rule " +
+                kT + " output " + dnat_hostports + "add rule " + kT + " output " + dnat_ports + "add rule " + kT +
+                " postrouting ip saddr @containers ip daddr != @subnets masquerade\n"
+                "add rule " +
+                kT +
+                " postrouting ct status dnat ip saddr @containers ip daddr @containers masquerade\n"
+                "add rule " +
+                kT +
+                " postrouting ip saddr 127.0.0.0/8 ip daddr @containers masquerade\n"
+                "add rule " +
+                kT + " input iif != lo ip daddr 127.0.0.0/8 ct status & dnat == 0 drop\n";
     }
     batch += "add element " + kT + " subnets { " + to_string(subnet) + " }\n";
     return run(batch, "set up nftables table " + kT + " for subnet " + to_string(subnet));

@@ -29,7 +29,8 @@ bool has_own_netns(const spec::Config& cfg) {
 
 Result<NetworkConfig> network_from_annotations(const std::map<std::string, std::string>& annotations) {
     NetworkConfig cfg;
-    if (auto* v = annotation(annotations, "gocker.net.mode")) cfg.mode = GK_TRY_CTX(parse_mode(*v), "annotation gocker.net.mode");
+    if (auto* v = annotation(annotations, "gocker.net.mode"))
+        cfg.mode = GK_TRY_CTX(parse_mode(*v), "annotation gocker.net.mode");
     if (cfg.mode == NetworkMode::veth) cfg.name = "gocker-veth";  // not the bridge network's state
     if (auto* v = annotation(annotations, "gocker.net.network")) cfg.name = *v;
     if (auto* v = annotation(annotations, "gocker.net.bridge")) cfg.bridge = *v;

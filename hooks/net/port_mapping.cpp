@@ -40,8 +40,8 @@ Result<PortMapping> parse_port_mapping(std::string_view text) {
     if (size_t colon = rest.rfind(':'); colon != std::string_view::npos) {
         auto ip = parse_ipv4(rest.substr(0, colon));
         if (!ip)
-            return Error("invalid published port " + quoted + ": host address \"" +
-                         std::string(rest.substr(0, colon)) + "\" is not an IPv4 address");
+            return Error("invalid published port " + quoted + ": host address \"" + std::string(rest.substr(0, colon)) +
+                         "\" is not an IPv4 address");
         if (ip->value != 0) m.host_ip = *ip;  // 0.0.0.0 is every address, as docker reads it
         rest = rest.substr(colon + 1);
     }

@@ -42,21 +42,22 @@ std::vector<Row> host_rows(const HostReport& h) {
     if (h.cgroup_mode != CgroupMode::v2)
         rows.push_back({"cgroup v1 controllers", v1.empty() ? "warn" : "ok", v1.empty() ? "none" : join(v1)});
     if (h.cgroup_mode == CgroupMode::v2 || h.cgroup_mode == CgroupMode::hybrid)
-        rows.push_back({"cgroup v2 controllers", "ok",
-                        (v2.empty() ? std::string("none") : join(v2)) + (v2_at.empty() ? "" : " (" + join(v2_at) + ")")});
+        rows.push_back(
+            {"cgroup v2 controllers", "ok",
+             (v2.empty() ? std::string("none") : join(v2)) + (v2_at.empty() ? "" : " (" + join(v2_at) + ")")});
     for (const auto& [type, present] : h.namespaces)
         rows.push_back({"namespace " + type, present ? "ok" : "warn", present ? "supported" : "not in this kernel"});
     rows.push_back({"user namespaces", h.user_ns_enabled ? "ok" : "warn", h.user_ns_detail});
-    rows.push_back({"seccomp", h.seccomp_supported ? "ok" : "warn",
-                    h.seccomp_detail + "; libseccomp " + h.libseccomp_version});
+    rows.push_back(
+        {"seccomp", h.seccomp_supported ? "ok" : "warn", h.seccomp_detail + "; libseccomp " + h.libseccomp_version});
     rows.push_back({"pivot_root", h.pivot_root_ok ? "ok" : "warn",
                     "/ is " + h.root_fs_type + (h.pivot_root_ok ? "" : ": pivot_root fails here, use --no-pivot")});
     for (const auto& s : h.syscalls)
-        rows.push_back({s.name, s.available ? "ok" : "warn",
-                        s.available ? "present" : "absent (" + errno_text(s.err) + ")"});
+        rows.push_back(
+            {s.name, s.available ? "ok" : "warn", s.available ? "present" : "absent (" + errno_text(s.err) + ")"});
     uint64_t all = h.cap_last >= 63 ? ~uint64_t{0} : (uint64_t{1} << (h.cap_last + 1)) - 1;
-    for (const auto& [label, mask] : {std::pair{"capabilities effective", h.cap_effective},
-                                      std::pair{"capabilities bounding", h.cap_bounding}}) {
+    for (const auto& [label, mask] :
+         {std::pair{"capabilities effective", h.cap_effective}, std::pair{"capabilities bounding", h.cap_bounding}}) {
         auto missing = decode_capability_mask(all & ~mask, h.cap_last);
         auto have = decode_capability_mask(mask, h.cap_last);
         std::string detail = std::to_string(have.size()) + " of " + std::to_string(h.cap_last + 1);
@@ -71,8 +72,9 @@ std::vector<Row> host_rows(const HostReport& h) {
 std::vector<Row> confinement_rows() {
     std::vector<Row> rows;
     spec::Features f = implemented_features();
-    rows.push_back({"capabilities (this build)", "ok", std::to_string(f.capabilities.size()) + " known, " +
-                                                         f.capabilities.front() + " .. " + f.capabilities.back()});
+    rows.push_back(
+        {"capabilities (this build)", "ok",
+         std::to_string(f.capabilities.size()) + " known, " + f.capabilities.front() + " .. " + f.capabilities.back()});
     if (f.seccomp) {
         rows.push_back({"seccomp actions", "ok", join(f.seccomp->actions)});
         rows.push_back({"seccomp operators", "ok", join(f.seccomp->operators)});
@@ -158,10 +160,12 @@ int cmd_check(const GlobalOptions& g, std::vector<std::string>& args) {
     bool can_run = config_error.empty() && problems.empty();
 
     if (format == "json") {
-        std::string out = "{\n  \"cgroupMode\": " + json_string(cgroup_mode_name(host.cgroup_mode)) + ",\n  \"items\": [";
+        std::string out =
+            "{\n  \"cgroupMode\": " + json_string(cgroup_mode_name(host.cgroup_mode)) + ",\n  \"items\": [";
         for (size_t i = 0; i < rows.size(); ++i)
             out += std::string(i ? "," : "") + "\n    {\"item\": " + json_string(rows[i].item) +
-                   ", \"status\": " + json_string(rows[i].status) + ", \"detail\": " + json_string(rows[i].detail) + "}";
+                   ", \"status\": " + json_string(rows[i].status) + ", \"detail\": " + json_string(rows[i].detail) +
+                   "}";
         out += "\n  ],\n  \"config\": {\"path\": " + json_string(config_label) +
                ", \"valid\": " + (config_error.empty() ? "true" : "false");
         if (!config_error.empty()) out += ", \"error\": " + json_string(config_error);

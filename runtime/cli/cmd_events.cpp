@@ -43,8 +43,7 @@ int cmd_events(const GlobalOptions& g, std::vector<std::string>& args) {
     StateStore store(g.root);
     auto info = load_container(store, id);
     if (!info) return report(std::move(info).error().wrap(what));
-    if (info->status == spec::ContainerStatus::stopped)
-        return report(Error(what + ": the container is stopped", 0));
+    if (info->status == spec::ContainerStatus::stopped) return report(Error(what + ": the container is stopped", 0));
     auto cg = cgroups::open_container_cgroup(store.dir(id));
     if (!cg) return report(std::move(cg).error().wrap(what));
     if (r->count("stats")) {

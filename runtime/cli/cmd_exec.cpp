@@ -22,9 +22,9 @@ namespace {
 
 // The options that take a value as the next word (unless written --flag=value).
 bool takes_value(std::string_view w) {
-    for (const char* f : {"-p", "--process", "--console-socket", "--pid-file", "--cwd", "-e", "--env", "-u", "--user",
-                          "-g", "--additional-gids", "-c", "--cap", "--apparmor", "--process-label", "--preserve-fds",
-                          "--cgroup"})
+    for (const char* f :
+         {"-p", "--process", "--console-socket", "--pid-file", "--cwd", "-e", "--env", "-u", "--user", "-g",
+          "--additional-gids", "-c", "--cap", "--apparmor", "--process-label", "--preserve-fds", "--cgroup"})
         if (w == f) return true;
     return false;
 }
@@ -106,7 +106,8 @@ int cmd_exec(const GlobalOptions& g, std::vector<std::string>& args) {
     if (r->count("additional-gids"))
         for (const auto& s : (*r)["additional-gids"].as<std::vector<std::string>>()) {
             uint32_t gid = 0;
-            if (!parse_u32(s, gid)) return usage_error("exec: --additional-gids " + s + ": expected a number", opts.help());
+            if (!parse_u32(s, gid))
+                return usage_error("exec: --additional-gids " + s + ": expected a number", opts.help());
             eo.additional_gids.push_back(gid);
         }
     if (r->count("cap")) eo.caps = (*r)["cap"].as<std::vector<std::string>>();

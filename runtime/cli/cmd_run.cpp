@@ -23,8 +23,8 @@ int cmd_run(const GlobalOptions& g, std::vector<std::string>& args) {
     cxxopts::Options opts("gocker-runtime run", "Create and start a container; in the foreground, wait for it.");
     opts.custom_help("[command options] <container-id>");
     add_create_options(opts);
-    opts.add_options()("d,detach", "return once the program has started")(
-        "keep", "do not delete the container after it exits");
+    opts.add_options()("d,detach", "return once the program has started")("keep",
+                                                                          "do not delete the container after it exits");
     int code = 0;
     auto r = parse_command(opts, args, code);
     if (!r) return code;

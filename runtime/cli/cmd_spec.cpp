@@ -97,8 +97,7 @@ Result<spec::NetworkChoice> network_choice(const cxxopts::ParseResult& r) {
     choice.mode = r["network"].as<std::string>();
     std::string list;
     if (r.count("publish"))
-        for (const auto& p : r["publish"].as<std::vector<std::string>>())
-            list += (list.empty() ? "" : ",") + p;
+        for (const auto& p : r["publish"].as<std::vector<std::string>>()) list += (list.empty() ? "" : ",") + p;
     for (const auto& m : GK_TRY_CTX(net::parse_port_mappings(list), "-p")) choice.ports.push_back(net::to_string(m));
     if (choice.mode == "host") return choice;
     choice.hook_path = r.count("net-hook") ? r["net-hook"].as<std::string>() : self_dir() + "/gocker-net";
@@ -132,13 +131,15 @@ int cmd_spec(const GlobalOptions&, std::vector<std::string>& args) {
     opts.custom_help("[command options]");
     opts.add_options()("b,bundle", "path to the bundle directory", cxxopts::value<std::string>()->default_value("."))(
         "rootless", "a config for a rootless container: a user namespace mapping the caller's uid/gid to root")(
-        "seccomp", "add a seccomp profile: 'default' (Docker's default allowlist) or a file holding a linux.seccomp object",
+        "seccomp",
+        "add a seccomp profile: 'default' (Docker's default allowlist) or a file holding a linux.seccomp object",
         cxxopts::value<std::string>())("cpu-limit", "linux.resources.cpu quota in CPUs: 0.5, 1, 2 or max",
                                        cxxopts::value<std::string>())(
         "memory-limit", "linux.resources.memory.limit: 512M, 1G or max", cxxopts::value<std::string>())(
         "pids-limit", "linux.resources.pids.limit: a number of processes or max", cxxopts::value<std::string>())(
-        "network", "none, host, veth or bridge (without a value: bridge): namespaces, gocker-net hooks, annotations, "
-                   "and for host, veth and bridge the bundle files hosts and resolv.conf",
+        "network",
+        "none, host, veth or bridge (without a value: bridge): namespaces, gocker-net hooks, annotations, "
+        "and for host, veth and bridge the bundle files hosts and resolv.conf",
         cxxopts::value<std::string>()->implicit_value("bridge"))(
         "p,publish", "publish a port, [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|/udp] (repeatable; bridge)",
         cxxopts::value<std::vector<std::string>>())(

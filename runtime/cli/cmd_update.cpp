@@ -46,17 +46,25 @@ Result<int64_t> parse_signed(const cxxopts::ParseResult& r, const char* flag) {
 
 // The flags override the --resources document, field by field.
 Status apply_flags(const cxxopts::ParseResult& r, spec::Resources& res) {
-    auto mem = [&]() -> spec::Memory& { if (!res.memory) res.memory.emplace(); return *res.memory; };
-    auto cpu = [&]() -> spec::Cpu& { if (!res.cpu) res.cpu.emplace(); return *res.cpu; };
+    auto mem = [&]() -> spec::Memory& {
+        if (!res.memory) res.memory.emplace();
+        return *res.memory;
+    };
+    auto cpu = [&]() -> spec::Cpu& {
+        if (!res.cpu) res.cpu.emplace();
+        return *res.cpu;
+    };
     if (r.count("memory")) mem().limit = GK_TRY(cgroups::parse_bytes(r["memory"].as<std::string>(), "--memory"));
     if (r.count("memory-reservation"))
-        mem().reservation = GK_TRY(cgroups::parse_bytes(r["memory-reservation"].as<std::string>(), "--memory-reservation"));
+        mem().reservation =
+            GK_TRY(cgroups::parse_bytes(r["memory-reservation"].as<std::string>(), "--memory-reservation"));
     if (r.count("memory-swap"))
         mem().swap = GK_TRY(cgroups::parse_bytes(r["memory-swap"].as<std::string>(), "--memory-swap"));
     if (r.count("kernel-memory"))
         mem().kernel = GK_TRY(cgroups::parse_bytes(r["kernel-memory"].as<std::string>(), "--kernel-memory"));
     if (r.count("kernel-memory-tcp"))
-        mem().kernel_tcp = GK_TRY(cgroups::parse_bytes(r["kernel-memory-tcp"].as<std::string>(), "--kernel-memory-tcp"));
+        mem().kernel_tcp =
+            GK_TRY(cgroups::parse_bytes(r["kernel-memory-tcp"].as<std::string>(), "--kernel-memory-tcp"));
     if (r.count("cpu-quota")) cpu().quota = GK_TRY(parse_signed(r, "cpu-quota"));
     if (r.count("cpu-period")) cpu().period = GK_TRY(parse_unsigned(r, "cpu-period"));
     if (r.count("cpu-share")) cpu().shares = GK_TRY(parse_unsigned(r, "cpu-share"));
@@ -85,9 +93,7 @@ Status apply_flags(const cxxopts::ParseResult& r, spec::Resources& res) {
 }
 
 // A memory limit that update writes (0 is "not set", -1 "unlimited").
-bool memory_limit_set(const spec::Resources& res) {
-    return res.memory && res.memory->limit && *res.memory->limit > 0;
-}
+bool memory_limit_set(const spec::Resources& res) { return res.memory && res.memory->limit && *res.memory->limit > 0; }
 
 // memory.checkBeforeUpdate: refuse a limit below what the container already uses.
 Status check_memory_usage(const cgroups::CgroupManager& cg, const spec::Resources& res, bool check) {
@@ -151,8 +157,7 @@ int cmd_update(const GlobalOptions& g, std::vector<std::string>& args) {
     if (!lock) return report(std::move(lock).error().wrap(what));
     auto info = load_container(store, id);
     if (!info) return report(std::move(info).error().wrap(what));
-    if (info->status == spec::ContainerStatus::stopped)
-        return report(Error(what + ": the container is stopped", 0));
+    if (info->status == spec::ContainerStatus::stopped) return report(Error(what + ": the container is stopped", 0));
     auto cg = cgroups::open_container_cgroup(store.dir(id));
     if (!cg) return report(std::move(cg).error().wrap(what));
     auto writes = cgroups::plan_resources(res, (*cg)->controllers());

@@ -14,13 +14,13 @@
 namespace gocker::cli {
 
 struct GlobalOptions {
-    std::string root = "/run/gocker";  // --root: state directory
-    std::string log_file;               // --log
+    std::string root = "/run/gocker";            // --root: state directory
+    std::string log_file;                        // --log
     log::Format log_format = log::Format::text;  // --log-format text|json
-    bool debug = false;                 // --debug
-    bool systemd_cgroup = false;        // --systemd-cgroup (accepted for runc compatibility)
-    bool trace = false;                 // --trace or GOCKER_TRACE=1
-    bool rootless = false;              // --rootless true|false|auto (linux/rootless.hpp)
+    bool debug = false;                          // --debug
+    bool systemd_cgroup = false;                 // --systemd-cgroup (accepted for runc compatibility)
+    bool trace = false;                          // --trace or GOCKER_TRACE=1
+    bool rootless = false;                       // --rootless true|false|auto (linux/rootless.hpp)
 };
 
 // args[0] is the command name, as cxxopts expects argv[0]; the rest are its own words.
@@ -56,7 +56,7 @@ int cmd_state(const GlobalOptions&, std::vector<std::string>&);
 int cmd_kill(const GlobalOptions&, std::vector<std::string>&);
 int cmd_delete(const GlobalOptions&, std::vector<std::string>&);
 int cmd_list(const GlobalOptions&, std::vector<std::string>&);
-int cmd_ps(const GlobalOptions&, std::vector<std::string>&);      // [cgroups]
+int cmd_ps(const GlobalOptions&, std::vector<std::string>&);  // [cgroups]
 int cmd_pause(const GlobalOptions&, std::vector<std::string>&);
 int cmd_resume(const GlobalOptions&, std::vector<std::string>&);
 int cmd_update(const GlobalOptions&, std::vector<std::string>&);

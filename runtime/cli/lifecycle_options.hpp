@@ -14,8 +14,8 @@ inline void add_create_options(cxxopts::Options& opts) {
         "console-socket", "AF_UNIX socket that receives the pty master when process.terminal is true",
         cxxopts::value<std::string>())("no-pivot", "chroot instead of pivot_root (for a rootfs on ramfs)")(
         "no-new-keyring", "keep the caller's session keyring")(
-        "preserve-fds", "pass N extra fds (3 .. 3+N-1) to the container",
-        cxxopts::value<int>()->default_value("0"))("h,help", "show this help");
+        "preserve-fds", "pass N extra fds (3 .. 3+N-1) to the container", cxxopts::value<int>()->default_value("0"))(
+        "h,help", "show this help");
 }
 
 // Exactly `count` positional words (the id, then e.g. a signal); usage error otherwise.

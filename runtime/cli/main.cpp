@@ -67,7 +67,9 @@ bool takes_value(std::string_view flag) {
 }
 
 // The commands that never read or write the state directory.
-bool uses_state_root(std::string_view cmd) { return cmd != "spec" && cmd != "features" && cmd != "check" && cmd != "help"; }
+bool uses_state_root(std::string_view cmd) {
+    return cmd != "spec" && cmd != "features" && cmd != "check" && cmd != "help";
+}
 
 // Global flags end at the first word that is not a flag: that word is the command.
 size_t command_index(const std::vector<std::string>& words) {
@@ -99,9 +101,10 @@ int main_impl(int argc, char** argv) {
     size_t cmd_at = command_index(words);
 
     cxxopts::Options opts("gocker-runtime", "");
-    opts.add_options()("root", "", cxxopts::value<std::string>())("rootless", "", cxxopts::value<std::string>()->default_value("auto"))(
-        "log", "", cxxopts::value<std::string>())("log-format", "", cxxopts::value<std::string>()->default_value("text"))(
-        "debug", "")("systemd-cgroup", "")("trace", "")("v,version", "")("h,help", "");
+    opts.add_options()("root", "", cxxopts::value<std::string>())(
+        "rootless", "", cxxopts::value<std::string>()->default_value("auto"))("log", "", cxxopts::value<std::string>())(
+        "log-format", "", cxxopts::value<std::string>()->default_value("text"))("debug", "")("systemd-cgroup", "")(
+        "trace", "")("v,version", "")("h,help", "");
     std::vector<std::string> global(words.begin(), words.begin() + static_cast<long>(std::min(cmd_at, words.size())));
     if (!global.empty() && global.back() == "--") global.pop_back();
     cxxopts::ParseResult r;

@@ -103,13 +103,18 @@ Result<ForegroundSession> ForegroundSession::begin(bool with_console) {
         f.theirs_.reset(sv[1]);
     }
     sigfillset(&f.forwarded_);
-    for (int s : {SIGKILL, SIGSTOP, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGSYS}) sigdelset(&f.forwarded_, s);
+    for (int s : {SIGKILL, SIGSTOP, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGSYS})
+        sigdelset(&f.forwarded_, s);
     f.masked_ = ::sigprocmask(SIG_BLOCK, &f.forwarded_, &f.old_) == 0;
     return f;
 }
 
 ForegroundSession::ForegroundSession(ForegroundSession&& o) noexcept
-    : ours_(std::move(o.ours_)), theirs_(std::move(o.theirs_)), forwarded_(o.forwarded_), old_(o.old_), masked_(o.masked_) {
+    : ours_(std::move(o.ours_)),
+      theirs_(std::move(o.theirs_)),
+      forwarded_(o.forwarded_),
+      old_(o.old_),
+      masked_(o.masked_) {
     o.masked_ = false;
 }
 

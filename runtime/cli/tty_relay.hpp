@@ -54,7 +54,7 @@ public:
 private:
     ForegroundSession() = default;
     UniqueFd ours_, theirs_;
-    sigset_t forwarded_ {}, old_ {};
+    sigset_t forwarded_{}, old_{};
     bool masked_ = false;
 };
 

@@ -38,10 +38,10 @@ void set_init(pid_t pid);
 // Every point compiled in, sorted.
 std::vector<std::string> all_points();
 
-#define GK_FAULT_CHECK(name)                                                                  \
-    ({                                                                                        \
+#define GK_FAULT_CHECK(name)                                                                   \
+    ({                                                                                         \
         [[gnu::used, gnu::section("gk_fault_points")]] static const char* const gk_fp_ = name; \
-        ::gocker::fault::hit(gk_fp_);                                                         \
+        ::gocker::fault::hit(gk_fp_);                                                          \
     })
 #define GK_FAULT_POINT(name) GK_TRY(GK_FAULT_CHECK(name))
 #else

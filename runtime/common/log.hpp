@@ -15,7 +15,7 @@ enum class Level { debug = 0, info = 1, warning = 2, error = 3 };
 enum class Format { text, json };
 
 struct Options {
-    std::string file;             // empty: no log file
+    std::string file;  // empty: no log file
     Format format = Format::text;
     bool debug = false;
 };

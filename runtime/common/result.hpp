@@ -22,8 +22,7 @@ std::string errno_text(int err);
 class Error {
 public:
     Error() = default;
-    explicit Error(std::string context, int sys_errno = 0)
-        : context_(std::move(context)), errno_(sys_errno) {}
+    explicit Error(std::string context, int sys_errno = 0) : context_(std::move(context)), errno_(sys_errno) {}
 
     // Prepends "what: " to the context chain.
     Error&& wrap(std::string_view what) && {
@@ -59,8 +58,7 @@ inline Error sys_error(const std::string& context) {
 }
 Error sys_error(std::string&& context) = delete;
 template <class MakeContext>
-    requires std::is_invocable_r_v<std::string, MakeContext&>
-Error sys_error(MakeContext&& make_context) {
+requires std::is_invocable_r_v<std::string, MakeContext&> Error sys_error(MakeContext&& make_context) {
     const int err = errno;
     return Error(make_context(), err);
 }
@@ -116,16 +114,16 @@ inline Status ok_status() { return {}; }
 
 // GK_TRY(expr): evaluates a Result; on error returns it from the enclosing function,
 // otherwise yields its value. GK_TRY_CTX adds context ("what: ...") on the way out.
-#define GK_TRY(expr)                                  \
-    ({                                                \
-        auto&& gk_r_ = (expr);                        \
+#define GK_TRY(expr)                                      \
+    ({                                                    \
+        auto&& gk_r_ = (expr);                            \
         if (!gk_r_.ok()) return std::move(gk_r_).error(); \
-        std::move(gk_r_).value();                     \
+        std::move(gk_r_).value();                         \
     })
 
-#define GK_TRY_CTX(expr, ctx)                                     \
-    ({                                                            \
-        auto&& gk_r_ = (expr);                                    \
+#define GK_TRY_CTX(expr, ctx)                                       \
+    ({                                                              \
+        auto&& gk_r_ = (expr);                                      \
         if (!gk_r_.ok()) return std::move(gk_r_).error().wrap(ctx); \
-        std::move(gk_r_).value();                                 \
+        std::move(gk_r_).value();                                   \
     })

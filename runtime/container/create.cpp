@@ -129,7 +129,8 @@ Status drive_init(const SyncSocket& sync, pid_t pid, int pidfd, const spec::Conf
                 const auto& lnx = *cfg.linux;
                 GK_TRY_CTX(write_id_maps(pid, lnx.uid_mappings, lnx.gid_mappings), "write id maps");
                 GK_FAULT_POINT("create.idmap");
-                if (Status st = sync.send(SyncType::idmap_done); !st) return init_gone(sync, pidfd, std::move(st).error());
+                if (Status st = sync.send(SyncType::idmap_done); !st)
+                    return init_gone(sync, pidfd, std::move(st).error());
                 trace::mark("write id maps");
                 break;
             }
@@ -152,10 +153,8 @@ Status drive_init(const SyncSocket& sync, pid_t pid, int pidfd, const spec::Conf
                 trace::mark("init ready");
                 GK_FAULT_POINT("create.ready");
                 return {};
-            case SyncType::error:
-                return Error(msg->text, msg->err);
-            default:
-                return Error(std::string("sync: unexpected message ") + sync_type_name(msg->type), EPROTO);
+            case SyncType::error: return Error(msg->text, msg->err);
+            default: return Error(std::string("sync: unexpected message ") + sync_type_name(msg->type), EPROTO);
         }
     }
 }
@@ -226,8 +225,8 @@ static Result<CreatedContainer> create_impl(const StateStore& store, const Creat
 
     // The console and [confinement] the seccomp agent's connections, the compiled filter and the
     // host's last capability, as exec resolves them (process_steps.hpp).
-    HostSideSteps host_side = GK_TRY(
-        resolve_host_side(process, lnx, opts.console_socket, opts.console_fd, store.root() + "/.seccomp-cache"));
+    HostSideSteps host_side =
+        GK_TRY(resolve_host_side(process, lnx, opts.console_socket, opts.console_fd, store.root() + "/.seccomp-cache"));
     GK_FAULT_POINT("create.console-socket");
     trace::mark("state dir, exec fifo");
     // [cgroups] The cgroup, with every limit written, before the init exists. Each directory

@@ -29,7 +29,7 @@ struct CreateOptions {
 struct CreatedContainer {
     ContainerRecord record;
     spec::Config config;
-    UniqueFd pidfd;  // of the container init, a child of this process
+    UniqueFd pidfd;                                  // of the container init, a child of this process
     std::unique_ptr<cgroups::CgroupManager> cgroup;  // [cgroups] null when it has none
     ContainerLock lock;  // still held: `run` starts the container before anyone else may touch it
 };

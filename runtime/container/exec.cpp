@@ -42,11 +42,11 @@ void add_unique(std::vector<std::string>& set, const std::string& cap) {
 // What the exec helper (the child of clone3) needs; everything was resolved by the runtime.
 struct ExecPlan {
     std::string id;
-    NamespacePlan namespaces;   // the init's namespaces, all joined
-    int root_fd = -1;           // the init's root, entered with chroot when the container has no
-                                // mount namespace of its own (a pivoted one is the namespace's root)
+    NamespacePlan namespaces;  // the init's namespaces, all joined
+    int root_fd = -1;          // the init's root, entered with chroot when the container has no
+                               // mount namespace of its own (a pivoted one is the namespace's root)
     ProcessSteps steps;
-    std::string state_json;     // for a seccomp listener
+    std::string state_json;  // for a seccomp listener
 };
 
 // The helper: joins, waits to be in the container's cgroups, runs the process steps, execs.
@@ -143,7 +143,8 @@ Status attach_to_cgroup(cgroups::CgroupManager& cg, pid_t pid, const std::string
         }
     }
     for (const auto& c : wanted) {
-        if (cg.version_of(c) == 0) return Error("--cgroup " + sub + ": no " + c + " controller in the container's cgroups", EINVAL);
+        if (cg.version_of(c) == 0)
+            return Error("--cgroup " + sub + ": no " + c + " controller in the container's cgroups", EINVAL);
         std::string dir = cg.dir_of(c) + "/" + path;
         bool seen = false;
         for (const auto& d : dirs) seen = seen || d == dir;
@@ -161,8 +162,7 @@ Result<ExecedProcess> exec_impl(const StateStore& store, const ExecOptions& opts
     fault::set_init(rec.pid);
     GK_FAULT_POINT("exec.locked");
     using spec::ContainerStatus;
-    if (info.status == ContainerStatus::created)
-        return Error("cannot exec in a created container (start it first)", 0);
+    if (info.status == ContainerStatus::created) return Error("cannot exec in a created container (start it first)", 0);
     if (info.status == ContainerStatus::stopped) return Error("cannot exec in a stopped container", 0);
     if (info.status == ContainerStatus::paused && !opts.ignore_paused)
         return Error("cannot exec in a paused container (use --ignore-paused to override)", 0);
@@ -194,8 +194,8 @@ Result<ExecedProcess> exec_impl(const StateStore& store, const ExecOptions& opts
     if (!process_alive(rec.pid, rec.start_time)) return Error("cannot exec in a stopped container", 0);
 
     // The console and [confinement] the container's seccomp profile and agent, as create has them.
-    HostSideSteps host_side = GK_TRY(
-        resolve_host_side(proc, lnx, opts.console_socket, opts.console_fd, store.root() + "/.seccomp-cache"));
+    HostSideSteps host_side =
+        GK_TRY(resolve_host_side(proc, lnx, opts.console_socket, opts.console_fd, store.root() + "/.seccomp-cache"));
     plan.steps.process = &proc;
     plan.steps.linux_cfg = lnx;
     host_side.fill(plan.steps);

@@ -27,17 +27,17 @@ struct ExecOptions {
     std::vector<std::string> args;  // COMMAND [ARGS...]
     bool tty = false;
     std::string console_socket;
-    int console_fd = -1;            // a connected socket for the pty master (`exec` relaying it)
+    int console_fd = -1;  // a connected socket for the pty master (`exec` relaying it)
     std::string pid_file;
     std::string cwd;
-    std::vector<std::string> env;   // K=V, replacing K in the base environment
+    std::vector<std::string> env;  // K=V, replacing K in the base environment
     std::optional<uint32_t> uid, gid;
     std::vector<uint32_t> additional_gids;
     std::vector<std::string> caps;  // added to bounding/effective/permitted (+ ambient when inheritable is set)
     bool no_new_privs = false;
     std::string apparmor, process_label;
     int preserve_fds = 0;
-    std::string cgroup;             // --cgroup [CTRL:]PATH, below the container's cgroup
+    std::string cgroup;  // --cgroup [CTRL:]PATH, below the container's cgroup
     bool ignore_paused = false;
 };
 

@@ -18,7 +18,7 @@ namespace gocker {
 namespace {
 
 constexpr size_t kMaxText = 64 * 1024;  // an init error is one line; more is someone else's
-constexpr int kTickMs = 100;             // how often a silent FIFO makes us look at the init
+constexpr int kTickMs = 100;            // how often a silent FIFO makes us look at the init
 constexpr const char* kIgnored = "start: ignoring text in the exec fifo that the container init did not write";
 
 // Whether `pid` has a descriptor on `file`; nullopt when its descriptors cannot be read.

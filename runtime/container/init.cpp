@@ -127,7 +127,9 @@ void write_fifo_error(int fd, const Error& e) {
     // once); a runtime that dies before "detach" closes the socket, and the end-of-file here ends
     // us just as the signal would have.
     ::prctl(PR_SET_PDEATHSIG, 0);
-    if (!ctx.sync->send(SyncType::ready, 0, trace::enabled() ? trace::encode_marks() : std::string()) || !ctx.sync->expect(SyncType::detach)) _exit(1);
+    if (!ctx.sync->send(SyncType::ready, 0, trace::enabled() ? trace::encode_marks() : std::string()) ||
+        !ctx.sync->expect(SyncType::detach))
+        _exit(1);
     ctx.sync->close();
 
     // Block until `start` opens the FIFO for reading.

@@ -18,9 +18,9 @@ struct InitContext {
     const NamespacePlan* namespaces = nullptr;
     RootfsSpec rootfs;
     SyncSocket* sync = nullptr;
-    int fifo_fd = -1;           // the exec FIFO, opened O_PATH by the runtime (whose state
-                                // directory the init may not be allowed to search)
-    ProcessSteps steps;         // the process's own steps, shared with `exec` (process_steps.hpp)
+    int fifo_fd = -1;    // the exec FIFO, opened O_PATH by the runtime (whose state
+                         // directory the init may not be allowed to search)
+    ProcessSteps steps;  // the process's own steps, shared with `exec` (process_steps.hpp)
     bool no_new_keyring = false;
     // v1/hybrid hosts: the init is attached to its cgroups after clone3, so its new cgroup
     // namespace is made then (rooted at the container's cgroup, not the runtime's).

@@ -194,12 +194,13 @@ Status kill_container(const StateStore& store, std::string_view id, int sig, boo
     return {};
 }
 
-Status remove_container(const StateStore& store, const ContainerRecord& rec, const spec::Config* cfg,
-                        bool half_made, cgroups::CgroupManager* cgroup) {
+Status remove_container(const StateStore& store, const ContainerRecord& rec, const spec::Config* cfg, bool half_made,
+                        cgroups::CgroupManager* cgroup) {
     if (cfg && cfg->hooks && !cfg->hooks->poststop.empty()) {
         for (const Error& e : run_all_hooks("poststop", cfg->hooks->poststop, hook_state_json(rec, "stopped")))
             log::warning("delete " + rec.id + ": " + e.message());
-        if (Status f = GK_FAULT_CHECK("delete.poststop-hooks"); !f) log::warning("delete " + rec.id + ": " + f.error().message());
+        if (Status f = GK_FAULT_CHECK("delete.poststop-hooks"); !f)
+            log::warning("delete " + rec.id + ": " + f.error().message());
     }
     // [cgroups] What is left in the cgroup is killed, then the cgroup goes: only what create()
     // made goes, and what is left is the container's only in a cgroup create() made (it refuses
@@ -329,7 +330,8 @@ Result<int> parse_signal(std::string_view s) {
         std::string rest = name.substr(5);
         int off = 0;
         if (!rest.empty()) {
-            if ((min && rest[0] != '+') || (!min && rest[0] != '-')) return Error("invalid signal \"" + std::string(s) + "\"", EINVAL);
+            if ((min && rest[0] != '+') || (!min && rest[0] != '-'))
+                return Error("invalid signal \"" + std::string(s) + "\"", EINVAL);
             off = atoi(rest.c_str() + 1);
         }
         int n = min ? base + off : base - off;

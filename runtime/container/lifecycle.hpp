@@ -45,7 +45,7 @@ Status delete_container(const StateStore& store, std::string_view id, bool force
 // from the state directory. Fails only when the state directory cannot be removed (the rest
 // is warned about).
 Status remove_container(const StateStore& store, const ContainerRecord& rec, const spec::Config* cfg,
-                      bool half_made = false, cgroups::CgroupManager* cgroup = nullptr);
+                        bool half_made = false, cgroups::CgroupManager* cgroup = nullptr);
 
 // `run`'s own delete, once it has reaped the init: the same removal as `delete --force` of a
 // stopped container, with the record, config and cgroup that `run` already holds instead of

@@ -26,8 +26,8 @@ namespace gocker {
 struct ProcessSteps {
     const spec::Process* process = nullptr;
     const spec::Linux* linux_cfg = nullptr;
-    int console_socket = -1;    // --console-socket connection (or `run`/`exec`'s own), when terminal
-    int seccomp_listener = -1;  // linux.seccomp.listenerPath connection, when SCMP_ACT_NOTIFY is used
+    int console_socket = -1;                  // --console-socket connection (or `run`/`exec`'s own), when terminal
+    int seccomp_listener = -1;                // linux.seccomp.listenerPath connection, when SCMP_ACT_NOTIFY is used
     const SeccompProgram* seccomp = nullptr;  // compiled linux.seccomp (runtime/linux/seccomp_cache)
     int preserve_fds = 0;
     int last_cap = 40;  // the host's /proc/sys/kernel/cap_last_cap, read before clone

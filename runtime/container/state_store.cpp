@@ -21,15 +21,11 @@ namespace gocker {
 Status validate_container_id(std::string_view id) {
     if (id.empty()) return Error("container id must not be empty", 0);
     if (id.size() > 1024) return Error("container id is longer than 1024 bytes", 0);
-    auto ok_first = [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-    };
+    auto ok_first = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); };
     auto ok_rest = [&](char c) { return ok_first(c) || c == '_' || c == '.' || c == '+' || c == '-'; };
     bool valid = ok_first(id[0]) && std::all_of(id.begin() + 1, id.end(), ok_rest);
     if (!valid)
-        return Error("invalid container id \"" + std::string(id) +
-                         "\": must match [A-Za-z0-9][A-Za-z0-9_.+-]*",
-                     0);
+        return Error("invalid container id \"" + std::string(id) + "\": must match [A-Za-z0-9][A-Za-z0-9_.+-]*", 0);
     return {};
 }
 
@@ -45,8 +41,9 @@ std::string now_rfc3339_nano() {
     const hh_mm_ss<seconds> hms{secs - day};
     char buf[128];
     snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ld.%09ldZ", static_cast<int>(ymd.year()),
-             static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), static_cast<long>(hms.hours().count()),
-             static_cast<long>(hms.minutes().count()), static_cast<long>(hms.seconds().count()), ts.tv_nsec);
+             static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+             static_cast<long>(hms.hours().count()), static_cast<long>(hms.minutes().count()),
+             static_cast<long>(hms.seconds().count()), ts.tv_nsec);
     return buf;
 }
 
@@ -54,16 +51,26 @@ std::string record_to_json(const ContainerRecord& r) {
     rapidjson::StringBuffer sb;
     rapidjson::Writer<rapidjson::StringBuffer> w(sb);
     w.StartObject();
-    w.Key("id"); w.String(r.id.c_str(), static_cast<rapidjson::SizeType>(r.id.size()));
-    w.Key("bundle"); w.String(r.bundle.c_str(), static_cast<rapidjson::SizeType>(r.bundle.size()));
-    w.Key("rootfs"); w.String(r.rootfs.c_str(), static_cast<rapidjson::SizeType>(r.rootfs.size()));
-    w.Key("pid"); w.Int(r.pid);
-    w.Key("startTime"); w.Uint64(r.start_time);
-    w.Key("created"); w.String(r.created.c_str());
-    w.Key("owner"); w.String(r.owner.c_str());
-    w.Key("cgroupPath"); w.String(r.cgroup_path.c_str());
-    w.Key("pidNamespace"); w.Bool(r.has_pid_ns);
-    w.Key("userNamespace"); w.Bool(r.user_ns);
+    w.Key("id");
+    w.String(r.id.c_str(), static_cast<rapidjson::SizeType>(r.id.size()));
+    w.Key("bundle");
+    w.String(r.bundle.c_str(), static_cast<rapidjson::SizeType>(r.bundle.size()));
+    w.Key("rootfs");
+    w.String(r.rootfs.c_str(), static_cast<rapidjson::SizeType>(r.rootfs.size()));
+    w.Key("pid");
+    w.Int(r.pid);
+    w.Key("startTime");
+    w.Uint64(r.start_time);
+    w.Key("created");
+    w.String(r.created.c_str());
+    w.Key("owner");
+    w.String(r.owner.c_str());
+    w.Key("cgroupPath");
+    w.String(r.cgroup_path.c_str());
+    w.Key("pidNamespace");
+    w.Bool(r.has_pid_ns);
+    w.Key("userNamespace");
+    w.Bool(r.user_ns);
     w.Key("annotations");
     w.StartObject();
     for (const auto& [k, v] : r.annotations) {
@@ -211,7 +218,8 @@ static Status remove_tree_at(int parent, const char* name) {
     UniqueFd fd(::openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
     if (!fd) {
         if (errno == ENOTDIR || errno == ELOOP) {
-            if (::unlinkat(parent, name, 0) < 0 && errno != ENOENT) return sys_error([&] { return std::string("remove ") + name; });
+            if (::unlinkat(parent, name, 0) < 0 && errno != ENOENT)
+                return sys_error([&] { return std::string("remove ") + name; });
             return {};
         }
         if (errno == ENOENT) return {};
@@ -233,7 +241,8 @@ static Status remove_tree_at(int parent, const char* name) {
         }
         return sys_error([&] { return "remove " + n; });
     }
-    if (::unlinkat(parent, name, AT_REMOVEDIR) < 0 && errno != ENOENT) return sys_error([&] { return std::string("remove ") + name; });
+    if (::unlinkat(parent, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+        return sys_error([&] { return std::string("remove ") + name; });
     return {};
 }
 

@@ -30,16 +30,16 @@ Status validate_container_id(std::string_view id);
 // What the runtime remembers about a container between commands.
 struct ContainerRecord {
     std::string id;
-    std::string bundle;            // absolute
-    std::string rootfs;            // absolute
-    int pid = 0;                   // host PID of the container init
+    std::string bundle;                 // absolute
+    std::string rootfs;                 // absolute
+    int pid = 0;                        // host PID of the container init
     unsigned long long start_time = 0;  // init's start time (clock ticks after boot), PID-reuse guard
-    std::string created;           // RFC 3339
-    std::string owner;             // user name of the creator ("" = root)
+    std::string created;                // RFC 3339
+    std::string owner;                  // user name of the creator ("" = root)
     std::map<std::string, std::string> annotations;
-    std::string cgroup_path;       // resolved cgroup path ("" = none)
-    bool has_pid_ns = false;       // the container has its own PID namespace
-    bool user_ns = false;          // the container has its own user namespace
+    std::string cgroup_path;  // resolved cgroup path ("" = none)
+    bool has_pid_ns = false;  // the container has its own PID namespace
+    bool user_ns = false;     // the container has its own user namespace
 };
 
 std::string record_to_json(const ContainerRecord& r);

@@ -163,9 +163,7 @@ Status apply_final_capabilities(const CapabilitySets& want, int last_cap) {
     return {};
 }
 
-uint64_t unraisable_ambient(const CapabilitySets& want) {
-    return want.ambient & ~(want.permitted & want.inheritable);
-}
+uint64_t unraisable_ambient(const CapabilitySets& want) { return want.ambient & ~(want.permitted & want.inheritable); }
 
 void warn_unraisable_ambient(const spec::Capabilities& caps) {
     auto sets = plan_capabilities(caps);

@@ -32,7 +32,7 @@ Result<Confinement> Confinement::prepare(const spec::Process& proc, int last_cap
         }
         log::debug(std::string("seccomp: ") + std::to_string(seccomp->bpf.size() / 8) + " BPF instructions" +
                    (seccomp->from_cache ? " (cached)" : "") + "; loaded " +
-                   (c.seccomp_early_ ? "before the user switch (no process.capabilities, no noNewPrivileges)"
+                   (c.seccomp_early_    ? "before the user switch (no process.capabilities, no noNewPrivileges)"
                     : c.hold_sys_admin_ ? "right before execve, with CAP_SYS_ADMIN kept for it"
                                         : "right before execve"));
     }

@@ -143,7 +143,8 @@ Status copy_entry(int src_dir, int dst_dir, const char* name, const std::string&
     if (::fchownat(dst_dir, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) != 0 && errno != EINVAL && errno != EPERM)
         return copy_error("chown", shown, errno);
     const struct timespec times[2] = {st.st_atim, st.st_mtim};
-    if (::utimensat(dst_dir, name, times, AT_SYMLINK_NOFOLLOW) != 0) return copy_error("set the times of", shown, errno);
+    if (::utimensat(dst_dir, name, times, AT_SYMLINK_NOFOLLOW) != 0)
+        return copy_error("set the times of", shown, errno);
     return ok_status();
 }
 

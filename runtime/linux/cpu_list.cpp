@@ -34,8 +34,7 @@ Result<std::vector<unsigned>> parse_cpu_list(std::string_view list) {
     std::vector<unsigned> out;
     if (trim(list).empty()) return out;
     auto invalid = [&](std::string_view item) {
-        return Error("invalid list \"" + std::string(list) + "\": bad item \"" +
-                     std::string(trim(item)) + "\"");
+        return Error("invalid list \"" + std::string(list) + "\": bad item \"" + std::string(trim(item)) + "\"");
     };
     size_t start = 0;
     while (start <= list.size()) {
@@ -47,8 +46,7 @@ Result<std::vector<unsigned>> parse_cpu_list(std::string_view list) {
         if (dash == std::string_view::npos) {
             if (!parse_number(item, &lo)) return invalid(item);
             hi = lo;
-        } else if (!parse_number(item.substr(0, dash), &lo) ||
-                   !parse_number(item.substr(dash + 1), &hi) || lo > hi) {
+        } else if (!parse_number(item.substr(0, dash), &lo) || !parse_number(item.substr(dash + 1), &hi) || lo > hi) {
             return invalid(item);
         }
         for (unsigned n = lo; n <= hi; ++n) out.push_back(n);
@@ -75,8 +73,7 @@ Status set_cpu_affinity(std::string_view list, std::string_view field) {
     for (unsigned cpu : *cpus) CPU_SET_S(cpu, bytes, set.get());
     if (sched_setaffinity(0, bytes, set.get()) != 0) {
         const int err = errno;
-        return Error("sched_setaffinity to " + std::string(field) + " \"" + std::string(list) + "\"",
-                     err);
+        return Error("sched_setaffinity to " + std::string(field) + " \"" + std::string(list) + "\"", err);
     }
     return ok_status();
 }

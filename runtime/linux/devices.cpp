@@ -62,8 +62,8 @@ Status clear_entry(int dir_fd, const std::string& name, const std::string& shown
 }
 
 Status bind_host_node(int root_fd, const spec::Device& d) {
-    UniqueFd target = GK_TRY_CTX(safe_path::create_in_root(root_fd, d.path, safe_path::Kind::file, 0600),
-                                 "bind device " + d.path);
+    UniqueFd target =
+        GK_TRY_CTX(safe_path::create_in_root(root_fd, d.path, safe_path::Kind::file, 0600), "bind device " + d.path);
     // open_tree + move_mount attach the host node to exactly the file we opened, without
     // resolving the target path again.
     UniqueFd tree(::open_tree(AT_FDCWD, d.path.c_str(), OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC));
@@ -88,9 +88,9 @@ Status make_node(int root_fd, const spec::Device& d) {
         log::debug("device " + d.path + ": fileMode " + modes);
     }
     bool kept = false;
-    GK_TRY(clear_entry(dir_fd.get(), name, d.path,
-                       [&](const struct stat& st) { return (st.st_mode & S_IFMT) == type && st.st_rdev == rdev; },
-                       &kept));
+    GK_TRY(clear_entry(
+        dir_fd.get(), name, d.path,
+        [&](const struct stat& st) { return (st.st_mode & S_IFMT) == type && st.st_rdev == rdev; }, &kept));
     if (!kept && ::mknodat(dir_fd.get(), name.c_str(), type | perm, rdev) != 0)
         return sys_error([&] { return "mknod " + d.path; });
     // mknod applied the umask; set the exact mode. The name now is our node, not a symlink.
@@ -104,7 +104,8 @@ Status make_link(int dev_fd, const char* name, const char* target, bool replace)
     const std::string shown = std::string("/dev/") + name;
     if (replace) {
         bool kept = false;
-        GK_TRY(clear_entry(dev_fd, name, shown, [](const struct stat&) { return false; }, &kept));
+        GK_TRY(clear_entry(
+            dev_fd, name, shown, [](const struct stat&) { return false; }, &kept));
     }
     if (::symlinkat(target, dev_fd, name) != 0) {
         if (errno == EEXIST) {
@@ -119,8 +120,8 @@ Status make_link(int dev_fd, const char* name, const char* target, bool replace)
 }  // namespace
 
 std::vector<spec::Device> default_devices() {
-    return {char_dev("/dev/null", 1, 3),    char_dev("/dev/zero", 1, 5),    char_dev("/dev/full", 1, 7),
-            char_dev("/dev/random", 1, 8),  char_dev("/dev/urandom", 1, 9), char_dev("/dev/tty", 5, 0)};
+    return {char_dev("/dev/null", 1, 3),   char_dev("/dev/zero", 1, 5),    char_dev("/dev/full", 1, 7),
+            char_dev("/dev/random", 1, 8), char_dev("/dev/urandom", 1, 9), char_dev("/dev/tty", 5, 0)};
 }
 
 std::vector<spec::Device> devices_to_create(const std::vector<spec::Device>& configured) {
@@ -137,7 +138,8 @@ std::vector<spec::Device> devices_to_create(const std::vector<spec::Device>& con
 
 Status create_devices(int root_fd, const std::vector<spec::Device>& devs, bool bind_from_host) {
     if (bind_from_host && !devs.empty())
-        log::debug("user namespace: " + std::to_string(devs.size()) + " device node(s) bound from the host instead of mknod");
+        log::debug("user namespace: " + std::to_string(devs.size()) +
+                   " device node(s) bound from the host instead of mknod");
     for (const auto& d : devs) {
         if (bind_from_host) {
             GK_TRY(node_type(d));
@@ -150,8 +152,8 @@ Status create_devices(int root_fd, const std::vector<spec::Device>& devs, bool b
 }
 
 Status create_dev_links(int root_fd, bool devpts_at_dev_pts, bool has_kcore) {
-    UniqueFd dev = GK_TRY_CTX(safe_path::create_in_root(root_fd, "/dev", safe_path::Kind::directory, 0755),
-                              "create /dev links");
+    UniqueFd dev =
+        GK_TRY_CTX(safe_path::create_in_root(root_fd, "/dev", safe_path::Kind::directory, 0755), "create /dev links");
     GK_TRY(make_link(dev.get(), "fd", "/proc/self/fd", false));
     GK_TRY(make_link(dev.get(), "stdin", "/proc/self/fd/0", false));
     GK_TRY(make_link(dev.get(), "stdout", "/proc/self/fd/1", false));
@@ -163,11 +165,11 @@ Status create_dev_links(int root_fd, bool devpts_at_dev_pts, bool has_kcore) {
 }
 
 Status create_console_target(int root_fd) {
-    UniqueFd dev = GK_TRY_CTX(safe_path::create_in_root(root_fd, "/dev", safe_path::Kind::directory, 0755),
-                              "create /dev/console");
+    UniqueFd dev =
+        GK_TRY_CTX(safe_path::create_in_root(root_fd, "/dev", safe_path::Kind::directory, 0755), "create /dev/console");
     bool kept = false;
-    GK_TRY(clear_entry(dev.get(), "console", "/dev/console",
-                       [](const struct stat& st) { return S_ISREG(st.st_mode); }, &kept));
+    GK_TRY(clear_entry(
+        dev.get(), "console", "/dev/console", [](const struct stat& st) { return S_ISREG(st.st_mode); }, &kept));
     if (!kept) {
         UniqueFd f(::openat(dev.get(), "console", O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600));
         if (!f) return sys_error("create /dev/console");

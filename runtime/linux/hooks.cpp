@@ -55,8 +55,8 @@ Result<Pipe> make_pipe(const char* what) {
 }
 
 // Child side, between fork and exec: only async-signal-safe calls.
-[[noreturn]] void exec_hook(const std::string& path, char* const argv[], char* const envp[],
-                            int stdin_fd, int error_fd) {
+[[noreturn]] void exec_hook(const std::string& path, char* const argv[], char* const envp[], int stdin_fd,
+                            int error_fd) {
     // Hooks start with the signal state a fresh program expects, not the runtime's.
     sigset_t none;
     sigemptyset(&none);
@@ -81,8 +81,7 @@ Result<Pipe> make_pipe(const char* what) {
 
 int wait_for(pid_t pid) {
     int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
     return status;
 }
 
@@ -91,8 +90,7 @@ int wait_for(pid_t pid) {
 Status run_hook(std::string_view phase, const spec::Hook& hook, std::string_view state_json) {
     const std::string who = std::string(phase) + " hook " + hook.path;
     // Everything the child needs is built before fork: no allocation after it.
-    const std::vector<std::string>& args =
-        hook.args.empty() ? std::vector<std::string>{hook.path} : hook.args;
+    const std::vector<std::string>& args = hook.args.empty() ? std::vector<std::string>{hook.path} : hook.args;
     std::vector<char*> argv, envp;
     for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
@@ -104,9 +102,7 @@ Status run_hook(std::string_view phase, const spec::Hook& hook, std::string_view
 
     const pid_t pid = fork();
     if (pid < 0) return sys_error([&] { return who + ": fork"; });
-    if (pid == 0)
-        exec_hook(hook.path, argv.data(), envp.data(), input.read_end.get(),
-                  exec_error.write_end.get());
+    if (pid == 0) exec_hook(hook.path, argv.data(), envp.data(), input.read_end.get(), exec_error.write_end.get());
     input.read_end.reset();
     exec_error.write_end.reset();
     setpgid(pid, pid);  // as the child does: whichever runs first, the group exists before a kill
@@ -122,8 +118,7 @@ Status run_hook(std::string_view phase, const spec::Hook& hook, std::string_view
     // Feed stdin and wait in one poll loop: a hook that never reads a large state must still be
     // stopped by its timeout rather than leave us blocked in write().
     const bool has_timeout = hook.timeout && *hook.timeout > 0;
-    const auto deadline = std::chrono::steady_clock::now() +
-                          std::chrono::seconds(has_timeout ? *hook.timeout : 0);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(has_timeout ? *hook.timeout : 0);
     fcntl(input.write_end.get(), F_SETFL, O_NONBLOCK);
     IgnoreSigpipe sigpipe_guard;
     size_t written = 0;
@@ -133,8 +128,8 @@ Status run_hook(std::string_view phase, const spec::Hook& hook, std::string_view
         struct pollfd fds[2] = {{pidfd.get(), POLLIN, 0}, {input.write_end.get(), POLLOUT, 0}};
         int wait_ms = -1;
         if (has_timeout) {
-            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                deadline - std::chrono::steady_clock::now());
+            const auto left =
+                std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
             wait_ms = left.count() > 0 ? static_cast<int>(left.count()) : 0;
         }
         const int ready = poll(fds, 2, wait_ms);
@@ -153,8 +148,7 @@ Status run_hook(std::string_view phase, const spec::Hook& hook, std::string_view
             break;
         }
         if (fds[1].revents != 0) {
-            const ssize_t n = write(input.write_end.get(), state_json.data() + written,
-                                    state_json.size() - written);
+            const ssize_t n = write(input.write_end.get(), state_json.data() + written, state_json.size() - written);
             if (n > 0) written += static_cast<size_t>(n);
             // EPIPE/EIO: the hook closed stdin without reading it all, which is its right.
             if ((n < 0 && errno != EAGAIN && errno != EINTR) || written == state_json.size())
@@ -165,20 +159,16 @@ Status run_hook(std::string_view phase, const spec::Hook& hook, std::string_view
     const int status = wait_for(pid);
 
     int exec_errno = 0;
-    if (read(exec_error.read_end.get(), &exec_errno, sizeof(exec_errno)) ==
-        static_cast<ssize_t>(sizeof(exec_errno)))
+    if (read(exec_error.read_end.get(), &exec_errno, sizeof(exec_errno)) == static_cast<ssize_t>(sizeof(exec_errno)))
         return Error(who + ": exec", exec_errno);
-    if (timed_out)
-        return Error(who + ": timed out after " + std::to_string(*hook.timeout) + " s");
+    if (timed_out) return Error(who + ": timed out after " + std::to_string(*hook.timeout) + " s");
     if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
         return Error(who + ": exit status " + std::to_string(WEXITSTATUS(status)));
-    if (WIFSIGNALED(status))
-        return Error(who + ": killed by signal " + std::to_string(WTERMSIG(status)));
+    if (WIFSIGNALED(status)) return Error(who + ": killed by signal " + std::to_string(WTERMSIG(status)));
     return ok_status();
 }
 
-Status run_hooks(std::string_view phase, const std::vector<spec::Hook>& hooks,
-                 std::string_view state_json) {
+Status run_hooks(std::string_view phase, const std::vector<spec::Hook>& hooks, std::string_view state_json) {
     for (const auto& hook : hooks) GK_TRY(run_hook(phase, hook, state_json));
     return ok_status();
 }

@@ -15,8 +15,7 @@ namespace gocker {
 Status run_hook(std::string_view phase, const spec::Hook& hook, std::string_view state_json);
 
 // Runs hooks in order and stops at the first failure.
-Status run_hooks(std::string_view phase, const std::vector<spec::Hook>& hooks,
-                 std::string_view state_json);
+Status run_hooks(std::string_view phase, const std::vector<spec::Hook>& hooks, std::string_view state_json);
 
 // Runs every hook in order whatever the others do, and returns the failures: for poststart and
 // poststop, whose failures config.md turns into warnings with "the remaining hooks and lifecycle

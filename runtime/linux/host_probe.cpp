@@ -87,8 +87,7 @@ std::vector<SyscallProbe> probe_syscalls() {
 
 std::string status_field(std::string_view status, std::string_view field) {
     for (const auto& line : split(status, '\n')) {
-        if (line.size() > field.size() && line.compare(0, field.size(), field) == 0 &&
-            line[field.size()] == ':')
+        if (line.size() > field.size() && line.compare(0, field.size(), field) == 0 && line[field.size()] == ':')
             return trim(std::string_view(line).substr(field.size() + 1));
     }
     return {};
@@ -151,14 +150,17 @@ HostReport probe_host() {
     if (mode < 0 && errno == EINVAL) {
         r.seccomp_detail = "kernel built without seccomp";
     } else {
-        r.seccomp_detail = r.seccomp_supported ? "filter mode supported" : "filter mode refused (" + errno_text(set_errno) + ")";
+        r.seccomp_detail =
+            r.seccomp_supported ? "filter mode supported" : "filter mode refused (" + errno_text(set_errno) + ")";
         std::string self = status_field(status, "Seccomp");
         if (self == "2") r.seccomp_detail += "; this process is already filtered";
         std::string actions = trim(read_text("/proc/sys/kernel/seccomp/actions_avail"));
         if (!actions.empty()) r.seccomp_detail += "; actions: " + actions;
     }
     const scmp_version* v = seccomp_version();
-    if (v) r.libseccomp_version = std::to_string(v->major) + "." + std::to_string(v->minor) + "." + std::to_string(v->micro);
+    if (v)
+        r.libseccomp_version =
+            std::to_string(v->major) + "." + std::to_string(v->minor) + "." + std::to_string(v->micro);
 
     // The last "/" line is the one in effect.
     for (const auto& m : host_mountinfo())
@@ -216,7 +218,8 @@ std::vector<std::string> config_host_problems(const spec::Config& cfg, const Hos
             }
             if (res.pids) need_controller(base + "/pids", "pids");
             if (res.block_io && !has_controller(host, "blkio") && !has_controller(host, "io"))
-                out.push_back(base + "/blockIO: needs the blkio (v1) or io (v2) cgroup controller, which is not mounted");
+                out.push_back(base +
+                              "/blockIO: needs the blkio (v1) or io (v2) cgroup controller, which is not mounted");
             if (!res.hugepage_limits.empty()) need_controller(base + "/hugepageLimits", "hugetlb");
             if (res.network) {
                 if (res.network->class_id) need_controller(base + "/network/classID", "net_cls");
@@ -248,13 +251,16 @@ std::vector<std::string> config_host_problems(const spec::Config& cfg, const Hos
         if (p.capabilities) {
             std::set<std::string> reported;
             const std::pair<const char*, const std::vector<std::string>*> sets[] = {
-                {"bounding", &p.capabilities->bounding}, {"effective", &p.capabilities->effective},
-                {"inheritable", &p.capabilities->inheritable}, {"permitted", &p.capabilities->permitted},
+                {"bounding", &p.capabilities->bounding},
+                {"effective", &p.capabilities->effective},
+                {"inheritable", &p.capabilities->inheritable},
+                {"permitted", &p.capabilities->permitted},
                 {"ambient", &p.capabilities->ambient}};
             for (const auto& [set_name, caps] : sets) {
                 for (size_t i = 0; i < caps->size(); ++i) {
                     auto n = capability_number((*caps)[i]);
-                    if (!n || (host.cap_bounding & (uint64_t{1} << *n)) || !reported.insert((*caps)[i]).second) continue;
+                    if (!n || (host.cap_bounding & (uint64_t{1} << *n)) || !reported.insert((*caps)[i]).second)
+                        continue;
                     out.push_back("/process/capabilities/" + std::string(set_name) + "/" + std::to_string(i) + ": " +
                                   (*caps)[i] + " is not in the caller's bounding set");
                 }

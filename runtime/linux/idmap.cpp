@@ -45,8 +45,7 @@ Status write_id_maps(pid_t pid, const std::vector<spec::IdMapping>& uid_maps,
     }
     if (!uid_maps.empty() && is_own_id_only(uid_maps, ::geteuid()))
         GK_TRY(write_proc_file(pid, "uid_map", format_id_map(uid_maps)));
-    else if (!uid_maps.empty())
-        GK_TRY(write_id_map_with_helper(pid, kUidMapKind, uid_maps, ::geteuid()));
+    else if (!uid_maps.empty()) GK_TRY(write_id_map_with_helper(pid, kUidMapKind, uid_maps, ::geteuid()));
     return {};
 }
 

@@ -42,13 +42,13 @@ bool selinux_enabled() {
 
 Status check_lsm_available(const spec::Process& proc) {
     if (!proc.apparmor_profile.empty() && !apparmor_enabled())
-        return Error("process.apparmorProfile \"" + proc.apparmor_profile +
-                         "\" is set but AppArmor is not enabled on this host",
-                     EOPNOTSUPP);
+        return Error(
+            "process.apparmorProfile \"" + proc.apparmor_profile + "\" is set but AppArmor is not enabled on this host",
+            EOPNOTSUPP);
     if (!proc.selinux_label.empty() && !selinux_enabled())
-        return Error("process.selinuxLabel \"" + proc.selinux_label +
-                         "\" is set but SELinux is not enabled on this host",
-                     EOPNOTSUPP);
+        return Error(
+            "process.selinuxLabel \"" + proc.selinux_label + "\" is set but SELinux is not enabled on this host",
+            EOPNOTSUPP);
     return {};
 }
 

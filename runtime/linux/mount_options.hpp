@@ -11,13 +11,13 @@
 namespace gocker::mountopt {
 
 struct MountOptions {
-    unsigned long flags = 0;               // MS_* set by the options (MS_RDONLY, MS_BIND, MS_REC ...)
-    unsigned long cleared = 0;             // MS_* explicitly turned off (rw, suid, dev ...)
+    unsigned long flags = 0;                 // MS_* set by the options (MS_RDONLY, MS_BIND, MS_REC ...)
+    unsigned long cleared = 0;               // MS_* explicitly turned off (rw, suid, dev ...)
     std::vector<unsigned long> propagation;  // MS_SHARED/MS_SLAVE/MS_PRIVATE/MS_UNBINDABLE [|MS_REC], in order
-    uint64_t rec_attr_set = 0;             // MOUNT_ATTR_* from "r" options (rro, rnosuid ...), AT_RECURSIVE
+    uint64_t rec_attr_set = 0;               // MOUNT_ATTR_* from "r" options (rro, rnosuid ...), AT_RECURSIVE
     uint64_t rec_attr_clr = 0;
-    std::string data;                      // options the kernel's filesystem parses (mode=755,size=64k)
-    bool copy_up = false;                  // "tmpcopyup": a tmpfs starts with the image's content (copy_up.hpp)
+    std::string data;      // options the kernel's filesystem parses (mode=755,size=64k)
+    bool copy_up = false;  // "tmpcopyup": a tmpfs starts with the image's content (copy_up.hpp)
 
     bool is_bind() const;
     bool is_recursive_bind() const;
@@ -26,8 +26,7 @@ struct MountOptions {
 // `path` is the JSON path of the options array ("mounts[2].options"), used in error messages.
 // Later options override earlier ones (ro,rw -> rw), as mount(8) does. Refused with an error:
 // idmap/ridmap (id-mapped mounts), which this runtime does not implement.
-Result<MountOptions> parse_mount_options(const std::vector<std::string>& options,
-                                         const std::string& path = "options");
+Result<MountOptions> parse_mount_options(const std::vector<std::string>& options, const std::string& path = "options");
 
 // linux.rootfsPropagation and propagation options: shared slave private unbindable and their
 // r-prefixed recursive forms. Returns 0 for "".

@@ -13,9 +13,8 @@ bool is_bind_mount(const spec::Mount& m, const mountopt::MountOptions& opts) {
 
 // Per-mount flags a bind remount can change; the rest (sync, mand, iversion ...) belong to
 // the superblock and a bind remount ignores them.
-constexpr unsigned long kBindRemountable =
-    MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_NODIRATIME | MS_RELATIME |
-    MS_STRICTATIME | MS_NOSYMFOLLOW;
+constexpr unsigned long kBindRemountable = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_NODIRATIME |
+                                           MS_RELATIME | MS_STRICTATIME | MS_NOSYMFOLLOW;
 
 }  // namespace
 
@@ -62,8 +61,7 @@ Result<std::vector<MountOp>> build_mount_plan(const spec::Config& cfg, const Pla
         if (bind) {
             if (m.source.empty() && !op.sysfs_fallback) return Error(where + ".source: a bind mount needs a source");
             op.kind = MountKind::bind;
-            if (!op.sysfs_fallback)
-                op.source = m.source.front() == '/' ? m.source : ctx.bundle + "/" + m.source;
+            if (!op.sysfs_fallback) op.source = m.source.front() == '/' ? m.source : ctx.bundle + "/" + m.source;
             op.flags = MS_BIND | (opts.flags & MS_REC);
             unsigned long keep = opts.flags & kBindRemountable;
             if (keep != 0) op.remount_flags = MS_BIND | MS_REMOUNT | keep;

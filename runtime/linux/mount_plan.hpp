@@ -20,25 +20,25 @@ enum class MountKind {
 };
 
 struct MountOp {
-    size_t index = 0;           // position in config.mounts
+    size_t index = 0;  // position in config.mounts
     MountKind kind = MountKind::filesystem;
-    std::string source;         // bind: absolute host path (bundle-relative resolved); else as written
-    std::string destination;    // as the user wrote it (errors quote it), resolved inside the rootfs
-    std::string fstype;         // filesystem/cgroup: the type; bind: empty
-    unsigned long flags = 0;    // mount(2) flags of the first mount call
-    std::string data;           // filesystem options passed to the kernel
-    unsigned long remount_flags = 0;  // bind only: MS_BIND|MS_REMOUNT|... when the bind carries flags, else 0
+    std::string source;                      // bind: absolute host path (bundle-relative resolved); else as written
+    std::string destination;                 // as the user wrote it (errors quote it), resolved inside the rootfs
+    std::string fstype;                      // filesystem/cgroup: the type; bind: empty
+    unsigned long flags = 0;                 // mount(2) flags of the first mount call
+    std::string data;                        // filesystem options passed to the kernel
+    unsigned long remount_flags = 0;         // bind only: MS_BIND|MS_REMOUNT|... when the bind carries flags, else 0
     std::vector<unsigned long> propagation;  // applied after the mount, in order
-    uint64_t rec_attr_set = 0;  // mount_setattr(AT_RECURSIVE) after the mount, when either is non-zero
+    uint64_t rec_attr_set = 0;               // mount_setattr(AT_RECURSIVE) after the mount, when either is non-zero
     uint64_t rec_attr_clr = 0;
     bool sysfs_fallback = false;  // a sysfs mount turned into an rbind of the host's /sys
-    bool copy_up = false;       // tmpfs with "tmpcopyup": filled with the image's content at the destination
+    bool copy_up = false;         // tmpfs with "tmpcopyup": filled with the image's content at the destination
 };
 
 struct PlanContext {
-    std::string bundle;        // absolute bundle directory
+    std::string bundle;  // absolute bundle directory
     bool in_user_ns = false;
-    bool new_net_ns = false;   // sysfs can be mounted in a user namespace only with its own net ns
+    bool new_net_ns = false;  // sysfs can be mounted in a user namespace only with its own net ns
 };
 
 Result<std::vector<MountOp>> build_mount_plan(const spec::Config& cfg, const PlanContext& ctx);

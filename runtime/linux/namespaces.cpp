@@ -75,7 +75,9 @@ Result<NamespacePlan> plan_namespaces(const spec::Linux* linux_cfg) {
                 plan.new_time = true;
             } else if (plan.joined_user) {
                 if (ns.type == "pid")
-                    return Error("linux.namespaces: a new pid namespace inside a joined user namespace is not supported", ENOTSUP);
+                    return Error(
+                        "linux.namespaces: a new pid namespace inside a joined user namespace is not supported",
+                        ENOTSUP);
                 plan.unshare_after_join |= flag;
             } else {
                 plan.clone_flags |= flag;

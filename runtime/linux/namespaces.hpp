@@ -33,14 +33,14 @@ struct JoinedNamespace {
 };
 
 struct NamespacePlan {
-    uint64_t clone_flags = 0;               // new namespaces made by clone3 (never CLONE_NEWTIME)
+    uint64_t clone_flags = 0;                  // new namespaces made by clone3 (never CLONE_NEWTIME)
     std::vector<JoinedNamespace> child_joins;  // setns in the child, user first
-    UniqueFd join_pid;                      // joined by the parent for its children
+    UniqueFd join_pid;                         // joined by the parent for its children
     UniqueFd join_time;
-    bool new_time = false;                  // unshared by the parent for its children
+    bool new_time = false;  // unshared by the parent for its children
     bool new_user = false, new_pid = false, new_mount = false;
     bool joined_user = false, joined_mount = false;
-    uint64_t unshare_after_join = 0;        // with a joined user ns, new namespaces are unshared in the child
+    uint64_t unshare_after_join = 0;  // with a joined user ns, new namespaces are unshared in the child
 };
 
 // Opens every namespace path and checks its type (ioctl NS_GET_NSTYPE). Pure apart from opens.

@@ -91,8 +91,7 @@ void OwnedChild::kill_and_reap() {
     if (pid_ <= 0) return;
     if (pidfd_) (void)pidfd_signal(pidfd_.get(), SIGKILL);
     int status;
-    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-    }
+    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {}
     pid_ = -1;
 }
 
@@ -123,9 +122,7 @@ std::string describe_child_exit(int pidfd, int timeout_ms) {
     if (pidfd < 0 || !pidfd_wait_exit(pidfd, timeout_ms)) return {};
     siginfo_t si{};
     // WNOWAIT: whoever reaps the child later (the create rollback) still can.
-    if (::waitid(P_PIDFD, static_cast<id_t>(pidfd), &si, WEXITED | WNOHANG | WNOWAIT) < 0 ||
-        si.si_pid == 0)
-        return {};
+    if (::waitid(P_PIDFD, static_cast<id_t>(pidfd), &si, WEXITED | WNOHANG | WNOWAIT) < 0 || si.si_pid == 0) return {};
     return describe_wait_status(si.si_code, si.si_status);
 }
 

@@ -66,18 +66,15 @@ Status switch_user(const spec::Process& proc) {
         std::vector<gid_t> gids(user.additional_gids.begin(), user.additional_gids.end());
         if (setgroups(gids.size(), gids.data()) != 0) {
             const int err = errno;
-            std::string what = "setgroups " + gid_list_text(user.additional_gids) +
-                               " for process.user.additionalGids";
-            if (err == EPERM && setgroups_denied())
-                what += " (setgroups is denied in this user namespace)";
+            std::string what = "setgroups " + gid_list_text(user.additional_gids) + " for process.user.additionalGids";
+            if (err == EPERM && setgroups_denied()) what += " (setgroups is denied in this user namespace)";
             return Error(what, err);
         }
     } else if (setgroups(0, nullptr) != 0) {
         // Dropping inherited supplementary groups is only impossible where setgroups is
         // denied, and there the process has none worth dropping (they map to nobody).
         const int err = errno;
-        if (!(err == EPERM && setgroups_denied()))
-            return Error("setgroups [] (clear supplementary groups)", err);
+        if (!(err == EPERM && setgroups_denied())) return Error("setgroups [] (clear supplementary groups)", err);
     }
     // gid first: after setresuid to a non-root uid we could no longer change it.
     if (setresgid(user.gid, user.gid, user.gid) != 0)
@@ -92,8 +89,7 @@ Status switch_user(const spec::Process& proc) {
 
 Status enter_cwd(const spec::Process& proc) {
     const std::string cwd = proc.cwd.empty() ? "/" : proc.cwd;
-    if (chdir(cwd.c_str()) != 0)
-        return sys_error([&] { return "chdir to cwd (\"" + cwd + "\") set in config.json"; });
+    if (chdir(cwd.c_str()) != 0) return sys_error([&] { return "chdir to cwd (\"" + cwd + "\") set in config.json"; });
     // CVE-2024-21626: a leaked directory fd (or a cwd outside the pivoted root) makes the
     // kernel report the path as "(unreachable)/..."; a process started there can walk the host.
     char buf[PATH_MAX];
@@ -103,14 +99,12 @@ Status enter_cwd(const spec::Process& proc) {
     // glibc turns the kernel's "(unreachable)/..." into ENOENT; the check on '/' covers a libc
     // that passes it through.
     if (got == nullptr || buf[0] != '/')
-        return Error("cwd (\"" + cwd + "\") is outside of the container root: possible container breakout",
-                     EPERM);
+        return Error("cwd (\"" + cwd + "\") is outside of the container root: possible container breakout", EPERM);
     return ok_status();
 }
 
 Result<std::string> resolve_executable(const spec::Process& proc) {
-    if (proc.args.empty() || proc.args[0].empty())
-        return Error("process.args: no program to run", EINVAL);
+    if (proc.args.empty() || proc.args[0].empty()) return Error("process.args: no program to run", EINVAL);
     const std::string& name = proc.args[0];
     if (name.find('/') != std::string::npos) {
         const int err = check_executable(name);
@@ -144,14 +138,11 @@ Result<PreparedExec> prepare_exec(const spec::Process& proc, const std::string& 
     // Marking instead of closing (as runc does): the caller's O_CLOEXEC error pipe stays usable
     // until the execve succeeds, and everything else the runtime held disappears with it.
     if (close_range(first_closed, ~0U, CLOSE_RANGE_CLOEXEC) != 0)
-        return sys_error([&] {
-            return "close_range(" + std::to_string(first_closed) + ", ~0, CLOSE_RANGE_CLOEXEC)";
-        });
+        return sys_error([&] { return "close_range(" + std::to_string(first_closed) + ", ~0, CLOSE_RANGE_CLOEXEC)"; });
     // The kept descriptors must survive the exec even if they were opened O_CLOEXEC.
     for (unsigned fd = 3; fd < first_closed; ++fd) {
         const int flags = fcntl(static_cast<int>(fd), F_GETFD);
-        if (flags >= 0 && (flags & FD_CLOEXEC))
-            fcntl(static_cast<int>(fd), F_SETFD, flags & ~FD_CLOEXEC);
+        if (flags >= 0 && (flags & FD_CLOEXEC)) fcntl(static_cast<int>(fd), F_SETFD, flags & ~FD_CLOEXEC);
     }
     PreparedExec px;
     px.path = path;

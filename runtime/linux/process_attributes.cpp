@@ -32,11 +32,11 @@ Status apply_rlimit(const spec::Rlimit& rl) {
     if (!resource) return Error("process.rlimits: unknown rlimit type \"" + rl.type + "\"", EINVAL);
     struct rlimit current {};
     getrlimit(*resource, &current);
-    const struct rlimit wanted {static_cast<rlim_t>(rl.soft), static_cast<rlim_t>(rl.hard)};
+    const struct rlimit wanted { static_cast<rlim_t>(rl.soft), static_cast<rlim_t>(rl.hard) };
     if (setrlimit(*resource, &wanted) == 0) return ok_status();
     const int err = errno;
-    std::string what = "setrlimit " + rl.type + " (soft " + limit_text(wanted.rlim_cur) +
-                       ", hard " + limit_text(wanted.rlim_max);
+    std::string what =
+        "setrlimit " + rl.type + " (soft " + limit_text(wanted.rlim_cur) + ", hard " + limit_text(wanted.rlim_max);
     // The common failure: the runtime's bounding set lacks CAP_SYS_RESOURCE (as in this
     // sandbox), so only lowering a hard limit is allowed. Say so instead of a bare EPERM.
     if (err == EPERM && wanted.rlim_max > current.rlim_max) {
@@ -48,8 +48,7 @@ Status apply_rlimit(const spec::Rlimit& rl) {
 }
 
 Status apply_oom_score_adj(int32_t value) {
-    const std::string what = "write process.oomScoreAdj " + std::to_string(value) +
-                             " to /proc/self/oom_score_adj";
+    const std::string what = "write process.oomScoreAdj " + std::to_string(value) + " to /proc/self/oom_score_adj";
     UniqueFd fd(open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC | O_NOFOLLOW));
     if (!fd) return sys_error(what);
     // The rootfs is hostile: refuse to "succeed" by writing to a file planted at /proc.
@@ -57,34 +56,29 @@ Status apply_oom_score_adj(int32_t value) {
     if (fstatfs(fd.get(), &fs) != 0) return sys_error(what);
     if (fs.f_type != PROC_SUPER_MAGIC) return Error(what + ": /proc is not a procfs mount", EXDEV);
     const std::string text = std::to_string(value);
-    if (write(fd.get(), text.data(), text.size()) != static_cast<ssize_t>(text.size()))
-        return sys_error(what);
+    if (write(fd.get(), text.data(), text.size()) != static_cast<ssize_t>(text.size())) return sys_error(what);
     return ok_status();
 }
 
 Status apply_personality(const spec::Personality& p) {
     auto domain = personality_domain(p.domain);
-    if (!domain)
-        return Error("linux.personality.domain: unknown domain \"" + p.domain + "\"", EINVAL);
+    if (!domain) return Error("linux.personality.domain: unknown domain \"" + p.domain + "\"", EINVAL);
     // The spec defines no flag values yet; refusing them beats silently ignoring them.
     if (!p.flags.empty())
-        return Error("linux.personality.flags: flag \"" + p.flags.front() + "\" is not supported",
-                     EINVAL);
+        return Error("linux.personality.flags: flag \"" + p.flags.front() + "\" is not supported", EINVAL);
     if (personality(*domain) == -1) return sys_error([&] { return "personality " + p.domain; });
     return ok_status();
 }
 
 Status apply_scheduler(const spec::Scheduler& s) {
     auto policy = sched_policy(s.policy);
-    if (!policy)
-        return Error("process.scheduler.policy: unknown policy \"" + s.policy + "\"", EINVAL);
+    if (!policy) return Error("process.scheduler.policy: unknown policy \"" + s.policy + "\"", EINVAL);
     struct sched_attr attr {};
     attr.size = sizeof(attr);
     attr.sched_policy = static_cast<__u32>(*policy);
     for (const auto& name : s.flags) {
         auto flag = sched_flag(name);
-        if (!flag)
-            return Error("process.scheduler.flags: unknown flag \"" + name + "\"", EINVAL);
+        if (!flag) return Error("process.scheduler.flags: unknown flag \"" + name + "\"", EINVAL);
         attr.sched_flags |= *flag;
     }
     // Absent values are 0, as config.md requires.
@@ -95,9 +89,8 @@ Status apply_scheduler(const spec::Scheduler& s) {
     attr.sched_period = s.period.value_or(0);
     if (syscall(SYS_sched_setattr, 0, &attr, 0) != 0) {
         const int err = errno;
-        return Error("set process.scheduler (policy " + s.policy + ", nice " +
-                         std::to_string(attr.sched_nice) + ", priority " +
-                         std::to_string(attr.sched_priority) + ")",
+        return Error("set process.scheduler (policy " + s.policy + ", nice " + std::to_string(attr.sched_nice) +
+                         ", priority " + std::to_string(attr.sched_priority) + ")",
                      err);
     }
     return ok_status();
@@ -108,8 +101,7 @@ Status apply_io_priority(const spec::IoPriority& io) {
     if (!cls) return Error("process.ioPriority.class: unknown class \"" + io.io_class + "\"", EINVAL);
     const std::string what =
         "set process.ioPriority (class " + io.io_class + ", priority " + std::to_string(io.priority) + ")";
-    if (io.priority < 0 || io.priority >= IOPRIO_NR_LEVELS)
-        return Error(what + ": priority must be 0 to 7", EINVAL);
+    if (io.priority < 0 || io.priority >= IOPRIO_NR_LEVELS) return Error(what + ": priority must be 0 to 7", EINVAL);
     // IOPRIO_WHO_PROCESS on ourselves: the value is inherited by every process the container
     // forks, which is how it reaches "the entire process group" the spec talks about.
     if (syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0, IOPRIO_PRIO_VALUE(*cls, io.priority)) != 0)
@@ -135,8 +127,7 @@ Status apply_memory_policy(const spec::MemoryPolicy& mp) {
     // The kernel reads maxnode - 1 bits (a historical off-by-one that libnuma also pays), so
     // pass one more than the mask holds.
     const unsigned long maxnode = mask.empty() ? 0 : mask.size() * kBitsPerWord + 1;
-    if (syscall(SYS_set_mempolicy, *mode | mode_flags, mask.empty() ? nullptr : mask.data(),
-                maxnode) != 0) {
+    if (syscall(SYS_set_mempolicy, *mode | mode_flags, mask.empty() ? nullptr : mask.data(), maxnode) != 0) {
         const int err = errno;
         return Error("set linux.memoryPolicy (mode " + mp.mode + ", nodes \"" + mp.nodes + "\")", err);
     }

@@ -89,7 +89,8 @@ Status remount_bind(int mnt_fd, unsigned long flags, bool in_user_ns, const std:
 
 Status finish_mount(int mnt_fd, const MountOp& op, const RootfsSpec& spec) {
     const std::string what = mount_what(op.source, op.destination);
-    if (op.kind == MountKind::bind && op.remount_flags) GK_TRY(remount_bind(mnt_fd, op.remount_flags, spec.in_user_ns, what));
+    if (op.kind == MountKind::bind && op.remount_flags)
+        GK_TRY(remount_bind(mnt_fd, op.remount_flags, spec.in_user_ns, what));
     if (op.rec_attr_set || op.rec_attr_clr) {
         struct mount_attr attr {};
         attr.attr_set = op.rec_attr_set;
@@ -97,8 +98,7 @@ Status finish_mount(int mnt_fd, const MountOp& op, const RootfsSpec& spec) {
         if (::mount_setattr(mnt_fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) != 0)
             return sys_error([&] { return what + ": set recursive mount attributes"; });
     }
-    for (unsigned long p : op.propagation)
-        GK_TRY(set_propagation(fd_path(mnt_fd), p, what + ": set propagation"));
+    for (unsigned long p : op.propagation) GK_TRY(set_propagation(fd_path(mnt_fd), p, what + ": set propagation"));
     return ok_status();
 }
 
@@ -110,7 +110,8 @@ Status copy_up_into(int mounted, int image_dir, const MountOp& op, bool image_ha
     if (!(op.flags & MS_RDONLY)) return ok_status();
     struct mount_attr attr {};
     attr.attr_set = MOUNT_ATTR_RDONLY;
-    if (::mount_setattr(mounted, "", AT_EMPTY_PATH, &attr, sizeof attr) != 0) return sys_error("tmpcopyup: make read-only");
+    if (::mount_setattr(mounted, "", AT_EMPTY_PATH, &attr, sizeof attr) != 0)
+        return sys_error("tmpcopyup: make read-only");
     return ok_status();
 }
 
@@ -163,7 +164,8 @@ Status mount_cgroup_v1(int root_fd, int dest_fd, const MountOp& op, const Rootfs
             rc = ::mount(src.c_str(), fd_path(sub_fd.get()).c_str(), nullptr, MS_BIND | MS_REC, nullptr);
             if (rc == 0 && ro) {
                 UniqueFd m = GK_TRY_CTX(safe_path::open_in_root(root_fd, sub, O_PATH), what);
-                GK_TRY(remount_bind(m.get(), MS_BIND | MS_REMOUNT | MS_RDONLY | base, spec.in_user_ns, what + "/" + dir));
+                GK_TRY(
+                    remount_bind(m.get(), MS_BIND | MS_REMOUNT | MS_RDONLY | base, spec.in_user_ns, what + "/" + dir));
             }
         }
         if (rc != 0) return sys_error([&] { return what + ": mount the " + dir + " hierarchy"; });
@@ -178,7 +180,8 @@ Status mount_cgroup_v1(int root_fd, int dest_fd, const MountOp& op, const Rootfs
     if (ro) {
         struct mount_attr attr {};
         attr.attr_set = MOUNT_ATTR_RDONLY;
-        if (::mount_setattr(top.get(), "", AT_EMPTY_PATH, &attr, sizeof attr) != 0) return sys_error([&] { return what + ": make read-only"; });
+        if (::mount_setattr(top.get(), "", AT_EMPTY_PATH, &attr, sizeof attr) != 0)
+            return sys_error([&] { return what + ": make read-only"; });
     }
     return ok_status();
 }
@@ -192,9 +195,11 @@ Status mount_cgroup(int root_fd, int dest_fd, const MountOp& op, const RootfsSpe
     if (errno != EPERM) return sys_error(what);
     // Without its own cgroup namespace a user namespace cannot mount cgroup2: bind the host's view.
     log::debug(what + ": cgroup2 refused (no cgroup namespace), binding /sys/fs/cgroup read-only instead");
-    if (::mount("/sys/fs/cgroup", fd_path(dest_fd).c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0) return sys_error(what);
+    if (::mount("/sys/fs/cgroup", fd_path(dest_fd).c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0)
+        return sys_error(what);
     UniqueFd m = GK_TRY_CTX(safe_path::open_in_root(root_fd, op.destination, O_PATH), what);
-    return remount_bind(m.get(), MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, spec.in_user_ns, what);
+    return remount_bind(m.get(), MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, spec.in_user_ns,
+                        what);
 }
 
 Status apply_mount(int root_fd, const MountOp& op, const RootfsSpec& spec) {
@@ -272,7 +277,8 @@ Status pivot_into(const std::string& rootfs) {
 
 Status move_into(const std::string& rootfs) {
     if (::chdir(rootfs.c_str()) != 0) return sys_error([&] { return "chdir " + rootfs; });
-    if (::mount(rootfs.c_str(), "/", nullptr, MS_MOVE, nullptr) != 0) return sys_error([&] { return "move " + rootfs + " to /"; });
+    if (::mount(rootfs.c_str(), "/", nullptr, MS_MOVE, nullptr) != 0)
+        return sys_error([&] { return "move " + rootfs + " to /"; });
     if (::chroot(".") != 0) return sys_error([&] { return "chroot " + rootfs; });
     if (::chdir("/") != 0) return sys_error("chdir /");
     return ok_status();
@@ -294,8 +300,10 @@ Status mask_path(int root_fd, const std::string& path, UniqueFd& null) {
     UniqueFd mnt;
     if (S_ISDIR(st.st_mode)) {
         UniqueFd fs(::fsopen("tmpfs", FSOPEN_CLOEXEC));
-        if (!fs || ::fsconfig(fs.get(), FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) != 0) return sys_error([&] { return what + ": tmpfs"; });
-        mnt.reset(::fsmount(fs.get(), FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC));
+        if (!fs || ::fsconfig(fs.get(), FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) != 0)
+            return sys_error([&] { return what + ": tmpfs"; });
+        mnt.reset(::fsmount(fs.get(), FSMOUNT_CLOEXEC,
+                            MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC));
         if (!mnt) return sys_error([&] { return what + ": tmpfs"; });
     } else {
         // Only the real null device may cover a file: the image could have swapped /dev/null.
@@ -359,8 +367,7 @@ Status prepare_rootfs(const RootfsSpec& spec) {
         // the end, after pivot_root (enter_rootfs), as for every other value.
         if (prop & MS_UNBINDABLE)
             log::debug("linux.rootfsPropagation \"" + prop_value + "\": applied after the root filesystem is bound");
-        else if (prop)
-            GK_TRY(set_propagation("/", prop, "set / to linux.rootfsPropagation \"" + prop_value + "\""));
+        else if (prop) GK_TRY(set_propagation("/", prop, "set / to linux.rootfsPropagation \"" + prop_value + "\""));
         // After the rslave above no mount is shared, unless rootfsPropagation made "/" (or all) shared.
         if (prop & MS_SHARED) GK_TRY(make_rootfs_parent_private(spec.rootfs));
     }
@@ -389,7 +396,9 @@ Status prepare_rootfs(const RootfsSpec& spec) {
     ctx.new_net_ns = net && net->path.empty();
     auto plan = GK_TRY(build_mount_plan(cfg, ctx));
     for (const auto& op : plan) {
-        if (op.sysfs_fallback) log::debug("mount sysfs on " + op.destination + ": user namespace without a network namespace, binding /sys");
+        if (op.sysfs_fallback)
+            log::debug("mount sysfs on " + op.destination +
+                       ": user namespace without a network namespace, binding /sys");
         GK_TRY(apply_mount(root.get(), op, spec));
         GK_FAULT_POINT("create.init.mount");  // once per mount: the walk picks the Nth
     }

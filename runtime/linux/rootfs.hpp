@@ -21,10 +21,10 @@ namespace gocker {
 
 struct RootfsSpec {
     const spec::Config* cfg = nullptr;
-    std::string rootfs;        // absolute host path of the root filesystem
-    std::string bundle;        // absolute bundle path (relative bind sources resolve here)
-    bool no_pivot = false;     // --no-pivot: chroot instead of pivot_root
-    bool in_user_ns = false;   // a new user namespace: devices are bind-mounted from the host, not mknod'ed
+    std::string rootfs;       // absolute host path of the root filesystem
+    std::string bundle;       // absolute bundle path (relative bind sources resolve here)
+    bool no_pivot = false;    // --no-pivot: chroot instead of pivot_root
+    bool in_user_ns = false;  // a new user namespace: devices are bind-mounted from the host, not mknod'ed
     // false: the container shares a mount namespace (joined by path, or the runtime's own): the
     // mounts are made there without touching its propagation, and the init chroots.
     bool new_mount_ns = true;

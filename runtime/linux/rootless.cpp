@@ -40,9 +40,10 @@ bool rootless_mode() { return g_rootless; }
 Result<std::string> default_state_root(bool rootless, const char* xdg_runtime_dir) {
     if (!rootless) return std::string("/run/gocker");
     if (!xdg_runtime_dir || !*xdg_runtime_dir)
-        return Error("rootless: XDG_RUNTIME_DIR is not set, so there is no default state directory: set "
-                     "XDG_RUNTIME_DIR or pass --root DIR",
-                     0);
+        return Error(
+            "rootless: XDG_RUNTIME_DIR is not set, so there is no default state directory: set "
+            "XDG_RUNTIME_DIR or pass --root DIR",
+            0);
     if (xdg_runtime_dir[0] != '/')
         return Error("rootless: XDG_RUNTIME_DIR \"" + std::string(xdg_runtime_dir) +
                          "\" is not an absolute path: fix it or pass --root DIR",

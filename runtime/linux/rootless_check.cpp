@@ -36,7 +36,8 @@ RootlessFinding subordinate_ids(const IdMapKind& kind, uint32_t id) {
     auto text = read_whole_file(kind.subid);
     auto ranges = text ? parse_subid_ranges(*text, name, ::geteuid()) : std::vector<SubidRange>{};
     if (ranges.empty())
-        return {item, "warn", "no range for " + name + ": only a map of the own id " + std::to_string(id) + " (one id)"};
+        return {item, "warn",
+                "no range for " + name + ": only a map of the own id " + std::to_string(id) + " (one id)"};
     std::string s;
     for (const auto& r : ranges)
         s += (s.empty() ? "" : ", ") + std::to_string(r.start) + "-" + std::to_string(r.start + r.count - 1);
@@ -45,7 +46,9 @@ RootlessFinding subordinate_ids(const IdMapKind& kind, uint32_t id) {
 
 RootlessFinding helper(const IdMapKind& kind) {
     auto path = find_id_map_helper(kind);
-    if (!path) return {std::string("rootless ") + kind.helper, "warn", "not installed (Debian package uidmap): only a map of the own id"};
+    if (!path)
+        return {std::string("rootless ") + kind.helper, "warn",
+                "not installed (Debian package uidmap): only a map of the own id"};
     return {std::string("rootless ") + kind.helper, "ok", *path};
 }
 
@@ -61,10 +64,12 @@ RootlessFinding cgroup() {
     std::string parent = own->substr(0, own->rfind('/'));
     std::string dir = layout.hierarchies.front().mount_point + parent;
     if (::access(dir.c_str(), W_OK) != 0 || ::access((dir + "/cgroup.subtree_control").c_str(), W_OK) != 0)
-        return {"rootless cgroups", "warn", (parent.empty() ? "/" : parent) + " is not delegated to this user: " + none};
+        return {"rootless cgroups", "warn",
+                (parent.empty() ? "/" : parent) + " is not delegated to this user: " + none};
     auto controllers = read_whole_file(dir + "/cgroup.controllers");
-    return {"rootless cgroups", "ok",
-            "delegated: " + parent + " (controllers: " + (controllers ? trimmed(*controllers) : std::string("?")) + ")"};
+    return {
+        "rootless cgroups", "ok",
+        "delegated: " + parent + " (controllers: " + (controllers ? trimmed(*controllers) : std::string("?")) + ")"};
 }
 
 }  // namespace
@@ -75,8 +80,7 @@ std::vector<RootlessFinding> rootless_readiness(const std::string& state_root) {
     out.push_back(user_namespaces());
     if (state_root.empty())
         out.push_back({"rootless state directory", "fail", "XDG_RUNTIME_DIR is not set: set it or pass --root"});
-    else
-        out.push_back({"rootless state directory", "ok", state_root});
+    else out.push_back({"rootless state directory", "ok", state_root});
     out.push_back(helper(kUidMapKind));
     out.push_back(helper(kGidMapKind));
     out.push_back(subordinate_ids(kUidMapKind, ::geteuid()));

@@ -106,10 +106,12 @@ Result<UniqueFd> create_in_root(int root_fd, const std::string& path, Kind kind,
             }
             std::string target(PATH_MAX, '\0');
             ssize_t n = ::readlinkat(parent.get(), comps[i].c_str(), target.data(), target.size());
-            if (n < 0) return sys_error([&] { return "read symlink " + join(comps, i + 1) + " inside the root filesystem"; });
+            if (n < 0)
+                return sys_error([&] { return "read symlink " + join(comps, i + 1) + " inside the root filesystem"; });
             target.resize(static_cast<size_t>(n));
-            std::vector<std::string> next = target.front() == '/' ? std::vector<std::string>{}
-                                                                   : std::vector<std::string>(comps.begin(), comps.begin() + static_cast<long>(i));
+            std::vector<std::string> next =
+                target.front() == '/' ? std::vector<std::string>{}
+                                      : std::vector<std::string>(comps.begin(), comps.begin() + static_cast<long>(i));
             for (auto& c : split(target)) next.push_back(std::move(c));
             for (size_t k = i + 1; k < comps.size(); ++k) next.push_back(comps[k]);
             comps = std::move(next);
@@ -118,14 +120,15 @@ Result<UniqueFd> create_in_root(int root_fd, const std::string& path, Kind kind,
             i = 0;
             continue;
         }
-        if (errno != ENOENT) return sys_error([&] { return "stat " + join(comps, i + 1) + " inside the root filesystem"; });
+        if (errno != ENOENT)
+            return sys_error([&] { return "stat " + join(comps, i + 1) + " inside the root filesystem"; });
 
         // parent is the directory holding comps[i] (an O_PATH fd resolved in the root); create
         // the component there. mkdirat/openat(O_EXCL) never follow a symlink at the last step.
         int rc;
         if (last && kind == Kind::file) {
-            UniqueFd f(::openat(parent.get(), comps[i].c_str(),
-                                O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, mode & 0777));
+            UniqueFd f(::openat(parent.get(), comps[i].c_str(), O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC,
+                                mode & 0777));
             rc = f ? 0 : -1;
         } else {
             rc = ::mkdirat(parent.get(), comps[i].c_str(), mode);

@@ -19,7 +19,6 @@
 namespace gocker {
 namespace {
 
-
 std::string libseccomp_version() {
     const scmp_version* v = seccomp_version();
     return std::to_string(v->major) + "." + std::to_string(v->minor) + "." + std::to_string(v->micro);
@@ -38,7 +37,8 @@ constexpr SeccompFlag kSeccompFlags[] = {
     {"SECCOMP_FILTER_FLAG_TSYNC", SCMP_FLTATR_CTL_TSYNC, SECCOMP_FILTER_FLAG_TSYNC},
     {"SECCOMP_FILTER_FLAG_LOG", SCMP_FLTATR_CTL_LOG, SECCOMP_FILTER_FLAG_LOG},
     {"SECCOMP_FILTER_FLAG_SPEC_ALLOW", SCMP_FLTATR_CTL_SSB, SECCOMP_FILTER_FLAG_SPEC_ALLOW},
-#if (SCMP_VER_MAJOR > 2 || (SCMP_VER_MAJOR == 2 && SCMP_VER_MINOR >= 6)) && defined(SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV)
+#if (SCMP_VER_MAJOR > 2 || (SCMP_VER_MAJOR == 2 && SCMP_VER_MINOR >= 6)) && \
+    defined(SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV)
     {"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", SCMP_FLTATR_CTL_WAITKILL, SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV},
 #endif
 };
@@ -97,10 +97,13 @@ Result<std::vector<uint32_t>> profile_architectures(const spec::Seccomp& profile
 }
 
 Result<int> seccomp_operator(const std::string& name) {
-    static const std::pair<const char*, scmp_compare> ops[] = {
-        {"SCMP_CMP_NE", SCMP_CMP_NE}, {"SCMP_CMP_LT", SCMP_CMP_LT}, {"SCMP_CMP_LE", SCMP_CMP_LE},
-        {"SCMP_CMP_EQ", SCMP_CMP_EQ}, {"SCMP_CMP_GE", SCMP_CMP_GE}, {"SCMP_CMP_GT", SCMP_CMP_GT},
-        {"SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ}};
+    static const std::pair<const char*, scmp_compare> ops[] = {{"SCMP_CMP_NE", SCMP_CMP_NE},
+                                                               {"SCMP_CMP_LT", SCMP_CMP_LT},
+                                                               {"SCMP_CMP_LE", SCMP_CMP_LE},
+                                                               {"SCMP_CMP_EQ", SCMP_CMP_EQ},
+                                                               {"SCMP_CMP_GE", SCMP_CMP_GE},
+                                                               {"SCMP_CMP_GT", SCMP_CMP_GT},
+                                                               {"SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ}};
     for (const auto& [n, op] : ops)
         if (name == n) return static_cast<int>(op);
     return Error("unknown seccomp operator \"" + name + "\"", EINVAL);
@@ -174,8 +177,7 @@ Result<SeccompFilter> compile_seccomp(const spec::Seccomp& cfg) {
     const std::vector<uint32_t> archs = GK_TRY(profile_architectures(cfg));
     for (size_t i = 0; i < archs.size(); ++i) {
         int rc = seccomp_arch_add(ctx, archs[i]);
-        if (rc < 0 && rc != -EEXIST)
-            return Error("seccomp: add architecture " + cfg.architectures[i], -rc);
+        if (rc < 0 && rc != -EEXIST) return Error("seccomp: add architecture " + cfg.architectures[i], -rc);
     }
     for (size_t i = 0; i < cfg.flags.size(); ++i) {
         auto attr = flag_attr(cfg.flags[i]);
@@ -183,8 +185,7 @@ Result<SeccompFilter> compile_seccomp(const spec::Seccomp& cfg) {
             return Error("linux.seccomp.flags[" + std::to_string(i) + "]: " + cfg.flags[i] +
                              " is not supported by libseccomp " + libseccomp_version(),
                          EINVAL);
-        if (int rc = seccomp_attr_set(ctx, *attr, 1); rc < 0)
-            return Error("seccomp: set flag " + cfg.flags[i], -rc);
+        if (int rc = seccomp_attr_set(ctx, *attr, 1); rc < 0) return Error("seccomp: set flag " + cfg.flags[i], -rc);
     }
     for (size_t i = 0; i < cfg.syscalls.size(); ++i) {
         const spec::SeccompSyscall& call = cfg.syscalls[i];
@@ -213,8 +214,8 @@ Result<SeccompFilter> compile_seccomp(const spec::Seccomp& cfg) {
         for (const std::string& name : call.names) {
             int nr = seccomp_syscall_resolve_name(name.c_str());
             if (nr == __NR_SCMP_ERROR) {
-                log::debug("seccomp: skipping syscall \"" + name + "\" (unknown to libseccomp " +
-                           libseccomp_version() + ")");
+                log::debug("seccomp: skipping syscall \"" + name + "\" (unknown to libseccomp " + libseccomp_version() +
+                           ")");
                 ++f.skipped_;
                 continue;
             }
@@ -260,8 +261,8 @@ Result<UniqueFd> connect_seccomp_listener(const std::string& path) {
 }
 
 std::string seccomp_listener_message(int pid, const std::string& metadata, const std::string& state_json) {
-    std::string msg = std::string("{\"ociVersion\":\"") + spec::kOciVersion + "\",\"fds\":[\"seccompFd\"],\"pid\":" +
-                      std::to_string(pid);
+    std::string msg = std::string("{\"ociVersion\":\"") + spec::kOciVersion +
+                      "\",\"fds\":[\"seccompFd\"],\"pid\":" + std::to_string(pid);
     if (!metadata.empty()) msg += ",\"metadata\":\"" + log::json_escape(metadata) + "\"";
     msg += ",\"state\":" + state_json + "}";
     return msg;
@@ -271,7 +272,9 @@ Status send_seccomp_notify_fd(int listener, int notify_fd, const std::string& ms
     size_t off = 0;
     bool first = true;
     while (off < msg.size()) {
-        struct iovec iov {const_cast<char*>(msg.data()) + off, msg.size() - off};
+        struct iovec iov {
+            const_cast<char*>(msg.data()) + off, msg.size() - off
+        };
         alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
         struct msghdr mh {};
         mh.msg_iov = &iov;

@@ -76,8 +76,8 @@ std::string seccomp_cache_key(const spec::Seccomp& p) {
     const scmp_version* v = seccomp_version();
     // "2": programs carry the ENOSYS prologue, which also depends on the native architecture
     // (always filtered) and on libseccomp's syscall tables (its version).
-    std::string k = "gocker-seccomp-2;libseccomp " + std::to_string(v->major) + "." + std::to_string(v->minor) +
-                    "." + std::to_string(v->micro) + ";native " + std::to_string(seccomp_arch_native()) + ";";
+    std::string k = "gocker-seccomp-2;libseccomp " + std::to_string(v->major) + "." + std::to_string(v->minor) + "." +
+                    std::to_string(v->micro) + ";native " + std::to_string(seccomp_arch_native()) + ";";
     add(k, p.default_action);
     add(k, p.default_errno_ret ? std::to_string(*p.default_errno_ret) : "-");
     for (const auto& a : p.architectures) add(k, "arch=" + a);
@@ -118,8 +118,9 @@ Result<SeccompProgram> seccomp_program(const spec::Seccomp& profile, const std::
         std::string data = key;
         data.push_back('\0');
         data.append(out.bpf.begin(), out.bpf.end());
-        Status st = (::mkdir(cache_dir.c_str(), 0700) < 0 && errno != EEXIST) ? sys_error([&] { return "mkdir " + cache_dir; })
-                                                                             : write_file_atomic(cache_dir + "/" + name, data, 0600, O_NOFOLLOW);
+        Status st = (::mkdir(cache_dir.c_str(), 0700) < 0 && errno != EEXIST)
+                        ? sys_error([&] { return "mkdir " + cache_dir; })
+                        : write_file_atomic(cache_dir + "/" + name, data, 0600, O_NOFOLLOW);
         if (!st) log::debug("seccomp: not cached: " + st.error().message());
     }
     return out;

@@ -6,7 +6,8 @@
 // canonical text of the profile it was compiled from (plus the libseccomp version, the native
 // architecture and a format number: the program includes the ENOSYS prologue of
 // seccomp_enosys.hpp, which depends on all three), and a hit requires that text to be equal, so a
-// hash collision can never hand one container another's filter. Files are written atomically (temp + rename); a broken file is just a miss.
+// hash collision can never hand one container another's filter. Files are written atomically (temp + rename); a broken
+// file is just a miss.
 #pragma once
 
 #include <cstdint>
@@ -25,7 +26,7 @@ std::string seccomp_cache_key(const spec::Seccomp& profile);
 
 struct SeccompProgram {
     std::vector<uint8_t> bpf;  // struct sock_filter[]
-    unsigned int flags = 0;     // SECCOMP_FILTER_FLAG_* for seccomp(2)
+    unsigned int flags = 0;    // SECCOMP_FILTER_FLAG_* for seccomp(2)
     bool notify = false;
     bool from_cache = false;
     std::string listener_metadata;  // linux.seccomp.listenerMetadata, for the notify listener

@@ -38,9 +38,9 @@ std::optional<size_t> first_uncovered_mapping(const std::vector<spec::IdMapping>
 
 // Which id map a helper writes: the uid map with newuidmap and /etc/subuid, or the gid map.
 struct IdMapKind {
-    const char* helper;   // "newuidmap"
-    const char* subid;    // "/etc/subuid"
-    const char* field;    // "/linux/uidMappings"
+    const char* helper;  // "newuidmap"
+    const char* subid;   // "/etc/subuid"
+    const char* field;   // "/linux/uidMappings"
 };
 inline constexpr IdMapKind kUidMapKind{"newuidmap", "/etc/subuid", "/linux/uidMappings"};
 inline constexpr IdMapKind kGidMapKind{"newgidmap", "/etc/subgid", "/linux/gidMappings"};

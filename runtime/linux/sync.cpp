@@ -96,8 +96,7 @@ Status SyncSocket::expect(SyncType type) const {
     SyncMsg m = GK_TRY(recv());
     if (m.type == SyncType::error) return Error(m.text, m.err);
     if (m.type != type)
-        return Error(std::string("sync: expected ") + sync_type_name(type) + ", got " + sync_type_name(m.type),
-                     EPROTO);
+        return Error(std::string("sync: expected ") + sync_type_name(type) + ", got " + sync_type_name(m.type), EPROTO);
     return {};
 }
 

@@ -12,20 +12,20 @@
 namespace gocker {
 
 enum class SyncType : uint32_t {
-    want_idmap = 1,    // child -> parent: write my uid_map/gid_map
-    idmap_done = 2,    // parent -> child
-    mounts_done = 3,   // child -> parent: rootfs prepared; run prestart + createRuntime hooks
-    hooks_done = 4,    // parent -> child: go on (createContainer hooks, pivot, ...)
-    ready = 5,         // child -> parent: about to wait on the exec FIFO
-    detach = 6,        // parent -> child: state recorded, go on (the child cleared its parent-death signal before ready)
-    error = 7,         // child -> parent: failure (errno + context), the child exits after it
+    want_idmap = 1,   // child -> parent: write my uid_map/gid_map
+    idmap_done = 2,   // parent -> child
+    mounts_done = 3,  // child -> parent: rootfs prepared; run prestart + createRuntime hooks
+    hooks_done = 4,   // parent -> child: go on (createContainer hooks, pivot, ...)
+    ready = 5,        // child -> parent: about to wait on the exec FIFO
+    detach = 6,       // parent -> child: state recorded, go on (the child cleared its parent-death signal before ready)
+    error = 7,        // child -> parent: failure (errno + context), the child exits after it
     cgroup_attached = 8,  // parent -> child: in its v1 cgroups now; unshare the cgroup namespace
 };
 
 struct SyncMsg {
     SyncType type{};
-    int err = 0;        // errno for SyncType::error
-    std::string text;   // context for SyncType::error
+    int err = 0;       // errno for SyncType::error
+    std::string text;  // context for SyncType::error
 };
 
 class SyncSocket {

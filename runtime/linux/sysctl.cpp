@@ -17,8 +17,7 @@ Result<std::string> sysctl_proc_path(const std::string& key) {
         size_t j = key.find_first_of("./", i);
         if (j == std::string::npos) j = key.size();
         std::string comp = key.substr(i, j - i);
-        if (comp.empty() || comp == "..")
-            return Error("linux.sysctl[\"" + key + "\"]: not a valid sysctl name");
+        if (comp.empty() || comp == "..") return Error("linux.sysctl[\"" + key + "\"]: not a valid sysctl name");
         path += "/" + comp;
         i = j + 1;
     }

@@ -32,8 +32,7 @@ constexpr size_t kMaxNameLen = 4096;
 // trap laid by the (untrusted) image.
 bool is_ptmx(int fd) {
     struct stat st {};
-    return fstat(fd, &st) == 0 && S_ISCHR(st.st_mode) && major(st.st_rdev) == 5 &&
-           minor(st.st_rdev) == 2;
+    return fstat(fd, &st) == 0 && S_ISCHR(st.st_mode) && major(st.st_rdev) == 5 && minor(st.st_rdev) == 2;
 }
 
 Result<UniqueFd> open_slave(int master) {
@@ -60,11 +59,11 @@ Status bind_console(int slave) {
     if (fstat(target.get(), &st) != 0) return sys_error("stat /dev/console");
     if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode))
         return Error("bind the pty on /dev/console: not a regular file or device (a symlink?)", ELOOP);
-    UniqueFd tree(static_cast<int>(syscall(SYS_open_tree, slave, "",
-                                           AT_EMPTY_PATH | OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC)));
+    UniqueFd tree(
+        static_cast<int>(syscall(SYS_open_tree, slave, "", AT_EMPTY_PATH | OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC)));
     if (!tree) return sys_error("bind the pty on /dev/console: open_tree of the pty slave");
-    if (syscall(SYS_move_mount, tree.get(), "", target.get(), "",
-                MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) != 0)
+    if (syscall(SYS_move_mount, tree.get(), "", target.get(), "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) !=
+        0)
         return sys_error("bind the pty on /dev/console: move_mount");
     return ok_status();
 }
@@ -82,8 +81,7 @@ Result<UniqueFd> connect_unix_socket(const std::string& path, const std::string&
     std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
     UniqueFd sock(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
     if (!sock) return sys_error(what);
-    if (connect(sock.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof(addr)) != 0)
-        return sys_error(what);
+    if (connect(sock.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof(addr)) != 0) return sys_error(what);
     return sock;
 }
 
@@ -91,7 +89,9 @@ Status send_fd(int sock, int fd, const std::string& name) {
     // A stream socket drops a message without payload bytes, so an empty name still sends one.
     const std::string payload = name.empty() ? std::string(1, '\0') : name;
     if (payload.size() > kMaxNameLen) return Error("send fd: name too long", ENAMETOOLONG);
-    struct iovec iov {const_cast<char*>(payload.data()), payload.size()};
+    struct iovec iov {
+        const_cast<char*>(payload.data()), payload.size()
+    };
     alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
     struct msghdr msg {};
     msg.msg_iov = &iov;
@@ -113,7 +113,9 @@ Status send_fd(int sock, int fd, const std::string& name) {
 
 Result<UniqueFd> recv_fd(int sock, std::string* name) {
     std::string buf(kMaxNameLen, '\0');
-    struct iovec iov {buf.data(), buf.size()};
+    struct iovec iov {
+        buf.data(), buf.size()
+    };
     // Room for a few fds: a misbehaving peer that sends several must not leak them into us.
     alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int) * 8)] = {};
     struct msghdr msg {};
@@ -137,8 +139,7 @@ Result<UniqueFd> recv_fd(int sock, std::string* name) {
             else close(fd);
         }
     }
-    if (msg.msg_flags & MSG_CTRUNC)
-        return Error("receive fd over the socket: control message truncated", EMSGSIZE);
+    if (msg.msg_flags & MSG_CTRUNC) return Error("receive fd over the socket: control message truncated", EMSGSIZE);
     if (!received) return Error("receive fd over the socket: the message carried no fd", EBADMSG);
     if (name) {
         buf.resize(static_cast<size_t>(n));
@@ -166,8 +167,7 @@ Status setup_console(int socket_fd, const std::optional<spec::ConsoleSize>& size
     master.reset();
     sock.reset();
     // The init may already lead a session (a caller that did setsid itself); that is fine.
-    if (setsid() < 0 && !(errno == EPERM && getsid(0) == getpid()))
-        return sys_error("setsid for the console");
+    if (setsid() < 0 && !(errno == EPERM && getsid(0) == getpid())) return sys_error("setsid for the console");
     if (ioctl(slave.get(), TIOCSCTTY, 0) != 0) return sys_error("make the pty the controlling terminal");
     for (int target = 0; target <= 2; ++target) {
         if (slave.get() == target) {

@@ -100,10 +100,13 @@ std::string read_file(const std::string& p) {
 // Everything about a tree that a write would change: names, modes, owners, sizes, times, contents.
 std::string tree_hash(const std::string& dir) {
     // Each inode's content once (busybox's applets are hard links of one file).
-    return run_argv({"sh", "-c",
-                     "cd '" + dir + "' && { find . -printf '%p %i %m %U %G %s %T@ %l\\n' | sort; "
-                     "find . -type f -printf '%i %p\\n' | sort -u -k1,1 | cut -d' ' -f2- | xargs -d '\\n' sha256sum; } "
-                     "| sha256sum"}).out;
+    return run_argv(
+               {"sh", "-c",
+                "cd '" + dir +
+                    "' && { find . -printf '%p %i %m %U %G %s %T@ %l\\n' | sort; "
+                    "find . -type f -printf '%i %p\\n' | sort -u -k1,1 | cut -d' ' -f2- | xargs -d '\\n' sha256sum; } "
+                    "| sha256sum"})
+        .out;
 }
 
 // The private mount + network namespace of the whole test process.
@@ -238,7 +241,8 @@ TEST_F(Gocker, RmRefusesARunningContainerUnlessForced) {
 TEST_F(Gocker, LimitsAreInTheContainersCgroup) {
     if (!gocker::test::host_has_v1_controller("memory") || !gocker::test::host_has_v1_controller("pids"))
         GTEST_SKIP() << "checks cgroup v1 files; the v2 side is tested by the runtime's VM tests";
-    std::string id = detached({"--cpu-limit", "0.5", "--memory-limit", "512M", "--pids-limit", "7", rootfs_, "sleep", "30"});
+    std::string id =
+        detached({"--cpu-limit", "0.5", "--memory-limit", "512M", "--pids-limit", "7", rootfs_, "sleep", "30"});
     EXPECT_EQ(read_file(cgroup_file("memory", id, "memory.limit_in_bytes")), "536870912");
     EXPECT_EQ(read_file(cgroup_file("cpu", id, "cpu.cfs_quota_us")), "50000");
     EXPECT_EQ(read_file(cgroup_file("cpu", id, "cpu.cfs_period_us")), "100000");
@@ -321,7 +325,9 @@ TEST_F(Gocker, TheMonitorKeepsNoDescriptorOfItsCaller) {
     ASSERT_EQ(::pipe(p), 0);
     std::string id = detached({rootfs_, "sleep", "30"});
     ::close(p[1]);
-    struct pollfd pfd {p[0], POLLIN, 0};
+    struct pollfd pfd {
+        p[0], POLLIN, 0
+    };
     ASSERT_EQ(::poll(&pfd, 1, 5000), 1) << "the write end is still open somewhere";
     char c;
     EXPECT_EQ(::read(p[0], &c, 1), 0);
@@ -355,7 +361,8 @@ TEST_F(Gocker, RuncDoesTheSame) {
     Out r = g({"run", "--runtime", "runc", "--network", "none", rootfs_, "sh", "-c", "echo via runc; exit 4"});
     EXPECT_EQ(r.rc, 4) << r.err;
     EXPECT_EQ(r.out, "via runc\n");
-    std::string id = detached({"--runtime", "runc", rootfs_, "sh", "-c", "trap '' TERM; echo up; while true; do sleep 0.2; done"});
+    std::string id =
+        detached({"--runtime", "runc", rootfs_, "sh", "-c", "trap '' TERM; echo up; while true; do sleep 0.2; done"});
     EXPECT_NE(read_file(cgroup_file("pids", id, "pids.max")), "");
     EXPECT_NE(g({"inspect", id}).out.find("runc"), std::string::npos);
     EXPECT_EQ(g({"stop", "-t", "1", id}).rc, 0);
@@ -375,7 +382,8 @@ TEST_F(Gocker, BadInputIsOneLineAndLeavesNothing) {
         {{"run", "--pids-limit", "-3", rootfs_}, "--pids-limit: invalid value \"-3\""},
         {{"run", "--userns", "0:1000", rootfs_}, "--userns 0:1000: expected CTR:HOST:SIZE"},
         {{"run", "-v", "relative:/x", rootfs_}, "--volume relative:/x: the host path must be absolute"},
-        {{"run", "-v", "/nonexistent-gocker-src:/x", "--network", "none", rootfs_}, "--volume /nonexistent-gocker-src:/x: no such file"},
+        {{"run", "-v", "/nonexistent-gocker-src:/x", "--network", "none", rootfs_},
+         "--volume /nonexistent-gocker-src:/x: no such file"},
         {{"run", "-p", "80:99999", rootfs_}, "--publish 80:99999: container port \"99999\""},
         {{"run", "--network", "wifi", rootfs_}, "--network wifi: unknown network"},
         {{"run", "-p", "8080:80", "--network", "none", rootfs_}, "--publish 8080:80/tcp: needs --network bridge"},

@@ -62,10 +62,8 @@ void ConfigEditor::drop_namespace(const std::string& type) {
     rapidjson::Value* ns = rapidjson::Pointer("/linux/namespaces").Get(doc_);
     if (!ns || !ns->IsArray()) return;
     for (auto it = ns->Begin(); it != ns->End();) {
-        if ((*it)["type"].GetString() == type)
-            it = ns->Erase(it);
-        else
-            ++it;
+        if ((*it)["type"].GetString() == type) it = ns->Erase(it);
+        else ++it;
     }
 }
 

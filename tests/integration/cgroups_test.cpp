@@ -145,18 +145,20 @@ TEST_F(CgroupsTest, MemoryLimitOomKillsTheAllocatorNotTheInitAndEventsReportsIt)
     use_cgroup("oom");
     config().set("/linux/resources/memory", R"({"limit":33554432,"swap":33554432})");
     // The init waits for the go file, then a child allocates 128 MiB (dd's buffer).
-    program("while [ ! -e /out/go ]; do sleep 0.1; done; dd if=/dev/zero of=/dev/null bs=128M count=1; "
-            "echo dd=$? > /out/dd; sleep 100");
+    program(
+        "while [ ! -e /out/go ]; do sleep 0.1; done; dd if=/dev/zero of=/dev/null bs=128M count=1; "
+        "echo dd=$? > /out/dd; sleep 100");
     ASSERT_EQ(create("oom").exit_code, 0);
     ASSERT_EQ(start("oom").exit_code, 0);
     Leftovers left;  // the `events` child and the pipe, if an ASSERT below fails
-    int (&pipefd)[2] = left.fds;
+    int(&pipefd)[2] = left.fds;
     ASSERT_EQ(::pipe2(pipefd, O_CLOEXEC), 0);
     pid_t events = ::fork();
     if (events == 0) {
         ::dup2(pipefd[1], 1);
         std::string root_dir = root();
-        ::execl(GOCKER_BINARY, GOCKER_BINARY, "--root", root_dir.c_str(), "events", "--interval", "60s", "oom", nullptr);
+        ::execl(GOCKER_BINARY, GOCKER_BINARY, "--root", root_dir.c_str(), "events", "--interval", "60s", "oom",
+                nullptr);
         _exit(127);
     }
     left.child = events;
@@ -252,7 +254,8 @@ TEST_F(CgroupsTest, PauseStopsACounterAndResumeContinuesIt) {
     ASSERT_EQ(gocker({"resume", "pz"}).exit_code, 0);
     EXPECT_EQ(status_of("pz"), "running");
     auto deadline = std::chrono::steady_clock::now() + 10s;
-    while (read_text(out_file("n")) == a && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(20ms);
+    while (read_text(out_file("n")) == a && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(20ms);
     EXPECT_NE(read_text(out_file("n")), a) << "the counter did not continue after resume";
     EXPECT_NE(gocker({"resume", "pz"}).exit_code, 0);  // not paused
 }
@@ -319,13 +322,14 @@ TEST_F(CgroupsTest, DevicesV1DenyWhatIsNotAllowed) {
     use_cgroup("dev");
     config().append("/mounts", R"({"destination":"/fuse","type":"bind","source":"/dev/fuse","options":["bind"]})");
     config().set("/linux/resources/devices", R"([{"allow":false,"access":"rwm"}])");
-    program("echo ok > /dev/null && echo null-ok > /out/r; head -c1 /dev/zero >/dev/null && echo zero-ok >> /out/r; "
-            ": 2>> /out/r < /fuse && echo fuse-opened >> /out/r");
+    program(
+        "echo ok > /dev/null && echo null-ok > /out/r; head -c1 /dev/zero >/dev/null && echo zero-ok >> /out/r; "
+        ": 2>> /out/r < /fuse && echo fuse-opened >> /out/r");
     RunResult r = run("dev");
     std::string seen = read_text(out_file("r"));
-    EXPECT_NE(seen.find("null-ok"), std::string::npos) << seen << r.err;   // a default device
+    EXPECT_NE(seen.find("null-ok"), std::string::npos) << seen << r.err;  // a default device
     EXPECT_NE(seen.find("zero-ok"), std::string::npos) << seen << r.err;
-    EXPECT_EQ(seen.find("fuse-opened"), std::string::npos) << seen;        // denied by the cgroup
+    EXPECT_EQ(seen.find("fuse-opened"), std::string::npos) << seen;  // denied by the cgroup
     EXPECT_NE(seen.find("not permitted"), std::string::npos) << seen;
 }
 
@@ -357,7 +361,7 @@ TEST(CgroupV2Real, CloneIntoFreezeAndDeviceProgram) {
     }
     ASSERT_TRUE(dev) << dev.error().message();
 
-    int (&pipefd)[2] = left.fds;
+    int(&pipefd)[2] = left.fds;
     ASSERT_EQ(::pipe(pipefd), 0);
     struct clone_args args = {};
     args.flags = CLONE_INTO_CGROUP;
@@ -390,8 +394,7 @@ TEST(CgroupV2Real, CloneIntoFreezeAndDeviceProgram) {
     std::this_thread::sleep_for(100ms);
     ::fcntl(pipefd[0], F_SETFL, O_NONBLOCK);
     char buf[4096];
-    while (::read(pipefd[0], buf, sizeof buf) > 0) {
-    }
+    while (::read(pipefd[0], buf, sizeof buf) > 0) {}
     std::this_thread::sleep_for(200ms);
     EXPECT_LT(::read(pipefd[0], buf, sizeof buf), 1) << "the frozen child kept writing";
     ASSERT_TRUE((*m)->freeze(false));

@@ -54,7 +54,8 @@ TEST_F(Cli, VersionPrintsRuntimeCommitSpecAndLibseccomp) {
     RunResult r = gocker({"--version"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const scmp_version* v = seccomp_version();
-    RunResult git = run_cmd({"git", "-C", GOCKER_SOURCE_DIR, "describe", "--tags", "--always", "--dirty", "--abbrev=12"});
+    RunResult git =
+        run_cmd({"git", "-C", GOCKER_SOURCE_DIR, "describe", "--tags", "--always", "--dirty", "--abbrev=12"});
     std::string commit = git.exit_code == 0 ? git.out.substr(0, git.out.find('\n')) : "";
     if (commit.empty()) {  // not a git checkout: whatever was given to cmake, or "unknown"
         size_t at = r.out.find("\ncommit: ");
@@ -63,8 +64,8 @@ TEST_F(Cli, VersionPrintsRuntimeCommitSpecAndLibseccomp) {
         EXPECT_FALSE(commit.empty());
     }
     std::string want = std::string("gocker-runtime version ") + GOCKER_VERSION + "\ncommit: " + commit +
-                       "\nspec: 1.3.0\nlibseccomp: " +
-                       std::to_string(v->major) + "." + std::to_string(v->minor) + "." + std::to_string(v->micro) + "\n";
+                       "\nspec: 1.3.0\nlibseccomp: " + std::to_string(v->major) + "." + std::to_string(v->minor) + "." +
+                       std::to_string(v->micro) + "\n";
     EXPECT_EQ(r.out, want);
     EXPECT_EQ(gocker({"-v"}).out, want);
 }
@@ -100,7 +101,7 @@ TEST_F(Cli, UnknownCommandFlagIsUsageErrorOfThatCommand) {
     EXPECT_EQ(first_line(r.err).rfind("spec: ", 0), 0u) << r.err;
     EXPECT_NE(first_line(r.err).find("\"bogus\""), std::string::npos);
     EXPECT_NE(r.err.find("--rootless"), std::string::npos);  // spec's usage follows
-    EXPECT_FALSE(fs::exists(dir_ + "/config.json"));  // nothing is done after a usage error
+    EXPECT_FALSE(fs::exists(dir_ + "/config.json"));         // nothing is done after a usage error
 }
 
 TEST_F(Cli, HelpCommandAndDashDashHelpShowTheCommandUsage) {
@@ -117,8 +118,8 @@ TEST_F(Cli, HelpCommandAndDashDashHelpShowTheCommandUsage) {
 
 TEST_F(Cli, GlobalFlagsAcceptSeparateAndEqualsForms) {
     std::string log = dir_ + "/a.log";
-    RunResult r = gocker({"--root", dir_ + "/root", "--log", log, "--log-format", "json", "--debug",
-                          "--systemd-cgroup", "--trace", "features"});
+    RunResult r = gocker({"--root", dir_ + "/root", "--log", log, "--log-format", "json", "--debug", "--systemd-cgroup",
+                          "--trace", "features"});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_TRUE(fs::exists(log));  // created even when nothing fails
     std::string log2 = dir_ + "/b.log";
@@ -251,7 +252,8 @@ TEST_F(Cli, CheckBundleNamesWhatTheHostCannotDo) {
         EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
     } else {
         EXPECT_EQ(r.exit_code, 1);
-        EXPECT_NE(r.out.find("/linux/resources/network/classID: needs the net_cls cgroup controller"), std::string::npos)
+        EXPECT_NE(r.out.find("/linux/resources/network/classID: needs the net_cls cgroup controller"),
+                  std::string::npos)
             << r.out;
     }
 }

@@ -67,9 +67,10 @@ TEST_F(ClientConfigs, TmpcopyupFillsTheTmpfsWithTheImagesContent) {
         "options":["rw","rprivate","nosuid","nodev","tmpcopyup"]})");
     config().append("/mounts", R"({"destination":"/seed/sub","type":"tmpfs","source":"tmpfs",
         "options":["ro","tmpcopyup"]})");
-    program("grep -q ' /seed tmpfs ' /proc/mounts && echo tmpfs; stat -c '%a %u %g' /seed /seed/conf /seed/sub; "
-            "cat /seed/conf; readlink /seed/link; echo new > /seed/new && echo written; "
-            "echo x 2>/dev/null > /seed/sub/x || echo read-only");
+    program(
+        "grep -q ' /seed tmpfs ' /proc/mounts && echo tmpfs; stat -c '%a %u %g' /seed /seed/conf /seed/sub; "
+        "cat /seed/conf; readlink /seed/link; echo new > /seed/new && echo written; "
+        "echo x 2>/dev/null > /seed/sub/x || echo read-only");
     RunResult r = run("copyup");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.out, "tmpfs\n757 7 8\n604 123 456\n1777 0 0\nfrom-image\n/etc/passwd\nwritten\nread-only\n");

@@ -18,8 +18,8 @@ namespace gocker {
 namespace {
 
 using test::contains;
-using test::RunResult;
 using test::run_cmd;
+using test::RunResult;
 
 std::string status_field(const std::string& out, const std::string& key) {
     auto pos = out.find(key + ":");
@@ -117,8 +117,9 @@ TEST_F(Confinement, CapabilityTheHostLacksIsReportedClearly) {
     cfg_.process->capabilities = c;
     RunResult r = run_script("caps-host", "true");
     EXPECT_NE(r.exit_code, 0);
-    EXPECT_TRUE(contains(r.err, "process.capabilities.bounding: CAP_SYS_RESOURCE is not in the runtime's own "
-                                "bounding set"))
+    EXPECT_TRUE(contains(r.err,
+                         "process.capabilities.bounding: CAP_SYS_RESOURCE is not in the runtime's own "
+                         "bounding set"))
         << r.err;
 }
 
@@ -215,7 +216,8 @@ TEST_F(Confinement, NotifyListenerReceivesTheFdAndState) {
         int nfd = -1;
         if (n > 0) {
             received.assign(buf, static_cast<size_t>(n));
-            for (char tail[4096]; (n = ::read(c, tail, sizeof tail)) > 0;) received.append(tail, static_cast<size_t>(n));
+            for (char tail[4096]; (n = ::read(c, tail, sizeof tail)) > 0;)
+                received.append(tail, static_cast<size_t>(n));
             cmsghdr* cm = CMSG_FIRSTHDR(&mh);
             if (cm && cm->cmsg_type == SCM_RIGHTS) std::memcpy(&nfd, CMSG_DATA(cm), sizeof nfd);
         }

@@ -74,8 +74,9 @@ TEST_F(Exec, KilledBySignalExitsWith128PlusN) {
 
 TEST_F(Exec, SignalsAreForwardedToTheProcess) {
     start_sleeper("e3");
-    std::vector<std::string> argv{GOCKER_BINARY, "--root", root(), "exec", "e3", "sh", "-c",
-                                  "trap 'echo got-term; exit 7' TERM; echo ready; while :; do sleep 0.1; done"};
+    std::vector<std::string> argv{
+        GOCKER_BINARY, "--root", root(), "exec",
+        "e3",          "sh",     "-c",   "trap 'echo got-term; exit 7' TERM; echo ready; while :; do sleep 0.1; done"};
     int p[2];
     ASSERT_EQ(::pipe2(p, O_CLOEXEC), 0);
     pid_t pid = ::fork();
@@ -149,10 +150,10 @@ TEST_F(Exec, IntoAContainerThatJoinedAnothersNamespaces) {
     int owner = pid_of("owner");
     config().drop_namespace("network");
     config().drop_namespace("ipc");
-    config().append("/linux/namespaces", R"({"type":"network","path":)" +
-                                             json_str("/proc/" + std::to_string(owner) + "/ns/net") + "}");
-    config().append("/linux/namespaces", R"({"type":"ipc","path":)" +
-                                             json_str("/proc/" + std::to_string(owner) + "/ns/ipc") + "}");
+    config().append("/linux/namespaces",
+                    R"({"type":"network","path":)" + json_str("/proc/" + std::to_string(owner) + "/ns/net") + "}");
+    config().append("/linux/namespaces",
+                    R"({"type":"ipc","path":)" + json_str("/proc/" + std::to_string(owner) + "/ns/ipc") + "}");
     start_sleeper("joiner");
     RunResult r = exec({"joiner", "sh", "-c", "for n in net ipc mnt; do readlink /proc/self/ns/$n; done"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -265,9 +266,8 @@ TEST_F(Exec, ProcessFile) {
 TEST_F(Exec, FlagsOverrideTheContainersProcess) {
     config().set("/process/env", R"(["PATH=/bin:/usr/bin","KEEP=1","FOO=old"])");
     start_sleeper("fl");
-    RunResult r = exec({"--cwd", "/tmp", "-e", "FOO=new", "--env", "BAR=2", "--user", "1000:1001",
-                        "--additional-gids", "10", "-g", "11", "fl", "sh", "-c",
-                        "pwd; echo $KEEP $FOO $BAR; id -u; id -g; id -G"});
+    RunResult r = exec({"--cwd", "/tmp", "-e", "FOO=new", "--env", "BAR=2", "--user", "1000:1001", "--additional-gids",
+                        "10", "-g", "11", "fl", "sh", "-c", "pwd; echo $KEEP $FOO $BAR; id -u; id -g; id -G"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.out, "/tmp\n1 new 2\n1000\n1001\n1001 10 11\n");
     r = exec({"-u", "1000", "fl", "sh", "-c", "id -u; id -g"});
@@ -307,7 +307,9 @@ TEST_F(Exec, PreserveFdsAndNothingElseLeaks) {
                  "exec 3<" + file + "; exec " + std::string(GOCKER_BINARY) + " --root " + root() +
                      " exec --preserve-fds 1 fds sh -c 'cat <&3; ls /proc/self/fd'"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_EQ(r.out, "through fd 3" "0\n1\n2\n3\n4\n");
+    EXPECT_EQ(r.out,
+              "through fd 3"
+              "0\n1\n2\n3\n4\n");
 }
 
 TEST_F(Exec, TtyRelayedInTheForeground) {

@@ -49,9 +49,8 @@ TEST_F(Hooks, AllPhasesRunInOrderWithTheState) {
         const char* phase;
         const char* status;
     };
-    for (Want w : {Want{"prestart", "creating"}, Want{"createRuntime", "creating"},
-                   Want{"createContainer", "creating"}, Want{"startContainer", "created"},
-                   Want{"poststart", "running"}, Want{"poststop", "stopped"}}) {
+    for (Want w : {Want{"prestart", "creating"}, Want{"createRuntime", "creating"}, Want{"createContainer", "creating"},
+                   Want{"startContainer", "created"}, Want{"poststart", "running"}, Want{"poststop", "stopped"}}) {
         std::string text = read_text(dir + "/log." + w.phase + ".json");
         rapidjson::Document d;
         d.Parse(text.c_str());

@@ -73,8 +73,7 @@ std::string read_all(int fd, int timeout_ms = 10000, const std::string& until = 
 
 int wait_exit(pid_t pid) {
     int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
     if (WIFEXITED(status)) return WEXITSTATUS(status);
     return 128 + WTERMSIG(status);
 }
@@ -129,7 +128,8 @@ TEST_F(Lifecycle, CreateStartStateKillDelete) {
     // The user's program has not run yet: the init is still the runtime (running from a read-only
     // view of the same file — a detached bind mount, so the link reads "/"), waiting on the FIFO.
     auto same_file = [](const std::string& a, const std::string& b) {
-        struct stat sa {}, sb {};
+        struct stat sa {
+        }, sb{};
         return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev &&
                sa.st_ino == sb.st_ino;
     };
@@ -238,8 +238,9 @@ TEST_F(Lifecycle, RunForwardsSignalsToTheContainer) {
 
 TEST_F(Lifecycle, KillSignalNamesNumbersAndDefault) {
     std::string out = share_out();
-    program("trap 'echo USR1 >> /run/log' USR1; trap 'echo HUP >> /run/log' HUP; "
-            "trap 'echo TERM >> /run/log; exit 0' TERM; echo > /run/ready; while :; do sleep 0.05; done");
+    program(
+        "trap 'echo USR1 >> /run/log' USR1; trap 'echo HUP >> /run/log' HUP; "
+        "trap 'echo TERM >> /run/log; exit 0' TERM; echo > /run/ready; while :; do sleep 0.05; done");
     ASSERT_EQ(run("k", {"-d"}).exit_code, 0);
     ASSERT_TRUE(wait_for_file(out + "/ready"));
     EXPECT_EQ(gocker({"kill", "k", "USR1"}).exit_code, 0);
@@ -265,8 +266,9 @@ TEST_F(Lifecycle, KillSignalNamesNumbersAndDefault) {
 // The init ignores TERM (it has a trap); its background `sleep 100` does not. Only --all reaches it.
 TEST_F(Lifecycle, KillAllSignalsEveryProcess) {
     std::string out = share_out();
-    program("trap 'echo TERM >> /run/log' TERM; sleep 100 & echo $! > /run/child; "
-            "while :; do sleep 0.05; done");
+    program(
+        "trap 'echo TERM >> /run/log' TERM; sleep 100 & echo $! > /run/child; "
+        "while :; do sleep 0.05; done");
     ASSERT_EQ(run("ka", {"-d"}).exit_code, 0);
     ASSERT_TRUE(wait_for_file(out + "/child"));
     int init = pid_of("ka");
@@ -282,7 +284,8 @@ TEST_F(Lifecycle, KillAllSignalsEveryProcess) {
         size_t at = status.find("NSpid:");
         if (at == std::string::npos) continue;
         std::string line = status.substr(at, status.find('\n', at) - at);
-        if (line.size() > in_ns.size() && line.compare(line.size() - in_ns.size() - 1, std::string::npos, "\t" + in_ns) == 0)
+        if (line.size() > in_ns.size() &&
+            line.compare(line.size() - in_ns.size() - 1, std::string::npos, "\t" + in_ns) == 0)
             sleeper = pid;
     }
     ASSERT_GT(sleeper, 0) << kids;

@@ -39,8 +39,8 @@ TEST_F(Mounts, DefaultFilesystemsAreMounted) {
         const char* dest;
         const char* type;
     };
-    for (Want w : {Want{"/proc", "proc"}, Want{"/dev", "tmpfs"}, Want{"/dev/pts", "devpts"},
-                   Want{"/dev/shm", "tmpfs"}, Want{"/dev/mqueue", "mqueue"}, Want{"/sys", "sysfs"}}) {
+    for (Want w : {Want{"/proc", "proc"}, Want{"/dev", "tmpfs"}, Want{"/dev/pts", "devpts"}, Want{"/dev/shm", "tmpfs"},
+                   Want{"/dev/mqueue", "mqueue"}, Want{"/sys", "sysfs"}}) {
         std::string line = mount_line(r.out, w.dest);
         EXPECT_NE(line.find(std::string(" ") + w.type + " "), std::string::npos) << w.dest << ": " << line;
     }
@@ -50,7 +50,8 @@ TEST_F(Mounts, DefaultFilesystemsAreMounted) {
     std::istringstream in(r.out);
     std::string line;
     while (std::getline(in, line))
-        if (line.find(" /sys/fs/cgroup") != std::string::npos && line.find("cgroup") != std::string::npos) cgroup = true;
+        if (line.find(" /sys/fs/cgroup") != std::string::npos && line.find("cgroup") != std::string::npos)
+            cgroup = true;
     EXPECT_TRUE(cgroup) << r.out;
     // The root is read-only (root.readonly).
     EXPECT_NE(mount_line(r.out, "/").find(" ro"), std::string::npos) << mount_line(r.out, "/");
@@ -83,8 +84,9 @@ TEST_F(Mounts, BindVolumesDirFileAndReadOnly) {
     bind(dir, "/run", R"(["rbind","rw"])");
     bind(file, "/etc/hostname", R"(["bind","ro"])");
     bind(rodir, "/root", R"(["rbind","ro"])");
-    program("echo written > /run/out; cat /etc/hostname; cat /root/f; "
-            "(echo x > /root/f) 2>/dev/null && echo ro-broken || echo ro-ok");
+    program(
+        "echo written > /run/out; cat /etc/hostname; cat /root/f; "
+        "(echo x > /root/f) 2>/dev/null && echo ro-broken || echo ro-ok");
     RunResult r = run("b1");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.out, "from-the-host\nro-content\nro-ok\n");
@@ -109,9 +111,10 @@ TEST_F(Mounts, TmpfsWithOptions) {
 TEST_F(Mounts, MaskedAndReadonlyPaths) {
     config().set("/linux/maskedPaths", R"(["/proc/kcore","/proc/acpi","/proc/cmdline"])");
     config().set("/linux/readonlyPaths", R"(["/proc/sys"])");
-    program("wc -c < /proc/cmdline; ls -A /proc/acpi | wc -l; "
-            "(echo 1 > /proc/sys/kernel/ns_last_pid) 2>/dev/null && echo rw || echo ro; "
-            "grep ' /proc/sys ' /proc/mounts");
+    program(
+        "wc -c < /proc/cmdline; ls -A /proc/acpi | wc -l; "
+        "(echo 1 > /proc/sys/kernel/ns_last_pid) 2>/dev/null && echo rw || echo ro; "
+        "grep ' /proc/sys ' /proc/mounts");
     RunResult r = run("mask");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     std::istringstream in(r.out);
@@ -139,8 +142,9 @@ TEST_F(Mounts, SysctlInNewNetworkNamespace) {
 TEST_F(Mounts, DefaultAndConfiguredDevices) {
     config().append("/linux/devices",
                     R"({"path":"/dev/extra","type":"c","major":1,"minor":7,"fileMode":438,"uid":0,"gid":0})");
-    program("for d in null zero full random urandom tty extra; do stat -c '%n %F %t:%T %a' /dev/$d; done; "
-            "echo hi > /dev/null && echo null-ok; head -c 4 /dev/zero | wc -c");
+    program(
+        "for d in null zero full random urandom tty extra; do stat -c '%n %F %t:%T %a' /dev/$d; done; "
+        "echo hi > /dev/null && echo null-ok; head -c 4 /dev/zero | wc -c");
     RunResult r = run("dev");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     for (const char* want : {"/dev/null character special file 1:3", "/dev/zero character special file 1:5",
@@ -152,7 +156,8 @@ TEST_F(Mounts, DefaultAndConfiguredDevices) {
 
 TEST_F(Mounts, BadMountFailsNamingTheDestination) {
     size_t before = host_mount_count();
-    config().append("/mounts", R"({"destination":"/run","type":"bind","source":"/no/such/source","options":["rbind"]})");
+    config().append("/mounts",
+                    R"({"destination":"/run","type":"bind","source":"/no/such/source","options":["rbind"]})");
     program("true");
     RunResult r = create("badm");
     EXPECT_EQ(r.exit_code, 1);

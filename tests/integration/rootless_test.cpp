@@ -104,8 +104,7 @@ protected:
 
     void TearDown() override {
         for (int i = 0; i < 50; ++i) {
-            while (::waitpid(-1, nullptr, WNOHANG) > 0) {
-            }
+            while (::waitpid(-1, nullptr, WNOHANG) > 0) {}
             if (!made_user_ || processes_of(uid_).empty()) break;
             ::usleep(20000);
         }
@@ -127,9 +126,15 @@ protected:
 
     // `program` as the test user, with a clean environment (HOME from /etc/passwd).
     std::vector<std::string> user_argv(const std::string& program, const std::vector<std::string>& args) {
-        std::vector<std::string> argv = {"/usr/bin/setpriv", "--reuid=" + std::to_string(uid_),
-                                         "--regid=" + std::to_string(gid_), "--init-groups", "--reset-env", "--",
-                                         "/usr/bin/env", "XDG_RUNTIME_DIR=" + dir_ + "/run", program};
+        std::vector<std::string> argv = {"/usr/bin/setpriv",
+                                         "--reuid=" + std::to_string(uid_),
+                                         "--regid=" + std::to_string(gid_),
+                                         "--init-groups",
+                                         "--reset-env",
+                                         "--",
+                                         "/usr/bin/env",
+                                         "XDG_RUNTIME_DIR=" + dir_ + "/run",
+                                         program};
         argv.insert(argv.end(), args.begin(), args.end());
         return argv;
     }
@@ -229,7 +234,8 @@ TEST_F(RootlessTest, WideMapThroughNewuidmap) {
     cfg_.append("/process/capabilities/bounding", "\"CAP_CHOWN\"");
     cfg_.append("/process/capabilities/effective", "\"CAP_CHOWN\"");
     cfg_.append("/process/capabilities/permitted", "\"CAP_CHOWN\"");
-    const std::string script = "cat /proc/self/uid_map /proc/self/gid_map; touch /vol/g && chown 1000:1000 /vol/g && echo chowned";
+    const std::string script =
+        "cat /proc/self/uid_map /proc/self/gid_map; touch /vol/g && chown 1000:1000 /vol/g && echo chowned";
     // Without subordinate ids the maps are refused, naming the field and what is delegated.
     RunResult refused = run_container("wide0", script);
     EXPECT_NE(refused.exit_code, 0);
@@ -293,9 +299,12 @@ TEST_F(RootlessTest, RootlessPodmanUsesTheRuntime) {
     ASSERT_EQ(run_cmd({"tar", "-C", GOCKER_ROOTFS, "-cf", tar, "."}).exit_code, 0);
     ::chmod(tar.c_str(), 0644);
     auto podman = [&](std::vector<std::string> args) {
-        std::vector<std::string> base = {"--root", dir_ + "/home/storage", "--runroot", dir_ + "/run/podman",
-                                         "--storage-driver", "vfs", "--cgroup-manager", "cgroupfs",
-                                         "--events-backend", "file", "--runtime", binary_};
+        std::vector<std::string> base = {"--root",           dir_ + "/home/storage",
+                                         "--runroot",        dir_ + "/run/podman",
+                                         "--storage-driver", "vfs",
+                                         "--cgroup-manager", "cgroupfs",
+                                         "--events-backend", "file",
+                                         "--runtime",        binary_};
         base.insert(base.end(), args.begin(), args.end());
         std::vector<std::string> argv = {"unshare", "-m", "-n", "--propagation", "private"};
         for (auto& a : user_argv("/usr/bin/podman", base)) argv.push_back(a);
@@ -313,8 +322,7 @@ TEST_F(RootlessTest, RootlessPodmanUsesTheRuntime) {
     for (pid_t p : processes_of(uid_))
         if (read_text("/proc/" + std::to_string(p) + "/comm") == "catatonit\n") ::kill(p, SIGKILL);
     for (int i = 0; i < 50 && !processes_of(uid_).empty(); ++i) {
-        while (::waitpid(-1, nullptr, WNOHANG) > 0) {
-        }
+        while (::waitpid(-1, nullptr, WNOHANG) > 0) {}
         ::usleep(20000);
     }
 }

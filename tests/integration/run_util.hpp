@@ -123,8 +123,7 @@ inline RunResult run_cmd(std::vector<std::string> argv, std::string stdin_data =
     }
     if (timed_out) {
         ::kill(pid, SIGKILL);
-        while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-        }
+        while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
     }
     for (int i = 0; i < 2; ++i)
         if (fds[i] >= 0) {
@@ -163,7 +162,12 @@ inline int listen_unix(const std::string& path) {
 }
 
 inline std::vector<std::string> in_own_uts_and_net(std::vector<std::string> argv) {
-    std::vector<std::string> out{"unshare", "--uts", "--net", "--", "sh", "-c",
+    std::vector<std::string> out{"unshare",
+                                 "--uts",
+                                 "--net",
+                                 "--",
+                                 "sh",
+                                 "-c",
                                  "b=$(cat /proc/sys/net/ipv4/ip_forward); \"$@\"; rc=$?; "
                                  "printf '\\n==ns== %s %s %s %s\\n' \"$(hostname)\" "
                                  "\"$(cat /proc/sys/kernel/domainname)\" \"$b\" "

@@ -17,7 +17,8 @@ using test::contains;
 using test::RunResult;
 
 spec::Seccomp older_docker_profile() {
-    std::string text = test::slurp(std::string(GOCKER_SOURCE_DIR) + "/tests/integration/data/seccomp-older-docker.json");
+    std::string text =
+        test::slurp(std::string(GOCKER_SOURCE_DIR) + "/tests/integration/data/seccomp-older-docker.json");
     EXPECT_FALSE(text.empty());
     auto cfg = spec::parse_config("{\"ociVersion\":\"1.0.2\",\"linux\":{\"seccomp\":" + text + "}}");
     EXPECT_TRUE(cfg) << cfg.error().message();
@@ -41,9 +42,10 @@ protected:
         std::string rootfs = use_rootfs_copy();
         std::filesystem::copy_file(GOCKER_SYSCALL_PROBE, rootfs + "/syscall_probe");
         spec::Capabilities c;  // the validation suite's set: no CAP_SYS_ADMIN
-        c.bounding = {"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD", "CAP_NET_RAW",
-                      "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE",
-                      "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE"};
+        c.bounding = {"CAP_CHOWN",   "CAP_DAC_OVERRIDE", "CAP_FSETID",           "CAP_FOWNER",
+                      "CAP_MKNOD",   "CAP_NET_RAW",      "CAP_SETGID",           "CAP_SETUID",
+                      "CAP_SETFCAP", "CAP_SETPCAP",      "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT",
+                      "CAP_KILL",    "CAP_AUDIT_WRITE"};
         c.effective = c.permitted = c.inheritable = c.bounding;
         cfg_.process->capabilities = c;
         cfg_.process->no_new_privileges = GetParam();
@@ -53,8 +55,9 @@ protected:
 
 TEST_P(SeccompLastSteps, OlderDockerProfileRunsTheProgramAndNewCallsGetEnosys) {
     cfg_.linux->seccomp = older_docker_profile();
-    RunResult r = run_script(id("sc-older"),
-                             "/syscall_probe openat2 close_range faccessat2 clone3 sysfs && ls /bin >/dev/null && echo listed");
+    RunResult r =
+        run_script(id("sc-older"),
+                   "/syscall_probe openat2 close_range faccessat2 clone3 sysfs && ls /bin >/dev/null && echo listed");
     ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
     EXPECT_TRUE(contains(r.out, "openat2 ENOSYS\n")) << r.out;
     EXPECT_TRUE(contains(r.out, "close_range ENOSYS\n")) << r.out;
@@ -72,8 +75,9 @@ TEST_P(SeccompLastSteps, KillProcessProfileAllowingOnlyTheProgramsCalls) {
     s.default_action = "SCMP_ACT_KILL_PROCESS";
     spec::SeccompSyscall allow;
     allow.action = "SCMP_ACT_ALLOW";
-    allow.names = {"execve", "arch_prctl", "brk", "mmap", "munmap", "mprotect", "getrandom", "newfstatat", "fstat",
-                   "prlimit64", "readlink", "set_robust_list", "set_tid_address", "write", "exit", "exit_group"};
+    allow.names = {"execve",          "arch_prctl", "brk",   "mmap",      "munmap",   "mprotect",
+                   "getrandom",       "newfstatat", "fstat", "prlimit64", "readlink", "set_robust_list",
+                   "set_tid_address", "write",      "exit",  "exit_group"};
     s.syscalls = {allow};
     cfg_.linux->seccomp = s;
     cfg_.process->args = {"/syscall_probe", "openat2"};

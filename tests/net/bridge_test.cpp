@@ -89,7 +89,8 @@ TEST_F(NetHook, PoststopLeavesNoLinkElementOrLeaseAndRunsTwice) {
 }
 
 TEST_F(NetHook, ExhaustedPoolIsACleanError) {
-    const std::string ann = R"({"gocker.net.network":"small","gocker.net.bridge":"gk-small","gocker.net.subnet":"10.1.0.0/29"})";
+    const std::string ann =
+        R"({"gocker.net.network":"small","gocker.net.bridge":"gk-small","gocker.net.subnet":"10.1.0.0/29"})";
     for (int i = 1; i <= 5; ++i) {
         RunResult r = hook("createRuntime", "c" + std::to_string(i), ann);
         ASSERT_EQ(r.exit_code, 0) << i << ": " << r.err;
@@ -97,15 +98,17 @@ TEST_F(NetHook, ExhaustedPoolIsACleanError) {
     std::string links_before = ip("-o link show | cut -d: -f2");
     RunResult r = hook("createRuntime", "c6", ann);
     EXPECT_EQ(r.exit_code, 1);
-    EXPECT_EQ(r.err, "gocker-net: createRuntime c6: no free address in subnet 10.1.0.0/29 of network \"small\" "
-                     "(5 leased, 1 gateway)\n");
+    EXPECT_EQ(r.err,
+              "gocker-net: createRuntime c6: no free address in subnet 10.1.0.0/29 of network \"small\" "
+              "(5 leased, 1 gateway)\n");
     EXPECT_EQ(lease_count("small"), 5u);
     EXPECT_EQ(ip_in("c6", "-o link show dev eth0"), "");
     EXPECT_EQ(ip("-o link show | cut -d: -f2"), links_before);
 }
 
 TEST_F(NetHook, StaleActiveLeaseIsReclaimedWhenItsVethIsGone) {
-    const std::string ann = R"({"gocker.net.network":"tiny","gocker.net.bridge":"gk-tiny","gocker.net.subnet":"10.2.0.0/30"})";
+    const std::string ann =
+        R"({"gocker.net.network":"tiny","gocker.net.bridge":"gk-tiny","gocker.net.subnet":"10.2.0.0/30"})";
     ASSERT_EQ(hook("createRuntime", "dead", ann).exit_code, 0);  // a /30: room for one container
     std::string veth = veth_in_lease(lease("tiny", "10.2.0.2"));
     containers_["dead"]->stop();  // its namespace dies without a poststop; the kernel drops the veth
@@ -130,23 +133,26 @@ TEST_F(NetHook, StalePendingLeaseIsReclaimedOnlyWhenItsOwnerIsDead) {
     ::waitpid(dead, nullptr, 0);
     ASSERT_EQ(run_cmd({"ip", "link", "add", "gkcrashed0", "type", "veth", "peer", "name", "gkcrashed1"}).exit_code, 0);
     ASSERT_TRUE(write_file_atomic(root_ + "/p/10.3.0.2", R"({"container":"crashed","state":"pending","ownerPid":)" +
-                                                          std::to_string(dead) + R"(,"ownerStart":1,"veth":"gkcrashed0"})"));
+                                                             std::to_string(dead) +
+                                                             R"(,"ownerStart":1,"veth":"gkcrashed0"})"));
     RunResult r = run_cmd({"sh", "-c", "cut -d' ' -f22 /proc/" + std::to_string(::getpid()) + "/stat"});
     ASSERT_TRUE(write_file_atomic(root_ + "/p/10.3.0.3", R"({"container":"busy","state":"pending","ownerPid":)" +
-                                                          std::to_string(::getpid()) + R"(,"ownerStart":)" + r.out +
-                                                          R"(,"veth":"gkbusy"})"));
+                                                             std::to_string(::getpid()) + R"(,"ownerStart":)" + r.out +
+                                                             R"(,"veth":"gkbusy"})"));
 
     r = hook("createRuntime", "c1", ann);
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_TRUE(contains(lease("p", "10.3.0.2"), R"("container":"c1")"));  // the dead owner's address, reclaimed
-    EXPECT_FALSE(contains(ip("-o link"), "gkcrashed"));                     // with the link it left
+    EXPECT_TRUE(contains(lease("p", "10.3.0.2"), R"("container":"c1")"));    // the dead owner's address, reclaimed
+    EXPECT_FALSE(contains(ip("-o link"), "gkcrashed"));                      // with the link it left
     EXPECT_TRUE(contains(lease("p", "10.3.0.3"), R"("container":"busy")"));  // a live owner's lease stays
 }
 
 TEST_F(NetHook, FailedSetupLeavesNothingBehind) {
     // The container already has an eth0: the veth cannot be made; the step and object are named.
-    ASSERT_EQ(run_cmd({"nsenter", "--net=" + container("c1").netns_path(), "ip", "link", "add", "eth0", "type", "veth", "peer", "name", "x0"})
-                  .exit_code, 0);
+    ASSERT_EQ(run_cmd({"nsenter", "--net=" + container("c1").netns_path(), "ip", "link", "add", "eth0", "type", "veth",
+                       "peer", "name", "x0"})
+                  .exit_code,
+              0);
     RunResult r = hook("createRuntime", "c1");
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_TRUE(contains(r.err, "gocker-net: createRuntime c1: create veth \"gk")) << r.err;
@@ -159,8 +165,9 @@ TEST_F(NetHook, ALinkInTheBridgesPlaceIsNamed) {
     ASSERT_EQ(run_cmd({"ip", "link", "add", "gocker0", "type", "veth", "peer", "name", "x0"}).exit_code, 0);
     RunResult r = hook("createRuntime", "c1");
     EXPECT_EQ(r.exit_code, 1);
-    EXPECT_EQ(r.err, "gocker-net: createRuntime c1: set up bridge \"gocker0\": use bridge \"gocker0\": a link of that "
-                     "name exists and is not a bridge (veth)\n");
+    EXPECT_EQ(r.err,
+              "gocker-net: createRuntime c1: set up bridge \"gocker0\": use bridge \"gocker0\": a link of that "
+              "name exists and is not a bridge (veth)\n");
     EXPECT_EQ(lease_count("gocker"), 0u);
 }
 
@@ -176,8 +183,9 @@ TEST_F(NetHook, ContainerJoiningAnExistingNetnsIsLeftAlone) {
 TEST_F(NetHook, BadAnnotationIsNamed) {
     RunResult r = hook("createRuntime", "c1", R"({"gocker.net.subnet":"10.0.0.1/24"})");
     EXPECT_EQ(r.exit_code, 1);
-    EXPECT_EQ(r.err, "gocker-net: annotation gocker.net.subnet: invalid subnet \"10.0.0.1/24\": host bits set (did you "
-                     "mean \"10.0.0.0/24\"?)\n");
+    EXPECT_EQ(r.err,
+              "gocker-net: annotation gocker.net.subnet: invalid subnet \"10.0.0.1/24\": host bits set (did you "
+              "mean \"10.0.0.0/24\"?)\n");
 }
 
 }  // namespace

@@ -21,7 +21,9 @@
 
 namespace gocker::test {
 
-inline bool contains(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
+inline bool contains(const std::string& hay, const std::string& needle) {
+    return hay.find(needle) != std::string::npos;
+}
 
 // `nft ARGS` through libnftables (the nft program is not installed); "" on error.
 inline std::string nft_run(const std::string& cmd) {
@@ -106,7 +108,9 @@ protected:
         return n;
     }
     // gocker-net's veths on this "host" (gk + 9 hex digits).
-    static std::string gk_links() { return ip("-o link show type veth | grep -o ' gk[0-9a-f]\\{9\\}' | tr -d ' ' | sort"); }
+    static std::string gk_links() {
+        return ip("-o link show type veth | grep -o ' gk[0-9a-f]\\{9\\}' | tr -d ' ' | sort");
+    }
 
     PrivateNetns host_;
     std::string tmp_, root_;

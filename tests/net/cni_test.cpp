@@ -139,10 +139,12 @@ TEST_F(CniTest, PortMappingsArePublishedUntilDel) {
     ASSERT_EQ(nft_run("add element ip gocker ports { udp . 9999 : 10.10.0.9 . 99 }"), "ok");
     ASSERT_EQ(nft_run("delete element ip gocker ports { tcp . 8080 : 10.10.0.2 . 80 }"), "ok");
     std::string check = admin("check").out;
-    EXPECT_TRUE(contains(check, "warning: nftables map ip gocker ports udp . 9999 : 10.10.0.9 . 99: no lease publishes it"))
+    EXPECT_TRUE(
+        contains(check, "warning: nftables map ip gocker ports udp . 9999 : 10.10.0.9 . 99: no lease publishes it"))
         << check;
-    EXPECT_TRUE(contains(check, "(container web): published port missing from nftables map ip gocker ports tcp . 8080 : "
-                                "10.10.0.2 . 80"))
+    EXPECT_TRUE(contains(check,
+                         "(container web): published port missing from nftables map ip gocker ports tcp . 8080 : "
+                         "10.10.0.2 . 80"))
         << check;
     ASSERT_EQ(nft_run("delete element ip gocker ports { udp . 9999 : 10.10.0.9 . 99 }"), "ok");
     ASSERT_EQ(nft_run("add element ip gocker ports { tcp . 8080 : 10.10.0.2 . 80 }"), "ok");
@@ -188,8 +190,9 @@ TEST_F(CniTest, StatusSaysWhetherAddCanWork) {
 TEST_F(CniTest, GcFreesWhatValidAttachmentsDoNotName) {
     for (const char* id : {"c1", "c2", "c3"}) ASSERT_EQ(cni("ADD", id, config("1.1.0")).exit_code, 0);
     std::string veth2 = ip("-o link show master gkcni0 | sed -n 2p | cut -d' ' -f2 | cut -d@ -f1");
-    RunResult r = cni("GC", "", config("1.1.0", R"("cni.dev/valid-attachments":[{"containerID":"c1","ifname":"eth0"},)"
-                                                R"({"containerID":"c3","ifname":"eth0"}])"),
+    RunResult r = cni("GC", "",
+                      config("1.1.0", R"("cni.dev/valid-attachments":[{"containerID":"c1","ifname":"eth0"},)"
+                                      R"({"containerID":"c3","ifname":"eth0"}])"),
                       "", "");
     EXPECT_EQ(r.exit_code, 0) << r.out;
     EXPECT_EQ(nft_containers(), "10.10.0.2 10.10.0.4");
@@ -221,8 +224,9 @@ TEST_F(CniTest, ExhaustedSlash29PoolIsAnErrorThatLeavesNothing) {
     EXPECT_EQ(r.exit_code, 1);
     auto d = parse(r.out);
     EXPECT_EQ(d["code"].GetInt(), 100);
-    EXPECT_STREQ(d["msg"].GetString(), "ADD c6 eth0: no free address in subnet 10.12.0.0/29 of network \"small\" "
-                                       "(5 leased, 1 gateway)");
+    EXPECT_STREQ(d["msg"].GetString(),
+                 "ADD c6 eth0: no free address in subnet 10.12.0.0/29 of network \"small\" "
+                 "(5 leased, 1 gateway)");
     EXPECT_EQ(lease_count("small"), 5u);
     EXPECT_EQ(gk_links(), links);
 }

@@ -23,7 +23,9 @@ namespace gocker::test {
 
 namespace fs = std::filesystem;
 
-inline bool contains(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
+inline bool contains(const std::string& hay, const std::string& needle) {
+    return hay.find(needle) != std::string::npos;
+}
 
 // `nft list ...` through libnftables (the nft program is not installed).
 inline std::string nft_list(const std::string& what) {
@@ -84,9 +86,9 @@ protected:
                    const std::string& bundle = "") {
         int pid = phase == "createRuntime" ? container(id).pid() : 0;
         std::string state = R"({"ociVersion":"1.3.0","id":")" + id + R"(","status":")" +
-                            (phase == "createRuntime" ? "creating" : "stopped") + R"(","pid":)" +
-                            std::to_string(pid) + R"(,"bundle":")" + (bundle.empty() ? tmp_ + "/bundle" : bundle) +
-                            R"(","annotations":)" + annotations + "}";
+                            (phase == "createRuntime" ? "creating" : "stopped") + R"(","pid":)" + std::to_string(pid) +
+                            R"(,"bundle":")" + (bundle.empty() ? tmp_ + "/bundle" : bundle) + R"(","annotations":)" +
+                            annotations + "}";
         return run_cmd({GOCKER_NET_BINARY, "--root", root_, phase}, state, 20000);
     }
 

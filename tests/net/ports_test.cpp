@@ -25,9 +25,10 @@ protected:
         ASSERT_GT(outside_.pid(), 0);
         std::string out = "nsenter --net=" + outside_.netns_path() + " ";
         for (const std::string& cmd : std::vector<std::string>{
-                 "ip link set lo up", "ip link add up0 type veth peer name eth0 netns " + std::to_string(outside_.pid()),
-              "ip addr add 192.0.2.1/24 dev up0", "ip link set up0 up", out + "ip addr add 192.0.2.2/24 dev eth0",
-              out + "ip link set eth0 up", out + "ip link set lo up"}) {
+                 "ip link set lo up",
+                 "ip link add up0 type veth peer name eth0 netns " + std::to_string(outside_.pid()),
+                 "ip addr add 192.0.2.1/24 dev up0", "ip link set up0 up", out + "ip addr add 192.0.2.2/24 dev eth0",
+                 out + "ip link set eth0 up", out + "ip link set lo up"}) {
             RunResult r = run_cmd({"sh", "-c", cmd});
             ASSERT_EQ(r.exit_code, 0) << cmd << ": " << r.err;
         }
@@ -96,8 +97,9 @@ TEST_F(Ports, ASecondPublishOfAHostPortIsRefusedWithNothingChanged) {
     std::string before = snapshot();
     RunResult r = hook("createRuntime", "late", ports("9090:90,8080:81"));
     EXPECT_EQ(r.exit_code, 1);
-    EXPECT_EQ(r.err, "gocker-net: createRuntime late: publish 8080:81/tcp: host port 0.0.0.0:8080/tcp is already "
-                     "published by container \"web\" (8080:80/tcp to 10.0.0.2)\n");
+    EXPECT_EQ(r.err,
+              "gocker-net: createRuntime late: publish 8080:81/tcp: host port 0.0.0.0:8080/tcp is already "
+              "published by container \"web\" (8080:80/tcp to 10.0.0.2)\n");
     EXPECT_EQ(snapshot(), before);
     EXPECT_EQ(ip_in("late", "-o link show dev eth0"), "");
     r = hook("createRuntime", "late", ports("192.0.2.1:8080:80"));
@@ -106,8 +108,9 @@ TEST_F(Ports, ASecondPublishOfAHostPortIsRefusedWithNothingChanged) {
     EXPECT_EQ(snapshot(), before);
     r = hook("createRuntime", "late", ports("8080:80,8080:81"));
     EXPECT_EQ(r.exit_code, 1);
-    EXPECT_EQ(r.err, "gocker-net: createRuntime late: annotation gocker.net.ports: published ports \"8080:80/tcp\" "
-                     "and \"8080:81/tcp\" both take host port 0.0.0.0:8080/tcp\n");
+    EXPECT_EQ(r.err,
+              "gocker-net: createRuntime late: annotation gocker.net.ports: published ports \"8080:80/tcp\" "
+              "and \"8080:81/tcp\" both take host port 0.0.0.0:8080/tcp\n");
     EXPECT_EQ(snapshot(), before);
     // The same number over udp is another port.
     r = hook("createRuntime", "late", ports("8080:80/udp"));
@@ -123,8 +126,7 @@ TEST_F(Ports, PoststopAndReclaimTakeTheMappingsAway) {
     // container that gets its address does not inherit the mapping.
     ASSERT_EQ(hook("createRuntime", "dead", ports("8080:80")).exit_code, 0);
     containers_["dead"]->stop();
-    for (int i = 0; i < 100 && lease_count("gocker") && contains(ip("-o link"), "master gocker0"); ++i)
-        ::usleep(50000);
+    for (int i = 0; i < 100 && lease_count("gocker") && contains(ip("-o link"), "master gocker0"); ++i) ::usleep(50000);
     RunResult r = hook("createRuntime", "next");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_TRUE(contains(lease("gocker", "10.0.0.2"), R"("container":"next")"));

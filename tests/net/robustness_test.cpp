@@ -24,7 +24,8 @@ TEST_F(CniTest, SigkillAfterEachAddStepThenGcLeavesNothing) {
     for (const char* step : kAddSteps) {
         SCOPED_TRACE(step);
         std::string id = std::string("crash-") + (step + 4);
-        RunResult r = cni("ADD", id, config(), "-", "eth0", GOCKER_NET_FAULTS_BINARY, {std::string("GOCKER_NET_FAULT=") + step});
+        RunResult r =
+            cni("ADD", id, config(), "-", "eth0", GOCKER_NET_FAULTS_BINARY, {std::string("GOCKER_NET_FAULT=") + step});
         ASSERT_EQ(r.exit_code, 128 + SIGKILL) << "the fault point did not fire: " << r.out << r.err;
         ASSERT_EQ(lease_count(), 1u) << "the crashed ADD left its pending lease";
         RunResult gc = admin("gc");
@@ -36,8 +37,9 @@ TEST_F(CniTest, SigkillAfterEachAddStepThenGcLeavesNothing) {
         EXPECT_EQ(ip_in(id, "-o link show dev eth0"), "");
     }
     // The next ADD also cleans up after a crashed one, without gc.
-    ASSERT_EQ(cni("ADD", "crash", config(), "-", "eth0", GOCKER_NET_FAULTS_BINARY, {"GOCKER_NET_FAULT=add.nft"}).exit_code,
-              128 + SIGKILL);
+    ASSERT_EQ(
+        cni("ADD", "crash", config(), "-", "eth0", GOCKER_NET_FAULTS_BINARY, {"GOCKER_NET_FAULT=add.nft"}).exit_code,
+        128 + SIGKILL);
     RunResult r = cni("ADD", "next", config());
     ASSERT_EQ(r.exit_code, 0) << r.out;
     EXPECT_TRUE(contains(r.out, "\"10.10.0.2/24\"")) << r.out;
@@ -117,8 +119,10 @@ TEST_F(CniTest, CheckWarnsAboutAForwardDropChainAndStrayState) {
     ASSERT_EQ(run_cmd({"ip", "link", "add", "gkabcdef012", "type", "veth", "peer", "name", "x0"}).exit_code, 0);
     r = admin("check");
     EXPECT_EQ(r.exit_code, 1);
-    EXPECT_TRUE(contains(r.out, "warning: nftables chain ip filter FORWARD (hook forward, policy drop) drops the "
-                                "containers' forwarded traffic")) << r.out;
+    EXPECT_TRUE(contains(r.out,
+                         "warning: nftables chain ip filter FORWARD (hook forward, policy drop) drops the "
+                         "containers' forwarded traffic"))
+        << r.out;
     EXPECT_TRUE(contains(r.out, "warning: nftables set ip gocker containers holds 10.10.0.77, which no lease names"))
         << r.out;
     EXPECT_TRUE(contains(r.out, "warning: network cnitest: bridge gkcni0 is down")) << r.out;
@@ -218,7 +222,9 @@ TEST_F(HookModes, NoneAndVethChosenByAnnotation) {
 
     r = hook("createRuntime", "x1", "macvlan");
     EXPECT_EQ(r.exit_code, 1);
-    EXPECT_EQ(r.err, "gocker-net: annotation gocker.net.mode: invalid network mode \"macvlan\": expected bridge, veth or none\n");
+    EXPECT_EQ(
+        r.err,
+        "gocker-net: annotation gocker.net.mode: invalid network mode \"macvlan\": expected bridge, veth or none\n");
 }
 
 }  // namespace

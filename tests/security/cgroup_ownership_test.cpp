@@ -104,7 +104,8 @@ TEST_F(CgroupOwnership, FailedCreateRemovesTheCgroupItMade) {
     RunResult r = create("rolled-back");
     ASSERT_NE(r.exit_code, 0);
     EXPECT_TRUE(contains(r.err, "/no/such/program")) << r.err;
-    for (const auto& m : mounts_) EXPECT_FALSE(test::is_dir(m + cgroup_parent_)) << m + cgroup_parent_ << " was left behind";
+    for (const auto& m : mounts_)
+        EXPECT_FALSE(test::is_dir(m + cgroup_parent_)) << m + cgroup_parent_ << " was left behind";
 }
 
 // The default parent /gocker, when someone else made it, stays after the last container leaves.

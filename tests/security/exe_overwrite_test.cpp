@@ -24,8 +24,8 @@ namespace gocker {
 namespace {
 
 using test::contains;
-using test::RunResult;
 using test::run_cmd;
+using test::RunResult;
 
 class ExeOverwrite : public test::ContainerTest {
 protected:
@@ -45,11 +45,12 @@ protected:
         if (all_caps) cfg_.process->capabilities.reset();
         std::string p = std::to_string(victim_pid);
         RunResult r = run_script(
-            id, "if (exec 3</proc/" + p + "/exe) 2>/dev/null; then exec 3</proc/" + p + "/exe;"
-                "  echo opened > /out/state; readlink /proc/self/fd/3;"
-                "  while [ -e /out/state ]; do usleep 50000; done;"  // the test deletes the victim, then the flag
-                "  if echo PWNED > /proc/self/fd/3; then echo WROTE; else echo write-refused; fi;"
-                "else echo open-refused; echo refused > /out/state; fi");
+            id, "if (exec 3</proc/" + p + "/exe) 2>/dev/null; then exec 3</proc/" + p +
+                    "/exe;"
+                    "  echo opened > /out/state; readlink /proc/self/fd/3;"
+                    "  while [ -e /out/state ]; do usleep 50000; done;"  // the test deletes the victim, then the flag
+                    "  if echo PWNED > /proc/self/fd/3; then echo WROTE; else echo write-refused; fi;"
+                    "else echo open-refused; echo refused > /out/state; fi");
         cfg_ = victim_cfg;
         return r;
     }
@@ -59,9 +60,7 @@ protected:
         EXPECT_EQ(now.size(), original_.size());
         EXPECT_TRUE(now == original_) << "the runtime binary was modified";
     }
-
 };
-
 
 TEST_F(ExeOverwrite, InitIsNonDumpableSoItsExeCannotBeOpened) {
     RunResult c = create("victim");
@@ -101,15 +100,14 @@ TEST_F(ExeOverwrite, EvenWhenOpenedTheExeIsReadOnly) {
     expect_decoy_intact();
 }
 
-
 // Where a detached mount cannot be made (here: a user namespace that does not own the mount
 // namespace, so open_tree is refused), create falls back to a sealed memfd copy and still
 // re-executes exactly once before it goes on.
 TEST_F(ExeOverwrite, WithoutMountPrivilegeCreateFallsBackToASealedCopy) {
     write_config_for("fallback");
     ids_.insert("fallback");  // TearDown deletes it (--force) however far the create got
-    RunResult r = run_cmd({"unshare", "-Ur", binary_, "--debug", "--root", root_, "create", "--bundle", bundle_,
-                           "fallback"});
+    RunResult r =
+        run_cmd({"unshare", "-Ur", binary_, "--debug", "--root", root_, "create", "--bundle", bundle_, "fallback"});
     // The create itself may fail further on (a user namespace cannot write every cgroup file);
     // what matters here is how the binary was protected.
     EXPECT_TRUE(contains(r.err, "falling back to a sealed memfd copy")) << r.err;

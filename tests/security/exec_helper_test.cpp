@@ -50,8 +50,9 @@ protected:
 
     // Starts the container whose init is the attacker `script` (it waits for /tmp/target).
     void start_attacker(const std::string& id, const std::string& script) {
-        cfg_.process->args = {"sh", "-c", "while [ ! -e /tmp/target ]; do usleep 10000; done; P=$(cat /tmp/target); " +
-                                              script + "; sleep 300"};
+        cfg_.process->args = {
+            "sh", "-c",
+            "while [ ! -e /tmp/target ]; do usleep 10000; done; P=$(cat /tmp/target); " + script + "; sleep 300"};
         write_config_for(id);
         ids_.insert(id);
         RunResult r = gocker({"run", "--detach", "--bundle", bundle_, id});
@@ -79,8 +80,8 @@ protected:
                 ::execv(cargv[0], cargv.data());
                 ::_exit(127);
             }
-            std::string children = "/proc/" + std::to_string(exec_cmd) + "/task/" + std::to_string(exec_cmd) +
-                                   "/children";
+            std::string children =
+                "/proc/" + std::to_string(exec_cmd) + "/task/" + std::to_string(exec_cmd) + "/children";
             auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
             pid_t helper = -1;
             while (helper < 0 && std::chrono::steady_clock::now() < deadline) {
@@ -167,11 +168,12 @@ TEST_F(ExecHelper, NonDumpableSoItsFdsAndExeAreOutOfReach) {
 
 TEST_F(ExecHelper, ItsExeCannotBeWrittenThrough) {
     cfg_.process->capabilities.reset();  // every capability, CAP_SYS_PTRACE included
-    start_attacker("victim2",
-                   "if (exec 3</proc/$P/exe) 2>/dev/null; then exec 3</proc/$P/exe; readlink /proc/self/fd/3 > /tmp/link;"
-                   "  echo opened > /tmp/state; while [ -e /tmp/state ]; do usleep 20000; done;"
-                   "  if echo PWNED > /proc/self/fd/3; then echo WROTE; else echo write-refused; fi > /tmp/r;"
-                   "else echo open-refused > /tmp/r; fi; mv /tmp/r /tmp/result");
+    start_attacker(
+        "victim2",
+        "if (exec 3</proc/$P/exe) 2>/dev/null; then exec 3</proc/$P/exe; readlink /proc/self/fd/3 > /tmp/link;"
+        "  echo opened > /tmp/state; while [ -e /tmp/state ]; do usleep 20000; done;"
+        "  if echo PWNED > /proc/self/fd/3; then echo WROTE; else echo write-refused; fi > /tmp/r;"
+        "else echo open-refused > /tmp/r; fi; mv /tmp/r /tmp/result");
     ASSERT_FALSE(HasFatalFailure());
     pid_t exec_cmd = -1;
     pid_t helper = catch_helper("victim2", "", exec_cmd);

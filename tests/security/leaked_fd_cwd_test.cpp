@@ -58,7 +58,8 @@ TEST_F(LeakedFd, CwdThroughALeakedFdIsRefused) {
     for (const char* cwd : {"/proc/self/fd/9", "/proc/1/fd/9", "/proc/self/cwd/../../.."}) {
         cfg_.process->cwd = cwd;
         std::string id = std::string("leak-cwd-") + std::to_string(cwd[7] == 'e' ? 1 : cwd[6] == '1' ? 2 : 3);
-        RunResult r = run_script(id, "pwd; ls; cat secret 2>/dev/null; cat ../host-secret-dir/secret 2>/dev/null; true");
+        RunResult r =
+            run_script(id, "pwd; ls; cat secret 2>/dev/null; cat ../host-secret-dir/secret 2>/dev/null; true");
         EXPECT_FALSE(contains(r.out, "HOST-SECRET-CONTENT")) << cwd << ": " << r.out;
         EXPECT_FALSE(contains(r.out, "host-secret-dir")) << cwd << ": " << r.out;
         // Refused because of the cwd (not for another reason), or, for a path that resolves
@@ -97,10 +98,15 @@ TEST_F(LeakedFd, InitFdsAreNotReachableFromAnotherContainerBeforeExec) {
     ns.erase(std::remove_if(ns.begin(), ns.end(), [](const spec::Namespace& n) { return n.type == "pid"; }), ns.end());
     std::string p = std::to_string(pid);
     // Root may list the fd numbers (the directory is root's); following one is what leaks.
-    RunResult r = run_script("leak-attacker", "n=0; for f in /proc/" + p + "/fd/*; do n=$((n+1));"
-                                              "  readlink $f >/dev/null 2>&1 && echo fd-followed; done; echo fds=$n;"
-                                              "ls /proc/" + p + "/cwd/ >/dev/null 2>&1 && echo cwd-followed;"
-                                              "cat /proc/" + p + "/environ >/dev/null 2>&1 && echo environ-read || echo environ-refused");
+    RunResult r =
+        run_script("leak-attacker", "n=0; for f in /proc/" + p +
+                                        "/fd/*; do n=$((n+1));"
+                                        "  readlink $f >/dev/null 2>&1 && echo fd-followed; done; echo fds=$n;"
+                                        "ls /proc/" +
+                                        p +
+                                        "/cwd/ >/dev/null 2>&1 && echo cwd-followed;"
+                                        "cat /proc/" +
+                                        p + "/environ >/dev/null 2>&1 && echo environ-read || echo environ-refused");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_FALSE(contains(r.out, "fds=0")) << "the attack found no fds to try: " << r.out;
     EXPECT_FALSE(contains(r.out, "fd-followed")) << r.out;

@@ -33,9 +33,9 @@ protected:
         test::spit(victim_, "UNTOUCHED");
         // The rootfs's own /dev is what the runtime finds: no tmpfs over it.
         auto& mounts = cfg_.mounts;
-        mounts.erase(std::remove_if(mounts.begin(), mounts.end(),
-                                    [](const spec::Mount& m) { return m.destination == "/dev"; }),
-                     mounts.end());
+        mounts.erase(
+            std::remove_if(mounts.begin(), mounts.end(), [](const spec::Mount& m) { return m.destination == "/dev"; }),
+            mounts.end());
         fs::create_directories(rootfs_ + "/dev");
         cfg_.linux->masked_paths = {"/proc/timer_list", "/proc/keys"};
     }
@@ -86,7 +86,8 @@ TEST_F(MaskedPathSwap, DevConsoleSymlinkIsNotFollowed) {
     ASSERT_EQ(::symlink(victim_.c_str(), (rootfs_ + "/dev/console").c_str()), 0);
     cfg_.process->terminal = true;
     // `run` without --console-socket holds the pty itself and relays it to our pipes.
-    RunResult r = run_script("swap-console", "[ -L /dev/console ] && echo still-link; echo PWNED > /dev/console; echo done");
+    RunResult r =
+        run_script("swap-console", "[ -L /dev/console ] && echo still-link; echo PWNED > /dev/console; echo done");
     EXPECT_EQ(test::slurp(victim_), "UNTOUCHED") << r.out << r.err;
     EXPECT_FALSE(contains(r.out, "still-link")) << r.out;
 }

@@ -27,8 +27,8 @@ TEST_F(PidFile, SymlinkAtTheTempNameIsNotFollowed) {
     cfg_.process->args = {"true"};
     write_config_for("pidns");
     ids_.insert("pidns");
-    RunResult r = test::run_cmd({"unshare", "--pid", "--fork", "--mount-proc", binary_, "--root", root_, "create", "--bundle",
-                           bundle_, "--pid-file", pid_file, "pidns"});
+    RunResult r = test::run_cmd({"unshare", "--pid", "--fork", "--mount-proc", binary_, "--root", root_, "create",
+                                 "--bundle", bundle_, "--pid-file", pid_file, "pidns"});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(test::slurp(decoy), "DECOY\n");
     struct stat st;

@@ -33,7 +33,8 @@ TEST_F(PidReuse, AnotherProcessWithTheRecordedPidIsNotTheContainer) {
     Decoy other;
     std::string state_file = root_ + "/reused/state.json";
     std::string record = test::slurp(state_file);
-    std::string moved = std::regex_replace(record, std::regex("\"pid\":[0-9]+"), "\"pid\":" + std::to_string(other.pid()));
+    std::string moved =
+        std::regex_replace(record, std::regex("\"pid\":[0-9]+"), "\"pid\":" + std::to_string(other.pid()));
     ASSERT_NE(moved, record);
     test::spit(state_file, moved, 0600);
 

@@ -40,8 +40,8 @@ TEST_F(ProcRedirect, SysctlWriteIsNotRedirectedByABindMount) {
     RunResult r = run_script("proc-sysctl", "cat /proc/sys/kernel/domainname");
     test::NsView outside = test::split_ns_view(r.out);
     EXPECT_NE(outside.domainname, "redirected");
-    EXPECT_EQ(test::slurp(victim_), "UNTOUCHED") << "the runtime's sysctl write went to the host file: " << r.out
-                                                 << r.err;
+    EXPECT_EQ(test::slurp(victim_), "UNTOUCHED")
+        << "the runtime's sysctl write went to the host file: " << r.out << r.err;
     // Refused for this reason, not for another one.
     EXPECT_NE(r.exit_code, 0) << r.out;
     EXPECT_TRUE(contains(r.err, "kernel.domainname") || contains(r.err, "/proc/sys/kernel/domainname")) << r.err;

@@ -30,10 +30,10 @@ int open_as_nobody(const std::string& path, int flags) {
     if (pid == 0) {
         ::close(pipefd[0]);
         int err = 0;
-        if (::setgroups(0, nullptr) != 0 || ::setresgid(65534, 65534, 65534) != 0 || ::setresuid(65534, 65534, 65534) != 0)
+        if (::setgroups(0, nullptr) != 0 || ::setresgid(65534, 65534, 65534) != 0 ||
+            ::setresuid(65534, 65534, 65534) != 0)
             err = -2;
-        else if (int fd = ::open(path.c_str(), flags | O_NONBLOCK | O_CLOEXEC); fd < 0)
-            err = errno;
+        else if (int fd = ::open(path.c_str(), flags | O_NONBLOCK | O_CLOEXEC); fd < 0) err = errno;
         (void)!::write(pipefd[1], &err, sizeof err);
         ::_exit(0);
     }

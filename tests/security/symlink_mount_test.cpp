@@ -71,12 +71,13 @@ TEST_F(SymlinkEscape, DeviceNodeSymlinkIsReplacedNotFollowed) {
     std::string victim = host_ + "/victim-file";
     test::spit(victim, "UNTOUCHED");
     auto& mounts = cfg_.mounts;
-    mounts.erase(std::remove_if(mounts.begin(), mounts.end(),
-                                [](const spec::Mount& m) { return m.destination == "/dev"; }),
-                 mounts.end());
+    mounts.erase(
+        std::remove_if(mounts.begin(), mounts.end(), [](const spec::Mount& m) { return m.destination == "/dev"; }),
+        mounts.end());
     fs::create_directories(rootfs_ + "/dev");
     ASSERT_EQ(::symlink(victim.c_str(), (rootfs_ + "/dev/zero").c_str()), 0);
-    RunResult r = run_script("sym-devnode", "[ -c /dev/zero ] && echo zero-is-device; head -c 4 /dev/zero | od -An -tx1");
+    RunResult r =
+        run_script("sym-devnode", "[ -c /dev/zero ] && echo zero-is-device; head -c 4 /dev/zero | od -An -tx1");
     EXPECT_EQ(test::slurp(victim), "UNTOUCHED");
     if (r.exit_code == 0) {
         EXPECT_TRUE(contains(r.out, "zero-is-device")) << r.out;

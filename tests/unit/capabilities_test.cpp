@@ -39,7 +39,8 @@ TEST(Capabilities, UnknownNameIsRefusedWithItsJsonPath) {
     c.permitted = {"CAP_KILL", "CAP_FLY"};
     auto p = plan_capabilities(c);
     ASSERT_FALSE(p);
-    EXPECT_EQ(p.error().message(), "/process/capabilities/permitted/1: unknown capability \"CAP_FLY\": invalid argument");
+    EXPECT_EQ(p.error().message(),
+              "/process/capabilities/permitted/1: unknown capability \"CAP_FLY\": invalid argument");
 }
 
 TEST(Capabilities, CapabilityMissingFromHostBoundingSetIsReportedByName) {

@@ -68,8 +68,9 @@ bool every_instruction_reachable(const std::vector<struct bpf_insn>& prog) {
 TEST(CgroupDevices, EveryInstructionIsReachable) {
     EXPECT_TRUE(every_instruction_reachable(device_program({})));
     EXPECT_TRUE(every_instruction_reachable(device_program({rule(false, "a", std::nullopt, std::nullopt, "rwm")})));
-    EXPECT_TRUE(every_instruction_reachable(device_program(
-        {rule(false, "a", std::nullopt, std::nullopt, "rwm"), rule(true, "c", 1, 3, "rwm"), rule(true, "a", 5, 1, "r")})));
+    EXPECT_TRUE(
+        every_instruction_reachable(device_program({rule(false, "a", std::nullopt, std::nullopt, "rwm"),
+                                                    rule(true, "c", 1, 3, "rwm"), rule(true, "a", 5, 1, "r")})));
     // An unconditional rule in the middle hides the ones before it (later rules win).
     auto p = device_program({rule(true, "c", 1, 3, "rwm"), rule(false, "a", std::nullopt, std::nullopt, "rwm"),
                              rule(true, "c", 1, 5, "rwm")});
@@ -92,8 +93,8 @@ TEST(CgroupDevices, DenyAllThenAllowListIsAWhitelist) {
     EXPECT_EQ(run(p, C, R | W, 136, 7), 1);  // any pts
     EXPECT_EQ(run(p, C, M, 136, 7), 0);      // but not mknod: "rw" only
     EXPECT_EQ(run(p, B, R, 8, 0), 1);
-    EXPECT_EQ(run(p, B, W, 8, 0), 0);        // write not in "r"
-    EXPECT_EQ(run(p, C, R, 8, 0), 0);        // type matters
+    EXPECT_EQ(run(p, B, W, 8, 0), 0);  // write not in "r"
+    EXPECT_EQ(run(p, C, R, 8, 0), 0);  // type matters
 }
 
 TEST(CgroupDevices, LaterRulesOverrideEarlierOnes) {

@@ -48,7 +48,8 @@ TEST_F(ScratchCgroups, V2CreatesEnablesControllersAndWritesThePlan) {
     EXPECT_GE((*m)->clone_into_fd(), 0);
     // What the kernel would show in the new directories.
     touch(mnt + "/existing/new/cgroup.subtree_control");
-    for (const char* f : {"memory.max", "memory.swap.max", "pids.max", "cgroup.procs"}) touch(mnt + "/existing/new/c1/" + f);
+    for (const char* f : {"memory.max", "memory.swap.max", "pids.max", "cgroup.procs"})
+        touch(mnt + "/existing/new/c1/" + f);
     spec::Resources r;
     r.memory.emplace();
     r.memory->limit = 1 << 20;
@@ -134,7 +135,7 @@ TEST_F(ScratchCgroups, V1OneDirectoryPerHierarchyAndDestroyKeepsParentsItDidNotM
     EXPECT_EQ((*again)->created_dirs(), (*m)->created_dirs());
     ASSERT_TRUE((*again)->destroy());
     EXPECT_FALSE(fs::exists(root_ + "/memory/shared/c1"));
-    EXPECT_TRUE(fs::exists(root_ + "/memory/shared"));  // existed before: kept
+    EXPECT_TRUE(fs::exists(root_ + "/memory/shared"));        // existed before: kept
     EXPECT_FALSE(fs::exists(root_ + "/cpu,cpuacct/shared"));  // made by us and empty: removed
 }
 

@@ -11,7 +11,8 @@ namespace {
 
 ControllerSet v1_host() {
     ControllerSet s;
-    s.v1 = {"cpu", "cpuacct", "cpuset", "memory", "devices", "freezer", "blkio", "pids", "net_cls", "net_prio", "hugetlb", "rdma"};
+    s.v1 = {"cpu",   "cpuacct", "cpuset",  "memory",   "devices", "freezer",
+            "blkio", "pids",    "net_cls", "net_prio", "hugetlb", "rdma"};
     return s;
 }
 ControllerSet v2_host() {
@@ -59,11 +60,10 @@ TEST(CgroupPlan, MemoryV1) {
     r.memory->swappiness = 10;
     r.memory->disable_oom_killer = true;
     r.memory->kernel_tcp = -1;
-    EXPECT_EQ(plan(r, v1_host()),
-              (std::vector<std::string>{"v1 memory.limit_in_bytes=67108864", "v1 memory.memsw.limit_in_bytes=134217728",
-                                        "v1 memory.soft_limit_in_bytes=33554432",
-                                        "v1 memory.kmem.tcp.limit_in_bytes=-1", "v1 memory.swappiness=10",
-                                        "v1 memory.oom_control=1"}));
+    EXPECT_EQ(plan(r, v1_host()), (std::vector<std::string>{
+                                      "v1 memory.limit_in_bytes=67108864", "v1 memory.memsw.limit_in_bytes=134217728",
+                                      "v1 memory.soft_limit_in_bytes=33554432", "v1 memory.kmem.tcp.limit_in_bytes=-1",
+                                      "v1 memory.swappiness=10", "v1 memory.oom_control=1"}));
     auto p = plan_resources(r, v1_host());
     EXPECT_EQ((*p)[0].field, "/linux/resources/memory/limit");
     EXPECT_TRUE((*p)[1].optional);  // memsw needs swap accounting
@@ -97,10 +97,9 @@ TEST(CgroupPlan, CpuV1AndV2) {
     r.cpu->cpus = "0";
     r.cpu->mems = "0";
     r.cpu->idle = 0;
-    EXPECT_EQ(plan(r, v1_host()),
-              (std::vector<std::string>{"v1 cpu.shares=1024", "v1 cpu.cfs_period_us=100000", "v1 cpu.cfs_quota_us=50000",
-                                        "v1 cpu.cfs_burst_us=1000", "v1 cpu.idle=0", "v1 cpuset.cpus=0",
-                                        "v1 cpuset.mems=0"}));
+    EXPECT_EQ(plan(r, v1_host()), (std::vector<std::string>{"v1 cpu.shares=1024", "v1 cpu.cfs_period_us=100000",
+                                                            "v1 cpu.cfs_quota_us=50000", "v1 cpu.cfs_burst_us=1000",
+                                                            "v1 cpu.idle=0", "v1 cpuset.cpus=0", "v1 cpuset.mems=0"}));
     EXPECT_EQ(plan(r, v2_host()),
               (std::vector<std::string>{"v2 cpu.weight=39", "v2 cpu.max=50000 100000", "v2 cpu.max.burst=1000",
                                         "v2 cpu.idle=0", "v2 cpuset.cpus=0", "v2 cpuset.mems=0"}));
@@ -135,9 +134,9 @@ TEST(CgroupPlan, BlockIo) {
     r.block_io->throttle_read_bps_device.push_back({8, 0, 1048576});
     r.block_io->throttle_write_iops_device.push_back({8, 16, 100});
     EXPECT_EQ(plan(r, v1_host()),
-              (std::vector<std::string>{"v1 blkio.weight=500", "v1 blkio.leaf_weight=300", "v1 blkio.weight_device=8:0 200",
-                                        "v1 blkio.throttle.read_bps_device=8:0 1048576",
-                                        "v1 blkio.throttle.write_iops_device=8:16 100"}));
+              (std::vector<std::string>{
+                  "v1 blkio.weight=500", "v1 blkio.leaf_weight=300", "v1 blkio.weight_device=8:0 200",
+                  "v1 blkio.throttle.read_bps_device=8:0 1048576", "v1 blkio.throttle.write_iops_device=8:16 100"}));
     auto v2 = plan_resources(r, v2_host());
     ASSERT_TRUE(v2);
     EXPECT_EQ(flat(*v2), (std::vector<std::string>{"v2 io.bfq.weight=500", "v2 io.bfq.weight=8:0 200",
@@ -222,14 +221,22 @@ spec::Resources resources(const std::string& json) {
 // every kind of host (and so is no error on a host without the controller's v2 equivalent).
 TEST(CgroupPlan, EveryZeroThatRuncTreatsAsNotSetWritesNothing) {
     const char* zeros[] = {
-        R"({"memory":{"limit":0}})",       R"({"memory":{"reservation":0}})",
-        R"({"memory":{"swap":0}})",        R"({"memory":{"kernel":0}})",
-        R"({"memory":{"kernelTCP":0}})",   R"({"cpu":{"shares":0}})",
-        R"({"cpu":{"quota":0}})",          R"({"cpu":{"period":0}})",
-        R"({"cpu":{"realtimeRuntime":0}})", R"({"cpu":{"realtimePeriod":0}})",
-        R"({"cpu":{"cpus":"","mems":""}})", R"({"blockIO":{"weight":0}})",
-        R"({"blockIO":{"leafWeight":0}})", R"({"blockIO":{"weightDevice":[{"major":8,"minor":0,"weight":0,"leafWeight":0}]}})",
-        R"({"pids":{"limit":0}})",         R"({"network":{"classID":0}})",
+        R"({"memory":{"limit":0}})",
+        R"({"memory":{"reservation":0}})",
+        R"({"memory":{"swap":0}})",
+        R"({"memory":{"kernel":0}})",
+        R"({"memory":{"kernelTCP":0}})",
+        R"({"cpu":{"shares":0}})",
+        R"({"cpu":{"quota":0}})",
+        R"({"cpu":{"period":0}})",
+        R"({"cpu":{"realtimeRuntime":0}})",
+        R"({"cpu":{"realtimePeriod":0}})",
+        R"({"cpu":{"cpus":"","mems":""}})",
+        R"({"blockIO":{"weight":0}})",
+        R"({"blockIO":{"leafWeight":0}})",
+        R"({"blockIO":{"weightDevice":[{"major":8,"minor":0,"weight":0,"leafWeight":0}]}})",
+        R"({"pids":{"limit":0}})",
+        R"({"network":{"classID":0}})",
         R"({"memory":{"swappiness":18446744073709551615}})",
     };
     for (const char* json : zeros) {
@@ -244,8 +251,8 @@ TEST(CgroupPlan, ZeroIsWrittenWhereItIsARealLimit) {
     auto r = resources(R"({"hugepageLimits":[{"pageSize":"2MB","limit":0}],"cpu":{"idle":0},
         "memory":{"swappiness":0},"blockIO":{"throttleReadBpsDevice":[{"major":8,"minor":0,"rate":0}]}})");
     EXPECT_EQ(plan(r, v1_host()),
-              (std::vector<std::string>{"v1 memory.swappiness=0", "v1 cpu.idle=0", "v1 blkio.throttle.read_bps_device=8:0 0",
-                                        "v1 hugetlb.2MB.limit_in_bytes=0"}));
+              (std::vector<std::string>{"v1 memory.swappiness=0", "v1 cpu.idle=0",
+                                        "v1 blkio.throttle.read_bps_device=8:0 0", "v1 hugetlb.2MB.limit_in_bytes=0"}));
 }
 
 // docker 20.10 `run` always sends blockIO.weight (0 when --blkio-weight is not given); the
@@ -263,7 +270,8 @@ TEST(CgroupPlan, DockerUpdateFragmentChangesOnlyTheGivenValue) {
     auto r = resources(R"({"memory":{"limit":0,"reservation":0,"swap":0,"kernel":0,"kernelTCP":0},
         "cpu":{"shares":0,"quota":50000,"period":100000,"realtimeRuntime":0,"realtimePeriod":0,"cpus":"","mems":""},
         "blockIO":{"weight":0},"pids":{"limit":0}})");
-    EXPECT_EQ(plan(r, v1_host()), (std::vector<std::string>{"v1 cpu.cfs_period_us=100000", "v1 cpu.cfs_quota_us=50000"}));
+    EXPECT_EQ(plan(r, v1_host()),
+              (std::vector<std::string>{"v1 cpu.cfs_period_us=100000", "v1 cpu.cfs_quota_us=50000"}));
     EXPECT_EQ(plan(r, v2_host()), (std::vector<std::string>{"v2 cpu.max=50000 100000"}));
 }
 

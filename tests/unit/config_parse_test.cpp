@@ -237,7 +237,8 @@ TEST(ConfigParse, TypeAndRangeErrorsNameThePath) {
               "config.json: /process/args/1: expected a string, got a number");
     EXPECT_EQ(parse_error(R"({"ociVersion":"1.0.0","linux":{"uidMappings":[{"containerID":0,"hostID":0,"size":-1}]}})"),
               "config.json: /linux/uidMappings/0/size: expected a uint32, got -1");
-    EXPECT_EQ(parse_error(R"({"ociVersion":"1.0.0","linux":{"uidMappings":[{"containerID":0,"hostID":4294967296,"size":1}]}})"),
+    EXPECT_EQ(parse_error(
+                  R"({"ociVersion":"1.0.0","linux":{"uidMappings":[{"containerID":0,"hostID":4294967296,"size":1}]}})"),
               "config.json: /linux/uidMappings/0/hostID: expected a uint32, got 4294967296");
     EXPECT_EQ(parse_error(R"({"ociVersion":"1.0.0","root":{}})"),
               "config.json: /root: missing required field \"path\"");

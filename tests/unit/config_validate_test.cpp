@@ -53,7 +53,8 @@ std::vector<BadCase> bad_cases() {
         {"version_leading_zero", R"({"ociVersion":"1.01.0","root":{"path":"r"}})",
          "config.json: /ociVersion: not a semantic version: \"1.01.0\""},
         {"root_missing", R"({"ociVersion":"1.0.0"})", "config.json: /root: missing (required on Linux)"},
-        {"root_path_empty", R"({"ociVersion":"1.0.0","root":{"path":""}})", "config.json: /root/path: must not be empty"},
+        {"root_path_empty", R"({"ociVersion":"1.0.0","root":{"path":""}})",
+         "config.json: /root/path: must not be empty"},
         {"hostname_without_uts", doc(R"("hostname":"h")"), "config.json: /hostname: requires a new uts namespace"},
         {"domainname_without_uts", doc(R"("domainname":"d","linux":{"namespaces":[{"type":"pid"}]})"),
          "config.json: /domainname: requires a new uts namespace"},
@@ -61,7 +62,8 @@ std::vector<BadCase> bad_cases() {
         // mounts
         {"mount_relative_destination", doc(R"("mounts":[{"destination":"/ok"},{"destination":"proc","type":"proc"}])"),
          "config.json: /mounts/1/destination: must be an absolute path, got \"proc\""},
-        {"mount_uid_without_gid", doc(R"("mounts":[{"destination":"/d","uidMappings":[{"containerID":0,"hostID":1,"size":1}]}])"),
+        {"mount_uid_without_gid",
+         doc(R"("mounts":[{"destination":"/d","uidMappings":[{"containerID":0,"hostID":1,"size":1}]}])"),
          "config.json: /mounts/0: uidMappings and gidMappings must be given together"},
         {"mount_mapping_size_zero",
          doc(R"("mounts":[{"destination":"/d","uidMappings":[{"containerID":0,"hostID":1,"size":0}],"gidMappings":[{"containerID":0,"hostID":1,"size":1}]}])"),
@@ -74,7 +76,8 @@ std::vector<BadCase> bad_cases() {
         {"rlimit_unknown", doc(process(R"("rlimits":[{"type":"RLIMIT_FOO","hard":1,"soft":1}])")),
          "config.json: /process/rlimits/0/type: unknown rlimit \"RLIMIT_FOO\""},
         {"rlimit_duplicate",
-         doc(process(R"("rlimits":[{"type":"RLIMIT_NOFILE","hard":1,"soft":1},{"type":"RLIMIT_NOFILE","hard":2,"soft":2}])")),
+         doc(process(
+             R"("rlimits":[{"type":"RLIMIT_NOFILE","hard":1,"soft":1},{"type":"RLIMIT_NOFILE","hard":2,"soft":2}])")),
          "config.json: /process/rlimits/1/type: duplicate rlimit \"RLIMIT_NOFILE\""},
         {"rlimit_soft_above_hard", doc(process(R"("rlimits":[{"type":"RLIMIT_CORE","hard":1,"soft":2}])")),
          "config.json: /process/rlimits/0: soft limit 2 is greater than hard limit 1"},
@@ -124,14 +127,16 @@ std::vector<BadCase> bad_cases() {
          "config.json: /linux/gidMappings: requires a user namespace"},
         {"time_offsets_without_timens", doc(linux_(R"("timeOffsets":{"monotonic":{"secs":1}})")),
          "config.json: /linux/timeOffsets: requires a new time namespace"},
-        {"time_offsets_bad_clock", doc(linux_(R"("namespaces":[{"type":"time"}],"timeOffsets":{"realtime":{"secs":1}})")),
+        {"time_offsets_bad_clock",
+         doc(linux_(R"("namespaces":[{"type":"time"}],"timeOffsets":{"realtime":{"secs":1}})")),
          "config.json: /linux/timeOffsets/realtime: unknown clock (expected \"monotonic\" or \"boottime\")"},
         // linux: devices
         {"device_type", doc(linux_(R"("devices":[{"type":"x","path":"/dev/x","major":1,"minor":1}])")),
          "config.json: /linux/devices/0/type: unknown device type \"x\" (expected c, b, u or p)"},
         {"device_relative_path", doc(linux_(R"("devices":[{"type":"c","path":"dev/null","major":1,"minor":3}])")),
          "config.json: /linux/devices/0/path: must be an absolute path, got \"dev/null\""},
-        {"device_file_mode", doc(linux_(R"("devices":[{"type":"c","path":"/dev/n","major":1,"minor":3,"fileMode":65536}])")),
+        {"device_file_mode",
+         doc(linux_(R"("devices":[{"type":"c","path":"/dev/n","major":1,"minor":3,"fileMode":65536}])")),
          "config.json: /linux/devices/0/fileMode: must be permission bits (at most 07777, optionally with the "
          "file-type bits), got 65536"},
         {"net_device_name", doc(linux_(R"("netDevices":{"eth0":{"name":"a/b"}})")),
@@ -146,9 +151,11 @@ std::vector<BadCase> bad_cases() {
         {"cgroup_device_missing_allow", doc(linux_(R"("resources":{"devices":[{"access":"r"}]})")),
          "config.json: /linux/resources/devices/0: missing required field \"allow\""},
         {"hugepage_lowercase_k", doc(linux_(R"("resources":{"hugepageLimits":[{"pageSize":"64kB","limit":1}]})")),
-         "config.json: /linux/resources/hugepageLimits/0/pageSize: invalid page size \"64kB\" (expected e.g. \"2MB\", \"1GB\", \"64KB\")"},
+         "config.json: /linux/resources/hugepageLimits/0/pageSize: invalid page size \"64kB\" (expected e.g. \"2MB\", "
+         "\"1GB\", \"64KB\")"},
         {"hugepage_leading_zero", doc(linux_(R"("resources":{"hugepageLimits":[{"pageSize":"02MB","limit":1}]})")),
-         "config.json: /linux/resources/hugepageLimits/0/pageSize: invalid page size \"02MB\" (expected e.g. \"2MB\", \"1GB\", \"64KB\")"},
+         "config.json: /linux/resources/hugepageLimits/0/pageSize: invalid page size \"02MB\" (expected e.g. \"2MB\", "
+         "\"1GB\", \"64KB\")"},
         {"memory_reservation_negative", doc(linux_(R"("resources":{"memory":{"reservation":-100}})")),
          "config.json: /linux/resources/memory/reservation: must be a number of bytes, or -1 for no limit, got -100"},
         {"memory_kernel_negative", doc(linux_(R"("resources":{"memory":{"kernel":-2}})")),
@@ -161,8 +168,10 @@ std::vector<BadCase> bad_cases() {
         {"pids_missing_limit", doc(linux_(R"("resources":{"pids":{}})")),
          "config.json: /linux/resources/pids: missing required field \"limit\""},
         {"unified_path_key", doc(linux_(R"("resources":{"unified":{"../memory.max":"1"}})")),
-         "config.json: /linux/resources/unified/..~1memory.max: must name a cgroup interface file, got \"../memory.max\""},
-        {"throttle_missing_rate", doc(linux_(R"("resources":{"blockIO":{"throttleReadBpsDevice":[{"major":8,"minor":0}]}})")),
+         "config.json: /linux/resources/unified/..~1memory.max: must name a cgroup interface file, got "
+         "\"../memory.max\""},
+        {"throttle_missing_rate",
+         doc(linux_(R"("resources":{"blockIO":{"throttleReadBpsDevice":[{"major":8,"minor":0}]}})")),
          "config.json: /linux/resources/blockIO/throttleReadBpsDevice/0: missing required field \"rate\""},
         {"intel_rdt_mem_bw", doc(linux_(R"("intelRdt":{"memBwSchema":"L3:0=1"})")),
          "config.json: /linux/intelRdt/memBwSchema: must be one line starting with \"MB:\", got \"L3:0=1\""},
@@ -186,21 +195,36 @@ std::vector<BadCase> bad_cases() {
          "config.json: /linux/seccomp/defaultAction: unknown seccomp action \"SCMP_ACT_DENY\""},
         {"seccomp_missing_default_action", doc(linux_(R"("seccomp":{"syscalls":[]})")),
          "config.json: /linux/seccomp: missing required field \"defaultAction\""},
-        {"seccomp_arch", doc(linux_(R"("seccomp":{"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_X86_64","SCMP_ARCH_VAX"]})")),
+        {"seccomp_arch",
+         doc(linux_(
+             R"("seccomp":{"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_X86_64","SCMP_ARCH_VAX"]})")),
          "config.json: /linux/seccomp/architectures/1: unknown seccomp architecture \"SCMP_ARCH_VAX\""},
-        {"seccomp_flag", doc(linux_(R"("seccomp":{"defaultAction":"SCMP_ACT_ALLOW","flags":["SECCOMP_FILTER_FLAG_NEW_LISTENER"]})")),
+        {"seccomp_flag",
+         doc(linux_(R"("seccomp":{"defaultAction":"SCMP_ACT_ALLOW","flags":["SECCOMP_FILTER_FLAG_NEW_LISTENER"]})")),
          "config.json: /linux/seccomp/flags/0: unknown seccomp flag \"SECCOMP_FILTER_FLAG_NEW_LISTENER\""},
-        {"seccomp_syscall_action", doc(linux_(R"("seccomp":{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["kill"],"action":"SCMP_ACT_BLOCK"}]})")),
+        {"seccomp_syscall_action",
+         doc(linux_(
+             R"("seccomp":{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["kill"],"action":"SCMP_ACT_BLOCK"}]})")),
          "config.json: /linux/seccomp/syscalls/0/action: unknown seccomp action \"SCMP_ACT_BLOCK\""},
-        {"seccomp_names_empty", doc(linux_(R"("seccomp":{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":[],"action":"SCMP_ACT_ERRNO"}]})")),
+        {"seccomp_names_empty",
+         doc(linux_(
+             R"("seccomp":{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":[],"action":"SCMP_ACT_ERRNO"}]})")),
          "config.json: /linux/seccomp/syscalls/0/names: must not be empty"},
-        {"seccomp_operator", doc(linux_(R"("seccomp":{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["kill"],"action":"SCMP_ACT_ERRNO","args":[{"index":0,"value":1,"op":"SCMP_CMP_XOR"}]}]})")),
+        {"seccomp_operator",
+         doc(linux_(
+             R"("seccomp":{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["kill"],"action":"SCMP_ACT_ERRNO","args":[{"index":0,"value":1,"op":"SCMP_CMP_XOR"}]}]})")),
          "config.json: /linux/seccomp/syscalls/0/args/0/op: unknown seccomp operator \"SCMP_CMP_XOR\""},
-        {"seccomp_arg_index", doc(linux_(R"("seccomp":{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["kill"],"action":"SCMP_ACT_ERRNO","args":[{"index":6,"value":1,"op":"SCMP_CMP_EQ"}]}]})")),
+        {"seccomp_arg_index",
+         doc(linux_(
+             R"("seccomp":{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["kill"],"action":"SCMP_ACT_ERRNO","args":[{"index":6,"value":1,"op":"SCMP_CMP_EQ"}]}]})")),
          "config.json: /linux/seccomp/syscalls/0/args/0/index: must be between 0 and 5, got 6"},
-        {"seccomp_notify_without_listener", doc(linux_(R"("seccomp":{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mount"],"action":"SCMP_ACT_NOTIFY"}]})")),
+        {"seccomp_notify_without_listener",
+         doc(linux_(
+             R"("seccomp":{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mount"],"action":"SCMP_ACT_NOTIFY"}]})")),
          "config.json: /linux/seccomp/listenerPath: required when SCMP_ACT_NOTIFY is used"},
-        {"seccomp_value_negative", doc(linux_(R"("seccomp":{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["kill"],"action":"SCMP_ACT_ERRNO","args":[{"index":0,"value":-1,"op":"SCMP_CMP_EQ"}]}]})")),
+        {"seccomp_value_negative",
+         doc(linux_(
+             R"("seccomp":{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["kill"],"action":"SCMP_ACT_ERRNO","args":[{"index":0,"value":-1,"op":"SCMP_CMP_EQ"}]}]})")),
          "config.json: /linux/seccomp/syscalls/0/args/0/value: expected a uint64, got -1"},
         // linux: the rest
         {"rootfs_propagation", doc(linux_(R"("rootfsPropagation":"rshared")")),
@@ -243,10 +267,13 @@ TEST(BadConfigBaseline, FixedVariantsAreAccepted) {
         doc(""),
         doc(process(R"("rlimits":[{"type":"RLIMIT_NOFILE","hard":2,"soft":1}],"oomScoreAdj":-1000)")),
         doc(R"("hostname":"h","linux":{"namespaces":[{"type":"uts"}]})"),
-        doc(linux_(R"("namespaces":[{"type":"network"},{"type":"ipc"},{"type":"uts"}],)"
-                   R"("sysctl":{"net.ipv4.ip_forward":"1","kernel.shmmax":"1","fs.mqueue.msg_max":"1","kernel.domainname":"d"})")),
-        doc(linux_(R"("seccomp":{"defaultAction":"SCMP_ACT_ALLOW","listenerPath":"/run/l","syscalls":[{"names":["mount"],"action":"SCMP_ACT_NOTIFY","args":[{"index":5,"value":0,"op":"SCMP_CMP_EQ"}]}]})")),
-        doc(linux_(R"("resources":{"devices":[{"allow":false},{"allow":true,"type":"c","access":"rm"}],"hugepageLimits":[{"pageSize":"1GB","limit":0}]})")),
+        doc(linux_(
+            R"("namespaces":[{"type":"network"},{"type":"ipc"},{"type":"uts"}],)"
+            R"("sysctl":{"net.ipv4.ip_forward":"1","kernel.shmmax":"1","fs.mqueue.msg_max":"1","kernel.domainname":"d"})")),
+        doc(linux_(
+            R"("seccomp":{"defaultAction":"SCMP_ACT_ALLOW","listenerPath":"/run/l","syscalls":[{"names":["mount"],"action":"SCMP_ACT_NOTIFY","args":[{"index":5,"value":0,"op":"SCMP_CMP_EQ"}]}]})")),
+        doc(linux_(
+            R"("resources":{"devices":[{"allow":false},{"allow":true,"type":"c","access":"rm"}],"hugepageLimits":[{"pageSize":"1GB","limit":0}]})")),
         doc(linux_(R"("devices":[{"type":"p","path":"/dev/fifo","fileMode":511}])")),
         R"({"ociVersion":"1.3.9-rc.1+build.5","root":{"path":"r"}})",
     };
@@ -271,6 +298,7 @@ TEST(ValidateResources, UpdateDocumentIsCheckedLikeTheConfig) {
     res.memory->limit = -5;
     gocker::Status st = validate_resources(res, "--resources (stdin)");
     ASSERT_FALSE(st.ok());
-    EXPECT_EQ(st.error().message(),
-              "--resources (stdin): /linux/resources/memory/limit: must be a number of bytes, or -1 for no limit, got -5");
+    EXPECT_EQ(
+        st.error().message(),
+        "--resources (stdin): /linux/resources/memory/limit: must be a number of bytes, or -1 for no limit, got -5");
 }

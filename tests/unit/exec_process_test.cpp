@@ -107,7 +107,8 @@ TEST(ParseProcess, ErrorsNameTheJsonPathInTheFile) {
 
     auto bad = spec::parse_process(R"({"args":"sh","cwd":"/"})", "p.json");
     ASSERT_FALSE(bad);
-    EXPECT_EQ(bad.error().message().rfind("p.json: /args: expected an array of strings", 0), 0u) << bad.error().message();
+    EXPECT_EQ(bad.error().message().rfind("p.json: /args: expected an array of strings", 0), 0u)
+        << bad.error().message();
     bad = spec::parse_process(R"({"args":["sh"],"cwd":"/","user":{"uid":-1,"gid":0}})", "p.json");
     ASSERT_FALSE(bad);
     EXPECT_NE(bad.error().message().find("p.json: /user/uid"), std::string::npos) << bad.error().message();

@@ -41,7 +41,8 @@ TEST(GockerRunOptions, VolumesPortsUsersEnvNames) {
     EXPECT_EQ(v->destination, "/data");
     EXPECT_TRUE(v->readonly);
     EXPECT_FALSE(parse_volume("/srv:/data")->readonly);
-    EXPECT_EQ(parse_volume("/srv:/data:rx").error().message(), "--volume /srv:/data:rx: unknown mode \"rx\" (ro or rw)");
+    EXPECT_EQ(parse_volume("/srv:/data:rx").error().message(),
+              "--volume /srv:/data:rx: unknown mode \"rx\" (ro or rw)");
     EXPECT_FALSE(parse_volume("srv:/data").ok());
     EXPECT_FALSE(parse_volume("/srv:data").ok());
 

@@ -42,19 +42,19 @@ protected:
         auto text = read_whole_file(dir_ + "/" + name);
         return text ? *text : "";
     }
-    spec::Hook hook(std::string path, std::vector<std::string> args = {},
-                    std::vector<std::string> env = {}, std::optional<int32_t> timeout = {}) {
+    spec::Hook hook(std::string path, std::vector<std::string> args = {}, std::vector<std::string> env = {},
+                    std::optional<int32_t> timeout = {}) {
         return spec::Hook{std::move(path), std::move(args), std::move(env), timeout};
     }
     std::string dir_;
 };
 
 TEST_F(Hooks, StateArrivesOnStdinWithArgsAndEnv) {
-    const std::string path = script("record", "cat > \"$OUT/stdin\"\n"
-                                              "echo \"$0|$1|$2|$FOO|$HOME\" > \"$OUT/args\"\n");
+    const std::string path = script("record",
+                                    "cat > \"$OUT/stdin\"\n"
+                                    "echo \"$0|$1|$2|$FOO|$HOME\" > \"$OUT/args\"\n");
     const std::string state = R"({"ociVersion":"1.3.0","id":"c1","status":"creating","pid":42})";
-    auto st = run_hook("createRuntime", hook(path, {"record-hook", "one", "two"}, {"FOO=bar", "OUT=" + dir_}),
-                       state);
+    auto st = run_hook("createRuntime", hook(path, {"record-hook", "one", "two"}, {"FOO=bar", "OUT=" + dir_}), state);
     ASSERT_TRUE(st.ok()) << st.error().message();
     EXPECT_EQ(read("stdin"), state);
     // $0 is args[0] as given (not the path); HOME is unset because env is exactly hook.env.
@@ -116,8 +116,9 @@ TEST_F(Hooks, HookGetsNoDescriptorButTheStandardThree) {
     ::close(fd);
     // sh -c (no script file open) lists its own descriptors through an external ls; `exec >`
     // redirects without saving the old stdout elsewhere.
-    auto st = run_hook("prestart", hook("/bin/sh", {"sh", "-c", "exec >\"$OUT/fds\"; ls /proc/$$/fd; true"},
-                                        {"OUT=" + dir_, "PATH=/usr/bin:/bin"}),
+    auto st = run_hook("prestart",
+                       hook("/bin/sh", {"sh", "-c", "exec >\"$OUT/fds\"; ls /proc/$$/fd; true"},
+                            {"OUT=" + dir_, "PATH=/usr/bin:/bin"}),
                        "{}");
     ::close(42);
     ASSERT_TRUE(st.ok()) << st.error().message();
@@ -162,8 +163,7 @@ TEST_F(Hooks, RunHooksRunsInOrderAndStopsAtTheFirstFailure) {
     const std::string bad = script("bad", "echo bad >> \"$OUT/log\"; exit 7\n");
     const std::string never = script("never", "echo never >> \"$OUT/log\"\n");
     const std::vector<std::string> env = {"OUT=" + dir_};
-    auto st = run_hooks("createRuntime", {hook(first, {}, env), hook(bad, {}, env), hook(never, {}, env)},
-                        "{}");
+    auto st = run_hooks("createRuntime", {hook(first, {}, env), hook(bad, {}, env), hook(never, {}, env)}, "{}");
     ASSERT_FALSE(st.ok());
     EXPECT_EQ(st.error().message(), "createRuntime hook " + bad + ": exit status 7");
     EXPECT_EQ(read("log"), "first\nbad\n");

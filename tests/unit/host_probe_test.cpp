@@ -62,8 +62,9 @@ TEST(HostProbe, CgroupModeFromMounts) {
     EXPECT_EQ(cgroup_mode_from_mounts(parse_mountinfo(kHybridMountinfo)), CgroupMode::hybrid);
     EXPECT_EQ(cgroup_mode_from_mounts(parse_mountinfo("1 0 0:1 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw\n")),
               CgroupMode::v2);
-    EXPECT_EQ(cgroup_mode_from_mounts(parse_mountinfo("1 0 0:1 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory\n")),
-              CgroupMode::v1);
+    EXPECT_EQ(
+        cgroup_mode_from_mounts(parse_mountinfo("1 0 0:1 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory\n")),
+        CgroupMode::v1);
     EXPECT_EQ(cgroup_mode_from_mounts(parse_mountinfo("1 0 0:1 / / rw - ext4 /dev/sda rw\n")), CgroupMode::none);
     EXPECT_STREQ(cgroup_mode_name(CgroupMode::hybrid), "hybrid");
 }
@@ -100,8 +101,7 @@ TEST(HostProbe, CapabilityNamesAndMasks) {
 // `check` reads the hard limit of every rlimit a config may name (one table: spec::names).
 TEST(HostProbe, EveryRlimitTheConfigAcceptsIsProbed) {
     HostReport host = probe_host();
-    for (std::string_view name : spec::names::rlimits)
-        EXPECT_EQ(host.rlimit_hard.count(std::string(name)), 1u) << name;
+    for (std::string_view name : spec::names::rlimits) EXPECT_EQ(host.rlimit_hard.count(std::string(name)), 1u) << name;
     EXPECT_EQ(host.rlimit_hard.size(), spec::names::rlimits.size());
 }
 
@@ -116,8 +116,10 @@ TEST(HostProbe, ParsesStatusHexFields) {
 HostReport capable_host() {
     HostReport h;
     h.cgroup_mode = CgroupMode::hybrid;
-    h.controllers = {{"memory", 1, "/sys/fs/cgroup/memory"}, {"pids", 1, "/sys/fs/cgroup/pids"},
-                     {"devices", 1, "/sys/fs/cgroup/devices"}, {"hugetlb", 2, "/sys/fs/cgroup/unified"}};
+    h.controllers = {{"memory", 1, "/sys/fs/cgroup/memory"},
+                     {"pids", 1, "/sys/fs/cgroup/pids"},
+                     {"devices", 1, "/sys/fs/cgroup/devices"},
+                     {"hugetlb", 2, "/sys/fs/cgroup/unified"}};
     for (const char* t : {"pid", "network", "mount", "ipc", "uts", "user", "cgroup", "time"}) h.namespaces[t] = true;
     h.user_ns_enabled = true;
     h.seccomp_supported = true;

@@ -69,7 +69,8 @@ TEST_F(Hygiene, ReadOnlyViewIsProtectedAndRefusesWrites) {
     EXPECT_EQ(::truncate(("/proc/self/fd/" + std::to_string(view->get())).c_str(), 0), -1);
     EXPECT_EQ(contents(), "#!/bin/true\n");
     // It is the same file, not a copy.
-    struct stat a {}, b {};
+    struct stat a {
+    }, b{};
     ASSERT_EQ(::fstat(view->get(), &a), 0);
     ASSERT_EQ(::stat(path_, &b), 0);
     EXPECT_EQ(a.st_ino, b.st_ino);

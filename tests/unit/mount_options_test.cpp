@@ -87,8 +87,8 @@ TEST(MountOptions, UnknownOptionsBecomeDataInOrder) {
 }
 
 TEST(MountOptions, PropagationOptionsKeepTheirOrder) {
-    auto o = parse_ok({"rbind", "rprivate", "shared", "slave", "rslave", "private", "unbindable",
-                       "runbindable", "rshared"});
+    auto o =
+        parse_ok({"rbind", "rprivate", "shared", "slave", "rslave", "private", "unbindable", "runbindable", "rshared"});
     ASSERT_EQ(o.propagation.size(), 8U);
     EXPECT_EQ(o.propagation[0], static_cast<unsigned long>(MS_PRIVATE | MS_REC));
     EXPECT_EQ(o.propagation[1], static_cast<unsigned long>(MS_SHARED));
@@ -158,8 +158,8 @@ TEST(MountOptions, IdmapIsRefusedWithThePath) {
     for (const char* opt : {"idmap", "ridmap"}) {
         auto r = parse_mount_options({"rbind", opt}, "mounts[3].options");
         ASSERT_FALSE(r.ok()) << opt;
-        EXPECT_EQ(r.error().message(),
-                  std::string("mounts[3].options[1]: \"") + opt + "\": id-mapped mounts are not supported by this runtime");
+        EXPECT_EQ(r.error().message(), std::string("mounts[3].options[1]: \"") + opt +
+                                           "\": id-mapped mounts are not supported by this runtime");
     }
 }
 
@@ -191,7 +191,8 @@ TEST(MountOptions, LockedFlagsFromStatvfs) {
     EXPECT_EQ(locked_flags_from_statvfs(ST_NOSUID | ST_NODEV), static_cast<unsigned long>(MS_NOSUID | MS_NODEV));
     EXPECT_EQ(locked_flags_from_statvfs(ST_NOEXEC | ST_RDONLY | ST_NOATIME),
               static_cast<unsigned long>(MS_NOEXEC | MS_RDONLY | MS_NOATIME));
-    EXPECT_EQ(locked_flags_from_statvfs(ST_RELATIME | ST_NODIRATIME), static_cast<unsigned long>(MS_RELATIME | MS_NODIRATIME));
+    EXPECT_EQ(locked_flags_from_statvfs(ST_RELATIME | ST_NODIRATIME),
+              static_cast<unsigned long>(MS_RELATIME | MS_NODIRATIME));
 }
 
 }  // namespace

@@ -95,8 +95,7 @@ TEST(MountPlan, Cgroup2IsACgroupOp) {
 
 TEST(MountPlan, BindSourcesRelativeToTheBundle) {
     spec::Config cfg;
-    cfg.mounts = {mnt("/data", "bind", "volumes/data", {"rbind"}),
-                  mnt("/etc/hosts", "none", "/etc/hosts", {"bind"}),
+    cfg.mounts = {mnt("/data", "bind", "volumes/data", {"rbind"}), mnt("/etc/hosts", "none", "/etc/hosts", {"bind"}),
                   mnt("/cfg", "", "./cfg", {"bind"})};
     auto plan = plan_ok(cfg);
     ASSERT_EQ(plan.size(), 3U);
@@ -135,13 +134,14 @@ TEST(MountPlan, TmpcopyupMarksOnlyTmpfsMounts) {
 
 TEST(MountPlan, ReadOnlyBindIsRemountedWithItsPerMountFlags) {
     spec::Config cfg;
-    cfg.mounts = {mnt("/ro", "bind", "/src", {"rbind", "ro", "nosuid", "nodev", "noexec", "noatime", "sync", "mode=755"})};
+    cfg.mounts = {
+        mnt("/ro", "bind", "/src", {"rbind", "ro", "nosuid", "nodev", "noexec", "noatime", "sync", "mode=755"})};
     auto plan = plan_ok(cfg);
     ASSERT_EQ(plan.size(), 1U);
     EXPECT_EQ(plan[0].flags, static_cast<unsigned long>(MS_BIND | MS_REC));
     // sync is a superblock flag that a bind remount cannot change; data is meaningless for a bind.
-    EXPECT_EQ(plan[0].remount_flags,
-              static_cast<unsigned long>(MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME));
+    EXPECT_EQ(plan[0].remount_flags, static_cast<unsigned long>(MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID |
+                                                                MS_NODEV | MS_NOEXEC | MS_NOATIME));
     EXPECT_TRUE(plan[0].data.empty());
 }
 

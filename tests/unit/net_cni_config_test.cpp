@@ -33,12 +33,14 @@ TEST(NetCniConfig, PortMappingsBecomeAttachmentPorts) {
 TEST(NetCniConfig, BadPortMappingIsNamed) {
     CniConfig cfg;
     auto e = parse_cni_config(R"({"cniVersion":"1.0.0","name":"n",
-        "runtimeConfig":{"portMappings":[{"hostPort":70000,"containerPort":80}]}})", add_env(), cfg);
+        "runtimeConfig":{"portMappings":[{"hostPort":70000,"containerPort":80}]}})",
+                              add_env(), cfg);
     ASSERT_TRUE(e);
     EXPECT_EQ(e->code, kCniInvalidConfig);
     EXPECT_EQ(e->msg, "runtimeConfig.portMappings[0].hostPort: expected a port number 1-65535");
     e = parse_cni_config(R"({"cniVersion":"1.0.0","name":"n",
-        "runtimeConfig":{"portMappings":[{"hostPort":80,"containerPort":80,"protocol":"sctp"}]}})", add_env(), cfg);
+        "runtimeConfig":{"portMappings":[{"hostPort":80,"containerPort":80,"protocol":"sctp"}]}})",
+                         add_env(), cfg);
     ASSERT_TRUE(e);
     EXPECT_EQ(e->code, kCniUnsupportedField);
 }
@@ -46,7 +48,8 @@ TEST(NetCniConfig, BadPortMappingIsNamed) {
 TEST(NetCniConfig, NetworkFieldsAndRequestedAddress) {
     CniConfig cfg;
     auto e = parse_cni_config(R"({"cniVersion":"0.4.0","name":"lab","mode":"veth","bridge":"br-lab",
-        "subnet":"10.5.0.0/16","dataDir":"/tmp/x"})", add_env("FOO=bar;IP=10.5.3.4"), cfg);
+        "subnet":"10.5.0.0/16","dataDir":"/tmp/x"})",
+                              add_env("FOO=bar;IP=10.5.3.4"), cfg);
     ASSERT_FALSE(e) << e->msg;
     EXPECT_EQ(cfg.network.name, "lab");
     EXPECT_EQ(cfg.network.mode, NetworkMode::veth);

@@ -49,7 +49,14 @@ TEST(NetIpv4, VethNamesFitIfnamsizAndDiffer) {
 }
 
 TEST(NetLease, RoundTripsAndRefusesForeignFiles) {
-    Lease l{Ipv4{0x0a000002}, "c\"1", true, 42, 777, "gk0123456789", "net1", {*parse_port_mapping("8080:80"), *parse_port_mapping("192.0.2.1:53:53/udp")}};
+    Lease l{Ipv4{0x0a000002},
+            "c\"1",
+            true,
+            42,
+            777,
+            "gk0123456789",
+            "net1",
+            {*parse_port_mapping("8080:80"), *parse_port_mapping("192.0.2.1:53:53/udp")}};
     auto back = parse_lease(lease_to_json(l), l.address, "x");
     ASSERT_TRUE(back);
     EXPECT_EQ(back->container, "c\"1");
@@ -59,11 +66,11 @@ TEST(NetLease, RoundTripsAndRefusesForeignFiles) {
     EXPECT_EQ(back->ports, l.ports);
     EXPECT_EQ(back->veth, "gk0123456789");
     EXPECT_EQ(back->ifname, "net1");
-    EXPECT_EQ(parse_lease(R"({"container":"c","state":"maybe","ownerPid":1,"ownerStart":1,"veth":"v"})", l.address,
-                          "/run/x")
-                  .error()
-                  .message(),
-              "read lease /run/x: not a gocker-net lease");
+    EXPECT_EQ(
+        parse_lease(R"({"container":"c","state":"maybe","ownerPid":1,"ownerStart":1,"veth":"v"})", l.address, "/run/x")
+            .error()
+            .message(),
+        "read lease /run/x: not a gocker-net lease");
 }
 
 TEST(NetLease, PicksTheLowestFreeAddressAndNamesAnExhaustedPool) {

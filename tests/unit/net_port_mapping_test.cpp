@@ -59,8 +59,9 @@ TEST(NetPortMapping, ListsRefuseTwoClaimsOnOneHostPort) {
     EXPECT_TRUE(parse_port_mappings("192.0.2.1:80:80,192.0.2.2:80:80"));
     auto r = parse_port_mappings("192.0.2.1:8080:80,8080:81");
     ASSERT_FALSE(r);
-    EXPECT_EQ(r.error().message(), "published ports \"192.0.2.1:8080:80/tcp\" and \"8080:81/tcp\" both take host port "
-                                   "0.0.0.0:8080/tcp");
+    EXPECT_EQ(r.error().message(),
+              "published ports \"192.0.2.1:8080:80/tcp\" and \"8080:81/tcp\" both take host port "
+              "0.0.0.0:8080/tcp");
     EXPECT_FALSE(parse_port_mappings("8080:80,"));
 }
 

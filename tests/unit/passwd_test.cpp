@@ -21,8 +21,8 @@ TEST(Passwd, FindsTheNameOfAUid) {
 }
 
 TEST(Passwd, SkipsMalformedLinesAndUnknownUids) {
-    EXPECT_EQ(passwd_name_of(kPasswd, 12), std::nullopt);   // "12x" is not a uid
-    EXPECT_EQ(passwd_name_of(kPasswd, 7), std::nullopt);    // an empty name is no name
+    EXPECT_EQ(passwd_name_of(kPasswd, 12), std::nullopt);  // "12x" is not a uid
+    EXPECT_EQ(passwd_name_of(kPasswd, 7), std::nullopt);   // an empty name is no name
     EXPECT_EQ(passwd_name_of(kPasswd, 4242), std::nullopt);
     EXPECT_EQ(passwd_name_of("", 0), std::nullopt);
 }

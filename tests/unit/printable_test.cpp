@@ -13,15 +13,19 @@ TEST(Printable, TerminalEscapeSequencesAreDefused) {
 }
 
 TEST(Printable, C1ControlsAreDefusedRawAndEncoded) {
-    EXPECT_EQ(printable("x\x9b" "2J"), "x?2J");             // raw 8-bit CSI (not UTF-8)
-    EXPECT_EQ(printable("x\xc2\x9b" "2J"), "x?2J");         // U+009B, UTF-8 encoded
+    EXPECT_EQ(printable("x\x9b"
+                        "2J"),
+              "x?2J");  // raw 8-bit CSI (not UTF-8)
+    EXPECT_EQ(printable("x\xc2\x9b"
+                        "2J"),
+              "x?2J");  // U+009B, UTF-8 encoded
 }
 
 TEST(Printable, ValidUtf8IsKeptAndInvalidBytesAreNot) {
     EXPECT_EQ(printable("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x90\xb3"), "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x90\xb3");
-    EXPECT_EQ(printable("\xc0\xaf"), "??");        // overlong '/'
-    EXPECT_EQ(printable("\xed\xa0\x80"), "???");   // a surrogate
-    EXPECT_EQ(printable("ab\xe2\x82"), "ab??");    // truncated at the end
+    EXPECT_EQ(printable("\xc0\xaf"), "??");       // overlong '/'
+    EXPECT_EQ(printable("\xed\xa0\x80"), "???");  // a surrogate
+    EXPECT_EQ(printable("ab\xe2\x82"), "ab??");   // truncated at the end
     EXPECT_EQ(printable("plain text 123"), "plain text 123");
 }
 

@@ -60,8 +60,7 @@ bool has_effective_cap(int cap) {
     std::ifstream in("/proc/self/status");
     std::string line;
     while (std::getline(in, line))
-        if (line.rfind("CapEff:", 0) == 0)
-            return (std::stoull(line.substr(7), nullptr, 16) >> cap) & 1;
+        if (line.rfind("CapEff:", 0) == 0) return (std::stoull(line.substr(7), nullptr, 16) >> cap) & 1;
     return false;
 }
 
@@ -115,8 +114,7 @@ TEST(CpuList, RejectsMalformedLists) {
     for (const char* bad : {"a", "1,,2", "3-1", "1-", "-1", "1,", "0-99999999", "1 2", "0x1"}) {
         auto r = parse_cpu_list(bad);
         ASSERT_FALSE(r.ok()) << bad;
-        EXPECT_NE(r.error().message().find(std::string("\"") + bad + "\""), std::string::npos)
-            << r.error().message();
+        EXPECT_NE(r.error().message().find(std::string("\"") + bad + "\""), std::string::npos) << r.error().message();
     }
 }
 
@@ -153,9 +151,9 @@ protected:
     void SetUp() override {
         fs::create_directories(dir_.path() + "/bin1");
         fs::create_directories(dir_.path() + "/bin2");
-        write_file(dir_.path() + "/bin1/tool", "#!/bin/sh\n", 0644);   // not executable
-        write_file(dir_.path() + "/bin2/tool", "#!/bin/sh\n", 0755);   // the one to find
-        fs::create_directories(dir_.path() + "/bin1/dirtool");         // a directory
+        write_file(dir_.path() + "/bin1/tool", "#!/bin/sh\n", 0644);  // not executable
+        write_file(dir_.path() + "/bin2/tool", "#!/bin/sh\n", 0755);  // the one to find
+        fs::create_directories(dir_.path() + "/bin1/dirtool");        // a directory
         write_file(dir_.path() + "/bin2/dirtool", "#!/bin/sh\n", 0755);
     }
     std::string path_env() const { return "PATH=" + dir_.path() + "/bin1:" + dir_.path() + "/bin2"; }
@@ -195,8 +193,7 @@ TEST_F(ResolveExecutable, AbsolutePathIsCheckedNotSearched) {
     const std::string missing = dir_.path() + "/bin2/missing";
     r = resolve_executable(process_with({missing}));
     ASSERT_FALSE(r.ok());
-    EXPECT_EQ(r.error().message(),
-              "exec: \"" + missing + "\": stat " + missing + ": no such file or directory");
+    EXPECT_EQ(r.error().message(), "exec: \"" + missing + "\": stat " + missing + ": no such file or directory");
 
     r = resolve_executable(process_with({dir_.path() + "/bin1/dirtool"}));
     ASSERT_FALSE(r.ok());
@@ -287,13 +284,12 @@ TEST(ProcessAttributes, SchedulerIoPriorityAffinityAndPersonality) {
         CPU_ZERO(&set);
         sched_getaffinity(0, sizeof(set), &set);
         out << "policy=" << sched_getscheduler(0) << " nice=" << getpriority(PRIO_PROCESS, 0)
-            << " ioprio=" << syscall(SYS_ioprio_get, 1, 0) << " cpus=" << CPU_COUNT(&set)
-            << ":" << CPU_ISSET(0, &set) << " personality=" << (personality(0xffffffff) & 0xff);
+            << " ioprio=" << syscall(SYS_ioprio_get, 1, 0) << " cpus=" << CPU_COUNT(&set) << ":" << CPU_ISSET(0, &set)
+            << " personality=" << (personality(0xffffffff) & 0xff);
         return out.str();
     });
-    EXPECT_EQ(report, "policy=" + std::to_string(SCHED_BATCH) + " nice=7 ioprio=" +
-                          std::to_string((2 << 13) | 6) + " cpus=1:1 personality=" +
-                          std::to_string(PER_LINUX32));
+    EXPECT_EQ(report, "policy=" + std::to_string(SCHED_BATCH) + " nice=7 ioprio=" + std::to_string((2 << 13) | 6) +
+                          " cpus=1:1 personality=" + std::to_string(PER_LINUX32));
 }
 
 TEST(ProcessAttributes, BadAffinityNamesTheField) {
@@ -301,8 +297,7 @@ TEST(ProcessAttributes, BadAffinityNamesTheField) {
     p.exec_cpu_affinity = spec::ExecCpuAffinity{"3-1", ""};
     auto st = apply_process_attributes(p, nullptr);  // the list is refused before the syscall
     ASSERT_FALSE(st.ok());
-    EXPECT_EQ(st.error().message(),
-              "process.execCPUAffinity.initial: invalid list \"3-1\": bad item \"3-1\"");
+    EXPECT_EQ(st.error().message(), "process.execCPUAffinity.initial: invalid list \"3-1\": bad item \"3-1\"");
 }
 
 TEST(ProcessAttributes, MemoryPolicyBindsToNodeZero) {
@@ -378,8 +373,7 @@ TEST(EnterCwd, MissingDirectoryHasTheDocumentedMessage) {
         auto st = enter_cwd(p);
         return st ? std::string("ok") : st.error().message();
     });
-    EXPECT_EQ(report,
-              "chdir to cwd (\"/nonexistent-gocker-cwd\") set in config.json: no such file or directory");
+    EXPECT_EQ(report, "chdir to cwd (\"/nonexistent-gocker-cwd\") set in config.json: no such file or directory");
 }
 
 TEST(EnterCwd, UnreachableDirectoryIsRefused) {
@@ -412,10 +406,10 @@ TEST(ExecProcess, RunsTheProgramWithEnvAndClosesUnkeptFds) {
     TempDir dir;
     const std::string out = dir.path() + "/out";
     // fd 3 is kept (preserve_fds = 1), fd 4 must be gone after exec.
-    spec::Process p = process_with(
-        {"/bin/sh", "-c", "echo \"$GREETING\" >" + out + "; [ -e /proc/self/fd/3 ] && echo kept3 >>" +
-                              out + "; [ -e /proc/self/fd/4 ] || echo closed4 >>" + out},
-        {"GREETING=hello"});
+    spec::Process p = process_with({"/bin/sh", "-c",
+                                    "echo \"$GREETING\" >" + out + "; [ -e /proc/self/fd/3 ] && echo kept3 >>" + out +
+                                        "; [ -e /proc/self/fd/4 ] || echo closed4 >>" + out},
+                                   {"GREETING=hello"});
     const pid_t pid = fork();
     if (pid == 0) {
         // Open above the target numbers so dup3 never meets oldfd == newfd.

@@ -235,7 +235,8 @@ TEST_F(RootfsTest, PrepareAndEnterBuildTheContainerView) {
         struct stat dst {};
         c.expect(::stat("/dev", &dst) == 0 && (dst.st_mode & 07777) == 0755, "/dev mode is not 0755");
         struct statvfs dsv {};
-        c.expect(::statvfs("/dev", &dsv) == 0 && dsv.f_blocks * dsv.f_frsize == 65536UL * 1024, "/dev size is not 64 MiB");
+        c.expect(::statvfs("/dev", &dsv) == 0 && dsv.f_blocks * dsv.f_frsize == 65536UL * 1024,
+                 "/dev size is not 64 MiB");
         c.expect(is_chr("/dev/null", 1, 3, 0666), "/dev/null is not 1:3 0666");
         c.expect(is_chr("/dev/zero", 1, 5, 0666), "/dev/zero");
         c.expect(is_chr("/dev/full", 1, 7, 0666), "/dev/full");
@@ -342,7 +343,8 @@ TEST_F(RootfsTest, MountFailureSaysWhatOnWhatAndWhy) {
         auto st = prepare_rootfs(spec);
         c.expect(!st.ok(), "a mount of an unknown filesystem succeeded");
         if (!st.ok())
-            c.expect(st.error().message() == "mount \"nosuchfs\" on /x: no such device", "message was: " + st.error().message());
+            c.expect(st.error().message() == "mount \"nosuchfs\" on /x: no such device",
+                     "message was: " + st.error().message());
     });
     for (const auto& f : failures) ADD_FAILURE() << f;
 }
@@ -367,8 +369,8 @@ TEST(SafePath, CreateInRootFollowsSymlinksOnlyInsideTheRoot) {
     const std::string root = t.path + "/root", outside = t.path + "/outside";
     fs::create_directories(root);
     fs::create_directories(outside);
-    fs::create_directory_symlink(outside, root + "/abs");      // absolute, to the "host"
-    fs::create_directory_symlink("..", root + "/up");  // climbs with "..", to t.path if followed
+    fs::create_directory_symlink(outside, root + "/abs");  // absolute, to the "host"
+    fs::create_directory_symlink("..", root + "/up");      // climbs with "..", to t.path if followed
     fs::create_symlink("/nowhere/file", root + "/dangling");
     UniqueFd rfd(::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     ASSERT_TRUE(rfd.valid());
@@ -390,7 +392,8 @@ TEST(SafePath, CreateInRootFollowsSymlinksOnlyInsideTheRoot) {
 
     auto o = safe_path::open_in_root(rfd.get(), "/abs/sub", O_PATH | O_DIRECTORY);
     ASSERT_TRUE(o.ok());
-    struct stat s1 {}, s2 {};
+    struct stat s1 {
+    }, s2{};
     ASSERT_EQ(::fstat(o->get(), &s1), 0);
     ASSERT_EQ(::stat((root + outside + "/sub").c_str(), &s2), 0);
     EXPECT_EQ(s1.st_ino, s2.st_ino);

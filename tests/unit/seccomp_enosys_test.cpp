@@ -185,7 +185,8 @@ TEST(SeccompEnosys, NativeArchitectureIsCoveredWhenTheProfileListsNone) {
     ASSERT_TRUE(last) << last.error().message();
     ASSERT_EQ(last->size(), 1u);
     EXPECT_EQ((*last)[0].scmp_arch, seccomp_arch_native());
-    EXPECT_EQ((*last)[0].last, static_cast<uint32_t>(seccomp_syscall_resolve_name_arch(seccomp_arch_native(), "statx")));
+    EXPECT_EQ((*last)[0].last,
+              static_cast<uint32_t>(seccomp_syscall_resolve_name_arch(seccomp_arch_native(), "statx")));
 }
 
 TEST(SeccompEnosys, NamesUnknownToAnArchitectureDoNotCount) {

@@ -234,15 +234,13 @@ TEST_P(SeccompOperator, MatchesOnlyWhatTheOperatorSays) {
     EXPECT_EQ(code, 0) << c.op << " (1: the matching call was allowed, 2: the other one was refused)";
 }
 
-INSTANTIATE_TEST_SUITE_P(AllOperators, SeccompOperator,
-                         ::testing::Values(OpCase{"SCMP_CMP_NE", 022, 0, 077, 022},
-                                           OpCase{"SCMP_CMP_LT", 022, 0, 021, 022},
-                                           OpCase{"SCMP_CMP_LE", 022, 0, 022, 023},
-                                           OpCase{"SCMP_CMP_EQ", 022, 0, 022, 027},
-                                           OpCase{"SCMP_CMP_GE", 022, 0, 022, 021},
-                                           OpCase{"SCMP_CMP_GT", 022, 0, 023, 022},
-                                           OpCase{"SCMP_CMP_MASKED_EQ", 0700, 0700, 0777, 0077}),
-                         [](const auto& info) { return std::string(info.param.op).substr(9); });
+INSTANTIATE_TEST_SUITE_P(
+    AllOperators, SeccompOperator,
+    ::testing::Values(OpCase{"SCMP_CMP_NE", 022, 0, 077, 022}, OpCase{"SCMP_CMP_LT", 022, 0, 021, 022},
+                      OpCase{"SCMP_CMP_LE", 022, 0, 022, 023}, OpCase{"SCMP_CMP_EQ", 022, 0, 022, 027},
+                      OpCase{"SCMP_CMP_GE", 022, 0, 022, 021}, OpCase{"SCMP_CMP_GT", 022, 0, 023, 022},
+                      OpCase{"SCMP_CMP_MASKED_EQ", 0700, 0700, 0777, 0077}),
+    [](const auto& info) { return std::string(info.param.op).substr(9); });
 
 TEST(Seccomp, TwoConditionsOnDifferentArgumentsMustBothHold) {
     spec::Seccomp p;

@@ -138,8 +138,12 @@ TEST(FeaturesJson, AllFieldsRoundTrip) {
     f.namespaces = {"pid", "time"};
     f.capabilities = {"CAP_KILL"};
     f.cgroup = Features::Cgroup{true, false, false, false, true};
-    f.seccomp = Features::Seccomp{true, {"SCMP_ACT_ALLOW"}, {"SCMP_CMP_EQ"}, {"SCMP_ARCH_X86_64"},
-                                  {"SECCOMP_FILTER_FLAG_TSYNC"}, {"SECCOMP_FILTER_FLAG_TSYNC"}};
+    f.seccomp = Features::Seccomp{true,
+                                  {"SCMP_ACT_ALLOW"},
+                                  {"SCMP_CMP_EQ"},
+                                  {"SCMP_ARCH_X86_64"},
+                                  {"SECCOMP_FILTER_FLAG_TSYNC"},
+                                  {"SECCOMP_FILTER_FLAG_TSYNC"}};
     f.apparmor_enabled = false;
     f.selinux_enabled = false;
     f.intel_rdt_enabled = true;
@@ -149,7 +153,8 @@ TEST(FeaturesJson, AllFieldsRoundTrip) {
     f.potentially_unsafe_config_annotations = {"run.oci.", "io.kubernetes.cri-o.Devices"};
     std::string text = features_to_json(f);
     EXPECT_NE(text.find("\"mountExtensions\": {\n            \"idmap\": {\n                \"enabled\": true"),
-              std::string::npos) << text;
+              std::string::npos)
+        << text;
     auto back = parse_features(text);
     ASSERT_TRUE(back.ok()) << back.error().message();
     EXPECT_TRUE(*back == f) << text;
@@ -159,7 +164,8 @@ TEST(FeaturesJson, UnknownEnumValuesAreRejectedWithPath) {
     auto r = parse_features(R"({"ociVersionMin":"1.0.0","ociVersionMax":"1.3.0",
                                 "linux":{"seccomp":{"enabled":true,"archs":["SCMP_ARCH_PDP11"]}}})");
     ASSERT_FALSE(r.ok());
-    EXPECT_EQ(r.error().message(), "features.json: /linux/seccomp/archs/0: unknown seccomp architecture \"SCMP_ARCH_PDP11\"");
+    EXPECT_EQ(r.error().message(),
+              "features.json: /linux/seccomp/archs/0: unknown seccomp architecture \"SCMP_ARCH_PDP11\"");
     auto ns = parse_features(R"({"ociVersionMin":"1.0.0","ociVersionMax":"1.3.0","linux":{"namespaces":["net"]}})");
     ASSERT_FALSE(ns.ok());
     EXPECT_EQ(ns.error().message(), "features.json: /linux/namespaces/0: unknown namespace type \"net\"");

@@ -46,7 +46,8 @@ TEST(SendRecvFd, RoundTripKeepsTheFileAndTheName) {
     ASSERT_TRUE(got.ok()) << got.error().message();
     EXPECT_EQ(name, "/dev/ptmx");
     EXPECT_NE(got->get(), file.get());
-    struct stat s1 {}, s2 {};
+    struct stat s1 {
+    }, s2{};
     ASSERT_EQ(fstat(file.get(), &s1), 0);
     ASSERT_EQ(fstat(got->get(), &s2), 0);
     EXPECT_EQ(s1.st_ino, s2.st_ino);
@@ -95,8 +96,7 @@ TEST(SetupConsole, SendsAMasterThatCarriesTheChildsOutput) {
     if (pid == 0) {
         parent_end.reset();
         // Private mount namespace: the /dev/console bind stays in here.
-        if (unshare(CLONE_NEWNS) != 0 || mount(nullptr, "/", nullptr, MS_REC | MS_SLAVE, nullptr) != 0)
-            _exit(80);
+        if (unshare(CLONE_NEWNS) != 0 || mount(nullptr, "/", nullptr, MS_REC | MS_SLAVE, nullptr) != 0) _exit(80);
         auto st = setup_console(sv[1], spec::ConsoleSize{25, 80});
         if (!st) {
             // stderr is still the test's: say why before failing.
@@ -104,7 +104,8 @@ TEST(SetupConsole, SendsAMasterThatCarriesTheChildsOutput) {
             _exit(81);
         }
         // stdout is now the pty; /dev/console (when present) must be the same pty.
-        struct stat out {}, console {};
+        struct stat out {
+        }, console{};
         fstat(1, &out);
         const bool console_ok = stat("/dev/console", &console) != 0 || console.st_rdev == out.st_rdev;
         const bool ctty = tcgetpgrp(0) == getpgrp();
@@ -124,7 +125,9 @@ TEST(SetupConsole, SendsAMasterThatCarriesTheChildsOutput) {
     std::string output;
     char buf[256];
     while (output.find('\n') == std::string::npos) {
-        struct pollfd p {master->get(), POLLIN, 0};
+        struct pollfd p {
+            master->get(), POLLIN, 0
+        };
         if (poll(&p, 1, 5000) <= 0) break;
         const ssize_t n = read(master->get(), buf, sizeof(buf));
         if (n <= 0) break;  // EIO once the child is gone and the slave closed

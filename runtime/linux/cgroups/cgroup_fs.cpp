@@ -47,7 +47,8 @@ Status make_cgroup_dirs(const std::string& root, const std::string& rel, std::ve
             if (::mkdir(dir.c_str(), 0755) == 0) {
                 created.push_back(dir);
                 std::string line = dir + "\n";
-                if (journal_fd >= 0 && ::write(journal_fd, line.data(), line.size()) != static_cast<ssize_t>(line.size())) {
+                if (journal_fd >= 0 &&
+                    ::write(journal_fd, line.data(), line.size()) != static_cast<ssize_t>(line.size())) {
                     int err = errno;
                     ::rmdir(dir.c_str());
                     created.pop_back();
@@ -93,7 +94,8 @@ static Status rmdir_retry(const std::string& dir, int timeout_ms) {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
     for (;;) {
         if (::rmdir(dir.c_str()) == 0 || errno == ENOENT) return {};
-        if (errno != EBUSY || std::chrono::steady_clock::now() >= deadline) return sys_error([&] { return "remove cgroup " + dir; });
+        if (errno != EBUSY || std::chrono::steady_clock::now() >= deadline)
+            return sys_error([&] { return "remove cgroup " + dir; });
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
 }

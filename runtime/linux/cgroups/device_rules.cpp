@@ -121,7 +121,8 @@ Status load_and_attach_device_program(int cgroup_fd, const std::vector<struct bp
     // the log and fail with ENOSPC). Only a refused program is loaded again, with the log.
     UniqueFd fd(static_cast<int>(::syscall(SYS_bpf, BPF_PROG_LOAD, &load, sizeof load)));
     if (!fd) {
-        Error e = sys_error([&] { return "load the device eBPF program (" + std::to_string(prog.size()) + " instructions)"; });
+        Error e = sys_error(
+            [&] { return "load the device eBPF program (" + std::to_string(prog.size()) + " instructions)"; });
         std::vector<char> log_buf(16384, '\0');
         load.log_buf = reinterpret_cast<uint64_t>(log_buf.data());
         load.log_size = static_cast<uint32_t>(log_buf.size() - 1);

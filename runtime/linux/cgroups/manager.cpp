@@ -97,7 +97,8 @@ Status apply_writes(const CgroupManager& m, const std::vector<CgroupWrite>& writ
     auto write_one = [&](const CgroupWrite& w) -> Status {
         // controller "" is a cgroup.* core file: the v2 directory.
         std::string dir = m.dir_of(w.controller);
-        if (dir.empty()) return Error(w.field + ": the " + w.controller + " cgroup controller is not available", ENODEV);
+        if (dir.empty())
+            return Error(w.field + ": the " + w.controller + " cgroup controller is not available", ENODEV);
         std::string file = dir + "/" + w.file;
         // Write first: the file is there on nearly every kernel, and looking first costs one
         // more system call per write. Only a failed write asks whether the file exists.

@@ -23,8 +23,10 @@ public:
         if (!ctrl_v1.empty() && host_.v1.count(std::string(ctrl_v1))) return 1;
         if (!ctrl_v2.empty() && host_.v2.count(std::string(ctrl_v2))) return 2;
         std::string names = std::string(ctrl_v1.empty() ? ctrl_v2 : ctrl_v1);
-        if (!ctrl_v1.empty() && !ctrl_v2.empty() && ctrl_v1 != ctrl_v2) names += " (v1) or " + std::string(ctrl_v2) + " (v2)";
-        return Error(field + ": needs the " + names + " cgroup controller, which is not available on this host", ENODEV);
+        if (!ctrl_v1.empty() && !ctrl_v2.empty() && ctrl_v1 != ctrl_v2)
+            names += " (v1) or " + std::string(ctrl_v2) + " (v2)";
+        return Error(field + ": needs the " + names + " cgroup controller, which is not available on this host",
+                     ENODEV);
     }
     void add(int version, std::string ctrl, std::string file, std::string value, std::string field,
              bool optional = false) {
@@ -66,12 +68,14 @@ public:
         // rule): v1 refuses a memory limit above memory+swap, and `update --memory -1` means both.
         const bool unlimited_swap_too = m.limit && *m.limit == -1 && !m.swap;
         if (v == 1) {
-            if (m.use_hierarchy) add(1, "memory", "memory.use_hierarchy", *m.use_hierarchy ? "1" : "0", f + "/useHierarchy");
+            if (m.use_hierarchy)
+                add(1, "memory", "memory.use_hierarchy", *m.use_hierarchy ? "1" : "0", f + "/useHierarchy");
             if (unlimited_swap_too) add_quiet(1, "memory", "memory.memsw.limit_in_bytes", "-1", f + "/swap");
             if (m.limit) add(1, "memory", "memory.limit_in_bytes", v1_limit(*m.limit), f + "/limit");
             // memsw exists only with swap accounting; without it the swap limit cannot be set.
             if (m.swap) add(1, "memory", "memory.memsw.limit_in_bytes", v1_limit(*m.swap), f + "/swap", true);
-            if (m.reservation) add(1, "memory", "memory.soft_limit_in_bytes", v1_limit(*m.reservation), f + "/reservation");
+            if (m.reservation)
+                add(1, "memory", "memory.soft_limit_in_bytes", v1_limit(*m.reservation), f + "/reservation");
             if (m.kernel) add(1, "memory", "memory.kmem.limit_in_bytes", v1_limit(*m.kernel), f + "/kernel", true);
             if (m.kernel_tcp)
                 add(1, "memory", "memory.kmem.tcp.limit_in_bytes", v1_limit(*m.kernel_tcp), f + "/kernelTCP", true);
@@ -80,7 +84,8 @@ public:
                     return Error(f + "/swappiness: " + unum(*m.swappiness) + " is out of range [0, 100]", EINVAL);
                 add(1, "memory", "memory.swappiness", unum(*m.swappiness), f + "/swappiness");
             }
-            if (m.disable_oom_killer && *m.disable_oom_killer) add(1, "memory", "memory.oom_control", "1", f + "/disableOOMKiller");
+            if (m.disable_oom_killer && *m.disable_oom_killer)
+                add(1, "memory", "memory.oom_control", "1", f + "/disableOOMKiller");
             return {};
         }
         if (unlimited_swap_too) add_quiet(2, "memory", "memory.swap.max", "max", f + "/swap");
@@ -91,7 +96,8 @@ public:
             std::string value;
             if (*m.swap < 0) value = "max";
             else if (!m.limit || *m.limit < 0)
-                return Error(f + "/swap: on cgroup v2 a swap limit needs a memory limit too (swap is memory+swap)", EINVAL);
+                return Error(f + "/swap: on cgroup v2 a swap limit needs a memory limit too (swap is memory+swap)",
+                             EINVAL);
             else if (*m.swap < *m.limit)
                 return Error(f + "/swap: " + num(*m.swap) + " is less than the memory limit " + num(*m.limit), EINVAL);
             else value = num(*m.swap - *m.limit);
@@ -116,12 +122,15 @@ public:
                 if (c.period) add(1, "cpu", "cpu.cfs_period_us", unum(*c.period), f + "/period");
                 if (c.quota) add(1, "cpu", "cpu.cfs_quota_us", *c.quota < 0 ? "-1" : num(*c.quota), f + "/quota");
                 if (c.burst) add(1, "cpu", "cpu.cfs_burst_us", unum(*c.burst), f + "/burst");
-                if (c.realtime_period) add(1, "cpu", "cpu.rt_period_us", unum(*c.realtime_period), f + "/realtimePeriod");
-                if (c.realtime_runtime) add(1, "cpu", "cpu.rt_runtime_us", num(*c.realtime_runtime), f + "/realtimeRuntime");
+                if (c.realtime_period)
+                    add(1, "cpu", "cpu.rt_period_us", unum(*c.realtime_period), f + "/realtimePeriod");
+                if (c.realtime_runtime)
+                    add(1, "cpu", "cpu.rt_runtime_us", num(*c.realtime_runtime), f + "/realtimeRuntime");
                 if (c.idle) add(1, "cpu", "cpu.idle", num(*c.idle), f + "/idle");
             } else {
                 if (c.realtime_runtime || c.realtime_period)
-                    return Error(f + "/realtimeRuntime: realtime scheduling limits are not supported on cgroup v2", EINVAL);
+                    return Error(f + "/realtimeRuntime: realtime scheduling limits are not supported on cgroup v2",
+                                 EINVAL);
                 if (c.shares) add(2, "cpu", "cpu.weight", unum(cpu_shares_to_weight(*c.shares)), f + "/shares");
                 if (c.quota || c.period) {
                     std::string quota = (!c.quota || *c.quota <= 0) ? "max" : num(*c.quota);
@@ -172,7 +181,8 @@ public:
                 const auto& d = b.weight_device[i];
                 std::string fi = f + "/weightDevice/" + std::to_string(i);
                 if (d.weight) {
-                    add(1, "blkio", "blkio.weight_device", dev(d.major, d.minor) + " " + unum(*d.weight), fi + "/weight");
+                    add(1, "blkio", "blkio.weight_device", dev(d.major, d.minor) + " " + unum(*d.weight),
+                        fi + "/weight");
                     add_fallback("blkio.bfq.weight_device", dev(d.major, d.minor) + " " + unum(*d.weight));
                 }
                 if (d.leaf_weight)
@@ -217,7 +227,8 @@ public:
         for (size_t i = 0; i < list.size(); ++i) {
             const std::string f = kRes + "/hugepageLimits/" + std::to_string(i);
             const auto& h = list[i];
-            if (h.page_size.empty() || h.page_size.find('/') != std::string::npos || h.page_size.find('.') != std::string::npos)
+            if (h.page_size.empty() || h.page_size.find('/') != std::string::npos ||
+                h.page_size.find('.') != std::string::npos)
                 return Error(f + "/pageSize: \"" + h.page_size + "\" is not a page size such as \"2MB\"", EINVAL);
             int v = GK_TRY(need("hugetlb", "hugetlb", f));
             if (v == 1) add(1, "hugetlb", "hugetlb." + h.page_size + ".limit_in_bytes", unum(h.limit), f + "/limit");
@@ -231,13 +242,18 @@ public:
         unset_zero(n.class_id, f + "/classID");
         if (n.class_id) {
             if (!host_.v1.count("net_cls"))
-                return Error(f + "/classID: needs the net_cls cgroup v1 controller, which is not mounted (there is none in cgroup v2)", ENODEV);
+                return Error(f + "/classID: needs the net_cls cgroup v1 controller, which is not mounted (there is "
+                                 "none in cgroup v2)",
+                             ENODEV);
             add(1, "net_cls", "net_cls.classid", std::to_string(*n.class_id), f + "/classID");
         }
         for (size_t i = 0; i < n.priorities.size(); ++i) {
             if (!host_.v1.count("net_prio"))
-                return Error(f + "/priorities: needs the net_prio cgroup v1 controller, which is not mounted (there is none in cgroup v2)", ENODEV);
-            add(1, "net_prio", "net_prio.ifpriomap", n.priorities[i].name + " " + std::to_string(n.priorities[i].priority),
+                return Error(f + "/priorities: needs the net_prio cgroup v1 controller, which is not mounted (there is "
+                                 "none in cgroup v2)",
+                             ENODEV);
+            add(1, "net_prio", "net_prio.ifpriomap",
+                n.priorities[i].name + " " + std::to_string(n.priorities[i].priority),
                 f + "/priorities/" + std::to_string(i));
         }
         return {};
@@ -268,10 +284,10 @@ public:
             // cgroup.* files belong to the core, not to a controller.
             bool core = ctrl == "cgroup";
             if (!core && !host_.v2.count(ctrl)) {
-                if (host_.v2.empty() && host_.v1.empty())
-                    return Error(f + ": no cgroup filesystem is mounted", ENODEV);
+                if (host_.v2.empty() && host_.v1.empty()) return Error(f + ": no cgroup filesystem is mounted", ENODEV);
                 if (host_.v2.empty() && !host_.v1.empty())
-                    return Error(f + ": linux.resources.unified needs cgroup v2, and this host has only cgroup v1", EINVAL);
+                    return Error(f + ": linux.resources.unified needs cgroup v2, and this host has only cgroup v1",
+                                 EINVAL);
                 return Error(f + ": the " + ctrl + " controller is not available in the cgroup v2 hierarchy", ENODEV);
             }
             add(2, core ? "" : ctrl, file, value, f);
@@ -288,8 +304,7 @@ public:
                 line += " " + (r.major && *r.major >= 0 ? num(*r.major) : "*") + ":" +
                         (r.minor && *r.minor >= 0 ? num(*r.minor) : "*") + " " + (r.access.empty() ? "rwm" : r.access);
             }
-            add(1, "devices", r.allow ? "devices.allow" : "devices.deny", line,
-                kRes + "/devices/" + std::to_string(i));
+            add(1, "devices", r.allow ? "devices.allow" : "devices.deny", line, kRes + "/devices/" + std::to_string(i));
         }
         return {};
     }

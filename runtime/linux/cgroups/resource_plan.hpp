@@ -50,15 +50,15 @@ namespace gocker::cgroups {
 
 struct CgroupWrite {
     bool operator==(const CgroupWrite&) const = default;
-    int version = 1;             // the hierarchy kind the file lives in
-    std::string controller;      // v1: the hierarchy ("memory", "cpu", "blkio"); v2: the controller to enable
+    int version = 1;         // the hierarchy kind the file lives in
+    std::string controller;  // v1: the hierarchy ("memory", "cpu", "blkio"); v2: the controller to enable
     std::string file;
     std::string value;
-    std::string fallback_file;   // written instead when `file` does not exist
+    std::string fallback_file;  // written instead when `file` does not exist
     std::string fallback_value;
-    bool optional = false;       // a missing file is skipped with a warning (deprecated knobs)
-    bool quiet = false;          // with optional: skipped without the warning (a write the config implies)
-    std::string field;           // the config field, for error messages: "/linux/resources/memory/limit"
+    bool optional = false;  // a missing file is skipped with a warning (deprecated knobs)
+    bool quiet = false;     // with optional: skipped without the warning (a write the config implies)
+    std::string field;      // the config field, for error messages: "/linux/resources/memory/limit"
 };
 
 // Which controllers the host offers, and in which version.
@@ -69,7 +69,7 @@ struct ControllerSet {
     int version_of(std::string_view name) const;
 };
 
-uint64_t cpu_shares_to_weight(uint64_t shares);      // runc's formula: [2, 262144] -> [1, 10000]
+uint64_t cpu_shares_to_weight(uint64_t shares);       // runc's formula: [2, 262144] -> [1, 10000]
 uint64_t blkio_weight_to_io_weight(uint64_t weight);  // [10, 1000] -> [1, 10000]
 
 // Every write for `res` (devices included on v1). Errors name the config field.

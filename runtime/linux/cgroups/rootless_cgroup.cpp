@@ -51,19 +51,21 @@ Result<std::string> rootless_v2_cgroup_path(const std::string* requested, std::s
     return resolve_cgroup_path(&(parent += "/" + relative), id);
 }
 
-Result<std::unique_ptr<CgroupManager>> create_rootless_cgroup(const spec::Config& cfg, std::string_view id, int journal_fd) {
+Result<std::unique_ptr<CgroupManager>> create_rootless_cgroup(const spec::Config& cfg, std::string_view id,
+                                                              int journal_fd) {
     const spec::Linux* lnx = cfg.linux ? &*cfg.linux : nullptr;
     const std::string* requested = lnx && lnx->cgroups_path ? &*lnx->cgroups_path : nullptr;
     spec::Resources res = lnx && lnx->resources ? *lnx->resources : spec::Resources{};
-    if (!res.devices.empty()) log::debug("rootless: linux.resources.devices not applied (no device cgroup for an unprivileged user)");
+    if (!res.devices.empty())
+        log::debug("rootless: linux.resources.devices not applied (no device cgroup for an unprivileged user)");
     res.devices.clear();
     const std::optional<std::string> limit = first_limit_field(res);
     const CgroupLayout& layout = detect_layout();
     const std::string uid = std::to_string(::geteuid());
     auto refuse = [&](const Error& why) {
-        return Error(*limit + ": rootless (uid " + uid + "): the limit needs a cgroup delegated to this user: " +
-                         why.message(),
-                     why.sys_errno() ? why.sys_errno() : EPERM);
+        return Error(
+            *limit + ": rootless (uid " + uid + "): the limit needs a cgroup delegated to this user: " + why.message(),
+            why.sys_errno() ? why.sys_errno() : EPERM);
     };
     if (layout.hierarchies.empty()) {
         if (limit) return refuse(Error("no cgroup filesystem is mounted on this host", ENODEV));

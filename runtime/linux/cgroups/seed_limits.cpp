@@ -28,7 +28,8 @@ Status add_seed_limits(spec::Resources& res, const SeedLimits& limits) {
             errno = 0;
             long long x = std::strtoll(v.c_str(), &end, 10);
             if (v.empty() || *end || errno || x <= 0)
-                return Error("--pids-limit: invalid value \"" + v + "\" (expected a positive number of processes, or max)", 0);
+                return Error(
+                    "--pids-limit: invalid value \"" + v + "\" (expected a positive number of processes, or max)", 0);
             n = x;
         }
         res.pids = spec::Pids{n};

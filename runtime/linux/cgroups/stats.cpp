@@ -94,8 +94,9 @@ void memory(Writer& w, const CgroupManager& m) {
     if (v == 1) {
         field(w, "cache", keyed(stat, "cache"));
         auto entry = [&](const char* key, const std::string& p) {
-            memory_entry(w, key, number(m, "memory", p + "usage_in_bytes"), number(m, "memory", p + "max_usage_in_bytes"),
-                         number(m, "memory", p + "failcnt"), number(m, "memory", p + "limit_in_bytes"));
+            memory_entry(w, key, number(m, "memory", p + "usage_in_bytes"),
+                         number(m, "memory", p + "max_usage_in_bytes"), number(m, "memory", p + "failcnt"),
+                         number(m, "memory", p + "limit_in_bytes"));
         };
         entry("usage", "memory.");
         entry("swap", "memory.memsw.");

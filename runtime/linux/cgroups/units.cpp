@@ -42,8 +42,8 @@ Result<int64_t> parse_bytes(std::string_view text, std::string_view flag) {
     size_t used;
     if (!leading_number(s, value, used)) return bad(flag, text, expected);
     std::string unit = s.substr(used);
-    if (unit.size() > 1 && unit.back() == 'b') unit.pop_back();           // "gb", "mb"
-    if (unit.size() == 2 && unit.back() == 'i') unit.pop_back();          // "gi" from "gib"
+    if (unit.size() > 1 && unit.back() == 'b') unit.pop_back();   // "gb", "mb"
+    if (unit.size() == 2 && unit.back() == 'i') unit.pop_back();  // "gi" from "gib"
     double mult = 1;
     if (unit == "" || unit == "b") mult = 1;
     else if (unit == "k") mult = 1024.0;

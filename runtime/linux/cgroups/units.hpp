@@ -15,7 +15,7 @@ Result<int64_t> parse_bytes(std::string_view text, std::string_view flag);
 
 // The seed's --cpu-limit: CPUs as a decimal ("0.5", "1", "2.25") or "max".
 struct CpuQuota {
-    int64_t quota = -1;      // microseconds per period; -1 = no limit
+    int64_t quota = -1;  // microseconds per period; -1 = no limit
     uint64_t period = 100000;
 };
 Result<CpuQuota> parse_cpu_limit(std::string_view text, std::string_view flag);

@@ -52,7 +52,8 @@ static Status init_cpuset(const std::string& dir, std::array<std::optional<std::
             inherited[i] = trimmed(std::move(mine));  // set already: it is what the next level gets
             continue;
         }
-        if (!inherited[i]) inherited[i] = trimmed(GK_TRY(read_cgroup_file(dir.substr(0, dir.rfind('/')) + "/" + kFiles[i])));
+        if (!inherited[i])
+            inherited[i] = trimmed(GK_TRY(read_cgroup_file(dir.substr(0, dir.rfind('/')) + "/" + kFiles[i])));
         GK_TRY(write_cgroup_file(file, *inherited[i]));
     }
     return {};

@@ -100,7 +100,8 @@ Status V2Manager::freeze(bool want) {
         if (flat_keyed_value(events, "frozen", frozen) && (frozen == 1) == want) return {};
         std::this_thread::sleep_for(std::chrono::milliseconds(i < 10 ? 1 : 10));
     }
-    return Error(std::string("the cgroup did not become ") + (want ? "frozen" : "thawed") + " (" + dir_ + ")", ETIMEDOUT);
+    return Error(std::string("the cgroup did not become ") + (want ? "frozen" : "thawed") + " (" + dir_ + ")",
+                 ETIMEDOUT);
 }
 
 Result<bool> V2Manager::frozen() const {
