@@ -82,7 +82,7 @@ private:
 Status allow_route_localnet(const std::string& link) {
     std::string localnet = "/proc/sys/net/ipv4/conf/" + link + "/route_localnet";
     UniqueFd fd(::open(localnet.c_str(), O_WRONLY | O_NOFOLLOW | O_CLOEXEC));
-    if (!fd || ::write(fd.get(), "1", 1) != 1) return sys_error("write " + localnet);
+    if (!fd || ::write(fd.get(), "1", 1) != 1) return sys_error([&] { return "write " + localnet; });
     return {};
 }
 

@@ -252,7 +252,7 @@ Result<std::vector<Lease>> LeaseStore::other_networks_leases() const {
     std::vector<Lease> out;
     std::string root = dir_.substr(0, dir_.rfind('/'));
     DIR* d = ::opendir(root.c_str());
-    if (!d) return sys_error("open directory " + root);
+    if (!d) return sys_error([&] { return "open directory " + root; });
     std::vector<std::string> dirs;
     while (dirent* e = ::readdir(d))
         if (e->d_type == DT_DIR && e->d_name[0] != '.' && root + "/" + e->d_name != dir_)
