@@ -108,6 +108,12 @@ BEGIN { nsec = 0; ncmd = 0; nflags = 0; desc = ""; synopsis = ""; want_synopsis 
         add_entry(term, text, indent)
         next
     }
+    # An option whose term is too long for its column (cxxopts: "--network [=arg(=bridge)]"):
+    # the term alone on its line, its text on the following, deeper indented lines.
+    if (indent > 0 && body ~ /^-/) {
+        add_entry(body, "", indent)
+        next
+    }
     in_entry = 0
     add_text(trim(line))
 }
