@@ -120,7 +120,10 @@ Verdict Access::check(const httplib::Request& req) const {
             return refuse(403, "cross-origin " + req.method + " refused (Origin " + origin + ")");
         if (req.get_header_value("Sec-Fetch-Site") == "cross-site")
             return refuse(403, "cross-site " + req.method + " refused");
-        if (!req.body.empty() && req.get_header_value("Content-Type").rfind("application/json", 0) != 0)
+        // This runs before the body is read: a body is announced by its length (or chunked).
+        std::string length = req.get_header_value("Content-Length");
+        bool body = (!length.empty() && length != "0") || req.has_header("Transfer-Encoding");
+        if (body && req.get_header_value("Content-Type").rfind("application/json", 0) != 0)
             return refuse(415, req.method + " " + req.path + ": the body must be application/json");
     }
     return v;
