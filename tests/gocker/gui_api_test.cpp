@@ -259,3 +259,25 @@ TEST_F(GuiApi, RemovingARunningContainerNeedsForce) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(GuiApi, LogsFollowKeepsUpWithAChattyContainer) {
+    auto made = create("{\"rootfs\":\"" + rootfs_ +
+                       "\",\"name\":\"chatty\",\"network\":\"none\",\"args\":[\"sh\",\"-c\",\"sleep 0.5; seq 1 "
+                       "30000; echo done >&2\"]}");
+    ASSERT_EQ(made->status, 201) << made->body;
+    std::string followed;
+    auto res = api().Get("/api/containers/chatty/logs?follow=1", [&](const char* data, size_t n) {
+        followed.append(data, n);
+        return true;
+    });
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200);
+    EXPECT_EQ(std::count(followed.begin(), followed.end(), '\n'), 30001) << "every line, then the stream ends";
+    EXPECT_TRUE(has(followed, "\"log\":\"1\\n\"}\n")) << followed.substr(0, 300);
+    EXPECT_TRUE(has(followed, "\"log\":\"30000\\n\"}\n"));
+    EXPECT_TRUE(has(followed, "\"stream\":\"stderr\",\"log\":\"done\\n\"}\n"));
+}
+
+}  // namespace
