@@ -131,3 +131,10 @@ FUZZ_SECONDS ?= 60
 FUZZ_TEST_SECONDS ?= 5
 fuzz: deps
 	FUZZ_SECONDS=$(FUZZ_SECONDS) JOBS=$(JOBS) tests/fuzz/run-fuzz.sh
+
+# The web console (gocker gui) driven in headless Chromium, saving its screenshots into docs/
+# (README shows them). `make test` runs the same browser test without saving anything.
+.PHONY: gui-screenshots
+gui-screenshots: build rootfs
+	unshare -m -n --propagation private sh -c 'ip link set lo up && exec /usr/bin/python3 tests/gocker/gui_browser_test.py \
+	  --gocker $(BUILD_DIR)/gocker --runtime $(BUILD_DIR)/gocker-runtime --rootfs $(CURDIR)/$(ROOTFS) --screenshots docs'

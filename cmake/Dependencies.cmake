@@ -30,6 +30,8 @@ endif()
 # libraries: gocker-net is dynamically linked (bookworm has no static libnftables).
 gocker_require_pkg(LIBNL_ROUTE libnl-route-3.0 libnl-route-3-dev)
 gocker_require_pkg(LIBNFTABLES libnftables libnftables-dev)
+# gocker gui (gocker/gui): the web console's HTTP server.
+gocker_require_pkg(CPP_HTTPLIB cpp-httplib libcpp-httplib-dev)
 
 find_path(RAPIDJSON_INCLUDE_DIRS rapidjson/document.h)
 if(NOT RAPIDJSON_INCLUDE_DIRS)

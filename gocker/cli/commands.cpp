@@ -16,6 +16,7 @@
 #include "core/runtime_cli.hpp"
 #include "flags.hpp"
 #include "foreground.hpp"
+#include "gui/server.hpp"
 #include "linux/cgroups/units.hpp"
 
 namespace gocker::cli {
@@ -121,7 +122,19 @@ const Command kInspect{"inspect",
                        "times, limits, volumes, user namespace, network, runtime and storage.",
                        {{"help", 'h', nullptr, "show this help"}}};
 
-const Command* const kCommands[] = {&kRun, &kPs, &kStop, &kRm, &kLogs, &kExec, &kInspect};
+const Command kGui{"gui",
+                   "[OPTIONS]",
+                   "Serves the web console (list, details, logs, creation, stop, remove, live usage) and prints\n"
+                   "the URL to open, with a token made for this start: every request must carry it. Listens on\n"
+                   "loopback unless --listen names another address (then it warns). Ctrl-C stops it.",
+                   {
+                       {"listen", 0, "HOST:PORT", "the address to listen on (default 127.0.0.1:8080; port 0: any)"},
+                       {"cgroup-parent", 0, "PATH",
+                        "the cgroup under which containers are made (default $GOCKER_CGROUP_PARENT, else /gocker-cli)"},
+                       {"help", 'h', nullptr, "show this help"},
+                   }};
+
+const Command* const kCommands[] = {&kRun, &kPs, &kStop, &kRm, &kLogs, &kExec, &kInspect, &kGui};
 
 int fail(const Error& e) {
     std::fprintf(stderr, "gocker: %s\n", e.message().c_str());
@@ -234,14 +247,7 @@ int cmd_ps(const Store& store, const Parsed& p) {
     }
     if (format == "json") {
         std::string out = "[";
-        for (const auto& r : shown) {
-            core::Record view = r;
-            view.status = core::live_status(r);
-            std::string j = core::record_to_json(view, false);
-            j.pop_back();
-            out += (out.size() > 1 ? "," : "") + j.substr(0, j.size() - 1) + ",\"statusText\":\"" +
-                   log::json_escape(core::status_text(r)) + "\"}";
-        }
+        for (const auto& r : shown) out += (out.size() > 1 ? "," : "") + record_view_json(r);
         std::printf("%s]\n", out.c_str());
         return 0;
     }
@@ -332,6 +338,11 @@ int cmd_exec(const Store& store, const Parsed& p) {
     return fail(sys_error([&] { return "exec " + (*argv)[0]; }));
 }
 
+int cmd_gui(const Store& store, const Parsed& p) {
+    std::string parent = p.last("cgroup-parent", core::default_cgroup_parent());
+    return gui::serve(store, p.last("listen", "127.0.0.1:8080"), parent);
+}
+
 int cmd_inspect(const Store& store, const Parsed& p) {
     if (p.positional.empty()) return fail(Error("inspect: name at least one CONTAINER", 0));
     std::string out = "[";
@@ -357,6 +368,25 @@ int cmd_inspect(const Store& store, const Parsed& p) {
 
 }  // namespace
 
+Result<RunRequest> parse_run_args(const std::vector<std::string>& args) {
+    auto parsed = GK_TRY(parse_flags(kRun, args, true));
+    if (parsed.has("help")) return Error("run: --help is not a container option", 0);
+    RunRequest req;
+    req.options = GK_TRY(run_options(parsed));
+    req.cgroup_parent = parsed.last("cgroup-parent", core::default_cgroup_parent());
+    return req;
+}
+
+std::string record_view_json(const core::Record& r) {
+    core::Record view = r;
+    view.status = core::live_status(r);
+    std::string j = core::record_to_json(view, false);
+    while (!j.empty() && j.back() == '\n') j.pop_back();
+    if (!j.empty()) j.pop_back();  // the record's closing }
+    return j + ",\"statusText\":\"" + log::json_escape(core::status_text(r)) + "\",\"address\":\"" +
+           log::json_escape(address(r)) + "\"}";
+}
+
 std::string main_help() {
     std::string s =
         "Usage: gocker [--root DIR] COMMAND [OPTIONS] [ARGS...]\n"
@@ -368,10 +398,10 @@ std::string main_help() {
         "  --help, -h       show this help\n"
         "  --version        print the version\n\n"
         "Commands:\n";
-    const char* summary[] = {"run a command in a new container", "list containers",
-                             "stop running containers",          "remove containers",
-                             "print a container's output",       "run a command in a running container",
-                             "print containers' records as JSON"};
+    const char* summary[] = {"run a command in a new container",  "list containers",
+                             "stop running containers",           "remove containers",
+                             "print a container's output",        "run a command in a running container",
+                             "print containers' records as JSON", "serve the web console"};
     size_t i = 0;
     for (const Command* c : kCommands) {
         std::string name = c->name;
@@ -400,6 +430,7 @@ int dispatch(const std::string& root, const std::string& name, const std::vector
         if (name == "rm") return cmd_rm(store, *parsed);
         if (name == "logs") return cmd_logs(store, *parsed);
         if (name == "exec") return cmd_exec(store, *parsed);
+        if (name == "gui") return cmd_gui(store, *parsed);
         return cmd_inspect(store, *parsed);
     }
     return fail(Error("unknown command \"" + name + "\" (gocker --help lists them)", 0));

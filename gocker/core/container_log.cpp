@@ -126,6 +126,14 @@ ino_t inode_of(const std::string& path) {
 }  // namespace
 
 Status print_log(const std::string& dir, const LogReadOptions& opts, const std::function<bool()>& still_running) {
+    return read_log(dir, opts, still_running, [&](const LogEntry& e) {
+        print_entry(e, opts.timestamps);
+        return true;
+    });
+}
+
+Status read_log(const std::string& dir, const LogReadOptions& opts, const std::function<bool()>& still_running,
+                const std::function<bool(const LogEntry&)>& emit) {
     std::string path = dir + "/container.log";
     std::deque<LogEntry> kept;
     auto keep = [&](const LogEntry& e) {
@@ -141,17 +149,21 @@ Status print_log(const std::string& dir, const LogReadOptions& opts, const std::
     UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
     if (!fd && errno != ENOENT) return sys_error([&] { return "open log " + path; });
     if (fd) read_entries(fd.get(), rest, keep);
-    for (const auto& e : kept) print_entry(e, opts.timestamps);
-    if (!opts.follow) return ok_status();
-    auto print = [&](const LogEntry& e) { print_entry(e, opts.timestamps); };
-    while (true) {
+    bool wanted = true;
+    for (const auto& e : kept)
+        if (wanted) wanted = emit(e);
+    if (!opts.follow || !wanted) return ok_status();
+    auto pass = [&](const LogEntry& e) {
+        if (wanted) wanted = emit(e);
+    };
+    while (wanted) {
         bool running = still_running();  // asked before the last read, so nothing written after is lost
-        if (fd) read_entries(fd.get(), rest, print);
+        if (fd) read_entries(fd.get(), rest, pass);
         struct stat st {};
         ino_t now = inode_of(path);
         if (now != 0 && (!fd || (::fstat(fd.get(), &st) == 0 && st.st_ino != now))) {
             // Rotated (or created): what the old file still had was read above; go on with the new one.
-            if (fd) read_entries(fd.get(), rest, print);
+            if (fd) read_entries(fd.get(), rest, pass);
             fd.reset(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
             rest.clear();
             continue;
@@ -159,6 +171,7 @@ Status print_log(const std::string& dir, const LogReadOptions& opts, const std::
         if (!running) return ok_status();
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
+    return ok_status();
 }
 
 }  // namespace gocker::core

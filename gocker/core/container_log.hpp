@@ -48,5 +48,9 @@ struct LogReadOptions {
 // to stdout, stderr ones to stderr. With follow, waits for more until `still_running()` says no
 // and everything written has been read.
 Status print_log(const std::string& dir, const LogReadOptions& opts, const std::function<bool()>& still_running);
+// The same walk, handing each record to `emit` (print_log prints them; the web console streams
+// them). `emit` returns false to stop early (the reader went away).
+Status read_log(const std::string& dir, const LogReadOptions& opts, const std::function<bool()>& still_running,
+                const std::function<bool(const LogEntry&)>& emit);
 
 }  // namespace gocker::core
