@@ -45,39 +45,17 @@ mark="GOCKER_CONC_RUN=$$"
 cgparent=gocker-conc-$$
 failures=0
 fail() { echo "FAILED: $*"; failures=$((failures + 1)); }
-# Output through a file: a created container's init keeps the create's stdout and stderr open.
-rt() {
-    local out=$work/out.$BASHPID rc
-    env "$mark" timeout 60 "$runtime" --root "$root" "$@" > "$out" 2>&1 < /dev/null
-    rc=$?
-    cat "$out"
-    rm -f "$out"
-    return $rc
-}
+# shellcheck source=tests/faults/script_common.sh
+source "$here/script_common.sh"
 
 finish() {
     [[ -n ${lister:-} ]] && kill "$lister" 2>/dev/null && wait "$lister" 2>/dev/null
-    local pids
-    pids=$(grep -lsxz -- "$mark" /proc/[0-9]*/environ | sed 's|^/proc/||; s|/environ$||')
-    # Ours by the marker.
-    for p in $pids; do kill -9 "$p" 2>/dev/null; done
-    for h in /sys/fs/cgroup/*/ /sys/fs/cgroup/; do
-        [[ -d $h$cgparent ]] && find "$h$cgparent" -depth -type d -exec rmdir {} + 2>/dev/null
-    done
+    end_marked_and_cgroups
     rm -rf "$work"
 }
 trap finish EXIT
 
-(cd "$work" && "$runtime" spec) || exit 1
-jq --arg rootfs "$rootfs" --arg mark "$mark" '
-    .root = {path: $rootfs, readonly: true}
-    | .process.args = ["sleep", "1000"] | .process.terminal = false
-    | .process.env += [$mark]' "$work/config.json" > "$work/template.json"
-bundle_for() {  # ID: a bundle whose cgroup is under the test's parent
-    mkdir -p "$work/b/$1"
-    jq --arg cg "/$cgparent/$1" '.linux.cgroupsPath = $cg' "$work/template.json" > "$work/b/$1/config.json"
-    echo "$work/b/$1"
-}
+make_sleeper_template "$work" || exit 1
 
 # --- the list watcher: runs until killed, parses every output ---------------------------------
 list_watch() {

@@ -38,24 +38,11 @@ mark="GOCKER_DISK_RUN=$$"
 cgparent=gocker-disk-$$
 failures=0 checks=0
 fail() { echo "FAILED: $*"; failures=$((failures + 1)); }
-# Output through a file: a created container's init keeps the create's stdout and stderr open.
-rt() {
-    local out=$work/out.$BASHPID rc
-    env "$mark" timeout 60 "$runtime" --root "$root" "$@" > "$out" 2>&1 < /dev/null
-    rc=$?
-    cat "$out"
-    rm -f "$out"
-    return $rc
-}
+# shellcheck source=tests/faults/script_common.sh
+source "$here/script_common.sh"
 
 finish() {
-    local pids p h
-    pids=$(grep -lsxz -- "$mark" /proc/[0-9]*/environ | sed 's|^/proc/||; s|/environ$||')
-    for p in $pids; do kill -9 "$p" 2>/dev/null; done  # ours by the marker
-    sleep 0.2
-    for h in /sys/fs/cgroup/*/ /sys/fs/cgroup/; do
-        [[ -d $h$cgparent ]] && find "$h$cgparent" -depth -type d -exec rmdir {} + 2>/dev/null
-    done
+    end_marked_and_cgroups
     umount "$root" 2>/dev/null
     rm -rf "$work"
 }
@@ -63,16 +50,7 @@ trap finish EXIT
 
 mkdir -p "$root" "$work/b"
 mount -t tmpfs -o size=512k,mode=0700 gocker-disk "$root" || exit 1
-(cd "$work/b" && "$runtime" spec) || exit 1
-jq --arg rootfs "$rootfs" --arg mark "$mark" '
-    .root = {path: $rootfs, readonly: true}
-    | .process.args = ["sleep", "1000"] | .process.terminal = false
-    | .process.env += [$mark]' "$work/b/config.json" > "$work/template.json"
-bundle_for() {
-    mkdir -p "$work/b/$1"
-    jq --arg cg "/$cgparent/$1" '.linux.cgroupsPath = $cg' "$work/template.json" > "$work/b/$1/config.json"
-    echo "$work/b/$1"
-}
+make_sleeper_template "$work/b" || exit 1
 make_running() {  # ID
     local out
     out=$(rt create --bundle "$(bundle_for "$1")" "$1") || { fail "create $1: $out"; return 1; }

@@ -1,0 +1,44 @@
+# shellcheck shell=bash
+# What concurrency.sh and disk-trouble.sh share. Each script sets, before sourcing: work (its
+# temporary directory), root (the runtime's --root), runtime, rootfs, mark (NAME=VALUE put in the
+# environment of everything it starts) and cgparent (the cgroup parent of its containers).
+
+# The runtime with the marker and a time limit. Output through a file: a created container's
+# init keeps the create's stdout and stderr open.
+rt() {
+    local out=$work/out.$BASHPID rc
+    env "$mark" timeout 60 "$runtime" --root "$root" "$@" > "$out" 2>&1 < /dev/null
+    rc=$?
+    cat "$out"
+    rm -f "$out"
+    return $rc
+}
+
+# Ends what is ours by the marker, and removes the cgroup parent's tree in every hierarchy.
+end_marked_and_cgroups() {
+    local pids p h
+    pids=$(grep -lsxz -- "$mark" /proc/[0-9]*/environ | sed 's|^/proc/||; s|/environ$||')
+    for p in $pids; do kill -9 "$p" 2>/dev/null; done
+    sleep 0.2
+    for h in /sys/fs/cgroup/*/ /sys/fs/cgroup/; do
+        [[ -d $h$cgparent ]] && find "$h$cgparent" -depth -type d -exec rmdir {} + 2>/dev/null
+    done
+    return 0
+}
+
+# $work/template.json from the runtime's own `spec` written in directory $1: the rootfs read-only,
+# `sleep 1000`, no terminal, the marker in the environment.
+make_sleeper_template() {
+    (cd "$1" && "$runtime" spec) || return 1
+    jq --arg rootfs "$rootfs" --arg mark "$mark" '
+        .root = {path: $rootfs, readonly: true}
+        | .process.args = ["sleep", "1000"] | .process.terminal = false
+        | .process.env += [$mark]' "$1/config.json" > "$work/template.json"
+}
+
+# A bundle $work/b/ID whose container's cgroup is /$cgparent/ID; prints its path.
+bundle_for() {
+    mkdir -p "$work/b/$1"
+    jq --arg cg "/$cgparent/$1" '.linux.cgroupsPath = $cg' "$work/template.json" > "$work/b/$1/config.json"
+    echo "$work/b/$1"
+}
