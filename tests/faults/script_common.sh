@@ -1,7 +1,8 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2154
 # What concurrency.sh and disk-trouble.sh share. Each script sets, before sourcing: work (its
 # temporary directory), root (the runtime's --root), runtime, rootfs, mark (NAME=VALUE put in the
-# environment of everything it starts) and cgparent (the cgroup parent of its containers).
+# environment of everything it starts) and cgparent (the cgroup parent of its containers);
+# (SC2154 is off here: these names come from the sourcing script.)
 
 # The runtime with the marker and a time limit. Output through a file: a created container's
 # init keeps the create's stdout and stderr open.
