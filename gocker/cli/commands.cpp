@@ -12,6 +12,7 @@
 #include "core/bundle.hpp"
 #include "core/container_log.hpp"
 #include "core/containers.hpp"
+#include "core/monitor.hpp"
 #include "core/network.hpp"
 #include "core/runtime_cli.hpp"
 #include "flags.hpp"
@@ -414,6 +415,7 @@ std::string main_help() {
 }
 
 int dispatch(const std::string& root, const std::string& name, const std::vector<std::string>& args) {
+    if (name == "__monitor" && args.size() == 1) return core::monitor_command(core::Store(root), args[0]);
     for (const Command* c : kCommands) {
         if (name != c->name) continue;
         bool stop = name == "run" || name == "exec";

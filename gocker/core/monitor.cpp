@@ -6,6 +6,7 @@
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/ioctl.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -325,17 +326,33 @@ private:
 }  // namespace
 
 Status start_monitor(const Store& store, const Record& rec) {
+    // The monitor is a fresh `gocker __monitor ID`, not a fork that runs on: the caller may have
+    // threads (the console's server), and a forked copy of a threaded process may only make
+    // async-signal-safe calls until it execs. So everything exec needs is made before fork.
+    const std::string self = "/proc/self/exe";
+    std::vector<std::string> words{"gocker", "--root", store.root(), "__monitor", rec.id};
+    std::vector<char*> argv;
+    for (auto& w : words) argv.push_back(w.data());
+    argv.push_back(nullptr);
+    const std::string failed = "error: start the monitor: exec " + self + " __monitor\n";
+
     int p[2];
     if (::pipe2(p, O_CLOEXEC) != 0) return sys_error("start the monitor: pipe");
     UniqueFd rd(p[0]), wr(p[1]);
     pid_t first = ::fork();
     if (first < 0) return sys_error("start the monitor: fork");
     if (first == 0) {
-        rd.reset();
         ::setsid();
         pid_t second = ::fork();
         if (second != 0) _exit(second < 0 ? 1 : 0);
-        monitor_main(store, rec, std::move(wr));
+        // The ready pipe becomes fd 3 of the monitor (kept open across exec), nothing else.
+        int w = wr.get() == 3 ? 3 : ::dup2(wr.get(), 3);
+        if (w == 3 && ::fcntl(3, F_SETFD, 0) == 0) {
+            ::syscall(SYS_close_range, 4u, ~0u, 0u);
+            ::execv(self.c_str(), argv.data());
+        }
+        if (::write(w == 3 ? 3 : wr.get(), failed.data(), failed.size()) < 0) {}
+        _exit(127);
     }
     wr.reset();
     (void)wait_child(first);
@@ -343,6 +360,23 @@ Status start_monitor(const Store& store, const Record& rec) {
     if (answer.rfind("ok", 0) == 0) return ok_status();
     if (answer.rfind("error: ", 0) == 0) return Error(last_line(answer.substr(7)), 0);
     return Error("start the monitor: it exited without a word", 0);
+}
+
+int monitor_command(const Store& store, const std::string& id) {
+    struct stat st {};
+    if (::fstat(3, &st) != 0 || !S_ISFIFO(st.st_mode)) {
+        std::fprintf(stderr, "gocker: __monitor is started by gocker run, with its ready pipe as fd 3\n");
+        return 125;
+    }
+    UniqueFd ready(3);
+    ::fcntl(3, F_SETFD, FD_CLOEXEC);
+    auto rec = store.load(id);
+    if (!rec) {
+        std::string msg = "error: start the monitor: " + rec.error().message() + "\n";
+        if (::write(ready.get(), msg.data(), msg.size()) < 0) {}
+        return 1;
+    }
+    monitor_main(store, *rec, std::move(ready));
 }
 
 }  // namespace gocker::core

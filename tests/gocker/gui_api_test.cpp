@@ -12,6 +12,8 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <thread>
 
@@ -23,6 +25,10 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+std::string read_text(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
 
 class GuiApi : public ::testing::Test {
 protected:
@@ -208,6 +214,15 @@ TEST_F(GuiApi, CreateListStatsLogsFollowStopRemove) {
     EXPECT_TRUE(has(one->body, "\"statusText\":\"running\"")) << one->body;
     EXPECT_EQ(create("{\"rootfs\":\"" + rootfs_ + "\",\"name\":\"ticker\",\"network\":\"none\"}")->status, 400)
         << "the name is taken";
+
+    // The monitor the threaded server started is a program of its own (exec'd), not a fork that
+    // runs on in a copy of the server.
+    std::string record = read_text(tmp_ + "/state/containers/" + id + "/record.json");
+    size_t at = record.find("\"monitorPid\":");
+    ASSERT_NE(at, std::string::npos) << record;
+    std::string cmdline = read_text("/proc/" + std::to_string(std::stoi(record.substr(at + 13))) + "/cmdline");
+    std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
+    EXPECT_TRUE(has(cmdline, " __monitor " + id)) << cmdline;
 
     auto stats = api().Get("/api/containers/" + id + "/stats");
     ASSERT_TRUE(stats);
