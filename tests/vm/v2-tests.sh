@@ -47,6 +47,11 @@ if $R create -b /ctr/limits limits; then
     check "exec: the process is in the container's cgroup" "0::/gocker-vm/limits" "$(cat /proc/$epid/cgroup 2>&1)"
     check "exec: ps lists it" "$pid,$epid" "$($R ps --format json limits | tr -d '[] ')"
     check "exec: foreground exit status" "3" "$($R exec limits sh -c 'exit 3' >/dev/null 2>&1; echo $?)"
+    # Usage from the v2 files (what `events --stats` and gocker's console read: linux/cgroups/stats).
+    st=$($R events --stats limits 2>&1)
+    case "$st" in *'"cpu":{"usage":{"total":'[1-9]*) ok "stats: cpu usage from cpu.stat" ;; *) notok "stats: cpu usage from cpu.stat: $st" ;; esac
+    case "$st" in *'"memory":{"cache":'*'"usage":{"usage":'[1-9]*'"limit":33554432}'*) ok "stats: memory usage and limit" ;; *) notok "stats: memory usage and limit: $st" ;; esac
+    case "$st" in *'"pids":{"current":'[1-9]*',"limit":30}'*) ok "stats: pids current and limit" ;; *) notok "stats: pids current and limit: $st" ;; esac
     $R delete --force limits
     if [ -e "$dir" ]; then notok "delete removes the cgroup"; else ok "delete removes the cgroup"; fi
     if [ -e "$cg/gocker-vm" ]; then notok "delete removes the parent it made"; else ok "delete removes the parent it made"; fi
