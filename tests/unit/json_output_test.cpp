@@ -17,6 +17,7 @@
 #include "cli/cli_json.hpp"
 #include "common/log.hpp"
 #include "core/container_log.hpp"
+#include "container/state_store.hpp"
 #include "core/store.hpp"
 #include "linux/cgroups/manager.hpp"
 #include "linux/seccomp.hpp"
@@ -301,6 +302,36 @@ TEST(JsonOutput, NetworkRecordKeepsItsBytes) {
     ASSERT_EQ(nets->size(), 1u);
     EXPECT_EQ((*nets)[0], cfg);
     std::filesystem::remove_all(root);
+}
+
+// The runtime's own state.json record: what `state`, `list` and `delete` read back.
+TEST(JsonOutput, StateRecordReadsBackWithHostileStrings) {
+    for (const auto& s : kHostile) {
+        if (s.find('\0') != std::string::npos) continue;  // a path or annotation never holds a NUL
+        ContainerRecord r;
+        r.id = "c1";
+        r.bundle = "/b/" + s;
+        r.rootfs = "/r/" + s;
+        r.pid = 7;
+        r.start_time = 1234567890123ull;
+        r.created = "2026-12-03T10:00:00.000000001Z";
+        r.owner = s;
+        r.annotations = {{"k" + s, "v" + s}};
+        r.cgroup_path = "/gocker/" + s;
+        r.has_pid_ns = true;
+        std::string text = record_to_json(r);
+        auto d = parse(text);
+        EXPECT_EQ(str(d["annotations"], ("k" + s).c_str()), "v" + s);
+        auto back = record_from_json(text);
+        ASSERT_TRUE(back) << back.error().message();
+        EXPECT_EQ(back->bundle, r.bundle);
+        EXPECT_EQ(back->rootfs, r.rootfs);
+        EXPECT_EQ(back->owner, r.owner);
+        EXPECT_EQ(back->cgroup_path, r.cgroup_path);
+        EXPECT_EQ(back->annotations, r.annotations);
+        EXPECT_EQ(back->start_time, r.start_time);
+        EXPECT_TRUE(back->has_pid_ns);
+    }
 }
 
 }  // namespace
