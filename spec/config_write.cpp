@@ -1,12 +1,18 @@
 // Config -> config.json with the spec's field names. Absent optionals, empty strings/arrays/maps
 // and false flags are omitted, so parse_config(config_to_json(c)) == c.
+#include "common/json_writer.hpp"
 #include "spec/config_io.hpp"
-#include "spec/json_writer.hpp"
 
 namespace gocker::spec {
+
+using json::key;
+using json::member;
+using json::member_if_set;
+using json::write;
+
 namespace {
 
-using W = PrettyJsonWriter;
+using W = json::Pretty;
 
 }  // namespace
 

@@ -1,16 +1,21 @@
 // The features document (features.md, features-linux.md).
 #include "spec/features.hpp"
 
+#include "common/json_writer.hpp"
 #include "spec/json_reader.hpp"
-#include "spec/json_writer.hpp"
 #include "spec/oci_names.hpp"
 
 namespace gocker::spec {
 
+using json::key;
+using json::member;
+using json::member_if_set;
+using json::write;
+
 namespace {
 
 constexpr std::string_view kOrigin = "features.json";
-using W = PrettyJsonWriter;
+using W = json::Pretty;
 
 // {"enabled": bool} objects (apparmor, selinux, intelRdt, netDevices, mountExtensions.idmap).
 Status read_enabled(Reader& r, const JsonValue& obj, std::string_view name, std::optional<bool>& out) {

@@ -1,10 +1,16 @@
 // The state document (runtime.md, State): what `state` prints and hooks read on stdin.
 #include "spec/state.hpp"
 
+#include "common/json_writer.hpp"
 #include "spec/json_reader.hpp"
-#include "spec/json_writer.hpp"
 
 namespace gocker::spec {
+
+using json::key;
+using json::member;
+using json::member_if_set;
+using json::write;
+
 namespace {
 
 constexpr std::string_view kOrigin = "state.json";
@@ -44,16 +50,8 @@ Result<ContainerStatus> parse_status(std::string_view s) {
 }
 
 std::string state_to_json(const State& s, bool pretty) {
-    rapidjson::StringBuffer buf;
-    if (pretty) {
-        PrettyJsonWriter w(buf);
-        w.SetIndent(' ', 2);
-        write_state(w, s);
-    } else {
-        CompactJsonWriter w(buf);
-        write_state(w, s);
-    }
-    return std::string(buf.GetString(), buf.GetSize());
+    auto body = [&](auto& w) { write_state(w, s); };
+    return pretty ? json::pretty(body) : json::compact(body);
 }
 
 Result<State> parse_state(std::string_view json) {

@@ -8,7 +8,6 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "common/log.hpp"
 #include "core/bundle.hpp"
 #include "core/container_log.hpp"
 #include "core/containers.hpp"
@@ -247,9 +246,7 @@ int cmd_ps(const Store& store, const Parsed& p) {
         return 0;
     }
     if (format == "json") {
-        std::string out = "[";
-        for (const auto& r : shown) out += (out.size() > 1 ? "," : "") + record_view_json(r);
-        std::printf("%s]\n", out.c_str());
+        std::printf("%s\n", record_views_json(shown).c_str());
         return 0;
     }
     std::printf("%-12s  %-16s  %-24s  %-26s  %-20s  %-20s  %s\n", "CONTAINER ID", "NAME", "COMMAND", "STATUS",
@@ -346,7 +343,7 @@ int cmd_gui(const Store& store, const Parsed& p) {
 
 int cmd_inspect(const Store& store, const Parsed& p) {
     if (p.positional.empty()) return fail(Error("inspect: name at least one CONTAINER", 0));
-    std::string out = "[";
+    std::vector<core::RecordView> views;
     int rc = 0;
     for (const auto& ref : p.positional) {
         auto r = store.resolve(ref);
@@ -354,16 +351,12 @@ int cmd_inspect(const Store& store, const Parsed& p) {
             rc = fail(r.error());
             continue;
         }
-        core::Record view = *r;
-        view.status = core::live_status(*r);
-        std::string j = core::record_to_json(view, true);
-        while (!j.empty() && (j.back() == '\n' || j.back() == '}')) j.pop_back();
-        out += (out.size() > 1 ? ",\n" : "\n") + j + ",\n  \"statusText\": \"" +
-               log::json_escape(core::status_text(*r)) + "\",\n  \"address\": \"" + log::json_escape(address(*r)) +
-               "\",\n  \"bundle\": \"" + log::json_escape(store.file(r->id, "bundle")) + "\",\n  \"logPath\": \"" +
-               log::json_escape(store.file(r->id, "container.log")) + "\"\n}";
+        core::RecordView v = record_view(*r);
+        v.extras.emplace_back("bundle", store.file(r->id, "bundle"));
+        v.extras.emplace_back("logPath", store.file(r->id, "container.log"));
+        views.push_back(std::move(v));
     }
-    std::printf("%s\n]\n", out.c_str());
+    std::printf("%s\n", core::records_to_json(views, true).c_str());
     return rc ? 1 : 0;
 }
 
@@ -378,14 +371,23 @@ Result<RunRequest> parse_run_args(const std::vector<std::string>& args) {
     return req;
 }
 
+core::RecordView record_view(const core::Record& r) {
+    core::RecordView v{r, {{"statusText", core::status_text(r)}, {"address", address(r)}}};
+    v.record.status = core::live_status(r);
+    return v;
+}
+
 std::string record_view_json(const core::Record& r) {
-    core::Record view = r;
-    view.status = core::live_status(r);
-    std::string j = core::record_to_json(view, false);
-    while (!j.empty() && j.back() == '\n') j.pop_back();
-    if (!j.empty()) j.pop_back();  // the record's closing }
-    return j + ",\"statusText\":\"" + log::json_escape(core::status_text(r)) + "\",\"address\":\"" +
-           log::json_escape(address(r)) + "\"}";
+    auto v = record_view(r);
+    std::string j = core::record_to_json(v.record, false, v.extras);
+    j.pop_back();  // the newline
+    return j;
+}
+
+std::string record_views_json(const std::vector<core::Record>& rs) {
+    std::vector<core::RecordView> views;
+    for (const auto& r : rs) views.push_back(record_view(r));
+    return core::records_to_json(views, false);
 }
 
 std::string main_help() {

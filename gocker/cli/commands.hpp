@@ -21,8 +21,10 @@ struct RunRequest {
 };
 Result<RunRequest> parse_run_args(const std::vector<std::string>& args);
 
-// A record as ps --format json and the web console show it: the record with its live status,
-// plus statusText and address.
+// A record as ps --format json, inspect and the web console show it: the record with its live
+// status, plus statusText and address; one (compact), or an array of them.
+core::RecordView record_view(const core::Record& r);
 std::string record_view_json(const core::Record& r);
+std::string record_views_json(const std::vector<core::Record>& rs);
 
 }  // namespace gocker::cli

@@ -10,7 +10,7 @@
 
 #include <rapidjson/document.h>
 
-#include "common/log.hpp"
+#include "common/json_writer.hpp"
 #include "container/state_store.hpp"
 
 namespace gocker::core {
@@ -29,6 +29,16 @@ void write_all(int fd, std::string_view s) {
 
 }  // namespace
 
+std::string log_entry_json(std::string_view time, std::string_view stream, std::string_view text) {
+    return json::compact([&](auto& w) {
+        w.StartObject();
+        json::member(w, "time", time);
+        json::member(w, "stream", stream);
+        json::member(w, "log", text);
+        w.EndObject();
+    });
+}
+
 Status LogWriter::open() {
     fd_.reset(::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600));
     if (!fd_) return sys_error([&] { return "open log " + path_; });
@@ -39,8 +49,7 @@ Status LogWriter::open() {
 
 void LogWriter::record(const std::string& stream, std::string_view line) {
     if (!fd_) return;
-    std::string rec = "{\"time\":\"" + now_rfc3339_nano() + "\",\"stream\":\"" + stream + "\",\"log\":\"" +
-                      log::json_escape(line) + "\"}\n";
+    std::string rec = log_entry_json(now_rfc3339_nano(), stream, line) + "\n";
     if (max_ > 0 && size_ > 0 && size_ + rec.size() > max_) {
         std::string old = path_ + ".1";
         if (::rename(path_.c_str(), old.c_str()) == 0) {

@@ -36,6 +36,9 @@ private:
 struct LogEntry {
     std::string time, stream, text;
 };
+// One record of the log, without the newline: {"time":...,"stream":...,"log":...} (docker's
+// json-file shape); `gocker gui` streams the same lines.
+std::string log_entry_json(std::string_view time, std::string_view stream, std::string_view text);
 // Parses one line of the log; false when it is not a record.
 bool parse_log_line(std::string_view line, LogEntry& e);
 

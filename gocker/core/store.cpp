@@ -11,71 +11,48 @@
 #include <ctime>
 
 #include <rapidjson/document.h>
-#include <rapidjson/prettywriter.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include "common/file_io.hpp"
+#include "common/json_writer.hpp"
 #include "linux/proc_info.hpp"
 
 namespace gocker::core {
 namespace {
 
 template <class W>
-void str(W& w, const char* key, const std::string& v) {
-    w.Key(key);
-    w.String(v.c_str(), static_cast<rapidjson::SizeType>(v.size()));
-}
-template <class W>
-void strs(W& w, const char* key, const std::vector<std::string>& v) {
-    w.Key(key);
-    w.StartArray();
-    for (const auto& s : v) w.String(s.c_str(), static_cast<rapidjson::SizeType>(s.size()));
-    w.EndArray();
-}
-
-template <class W>
-void write_record(W& w, const Record& r) {
+void write_record(W& w, const Record& r, const RecordExtras& extras) {
+    using json::member;
     w.StartObject();
-    str(w, "id", r.id);
-    str(w, "name", r.name);
-    str(w, "rootfs", r.rootfs);
-    strs(w, "args", r.args);
-    str(w, "created", r.created);
-    str(w, "status", r.status);
-    str(w, "startedAt", r.started_at);
-    str(w, "finishedAt", r.finished_at);
-    w.Key("exitCode");
-    if (r.exit_code) w.Int(*r.exit_code);
-    else w.Null();
-    w.Key("pid");
-    w.Int(r.pid);
-    w.Key("monitorPid");
-    w.Int(r.monitor_pid);
-    w.Key("monitorStartTime");
-    w.Uint64(r.monitor_start);
-    str(w, "runtime", r.runtime);
-    str(w, "runtimeRoot", r.runtime_root);
-    str(w, "storage", r.storage);
-    str(w, "network", r.network);
-    strs(w, "ports", r.ports);
-    str(w, "hostname", r.hostname);
-    str(w, "cgroupsPath", r.cgroups_path);
-    str(w, "cpuLimit", r.cpu_limit);
-    str(w, "memoryLimit", r.memory_limit);
-    str(w, "pidsLimit", r.pids_limit);
-    strs(w, "volumes", r.volumes);
-    str(w, "userns", r.userns);
-    w.Key("tty");
-    w.Bool(r.tty);
-    w.Key("interactive");
-    w.Bool(r.interactive);
-    w.Key("readOnly");
-    w.Bool(r.read_only);
-    w.Key("autoRemove");
-    w.Bool(r.auto_remove);
-    w.Key("logMaxSize");
-    w.Uint64(r.log_max_size);
+    member(w, "id", r.id);
+    member(w, "name", r.name);
+    member(w, "rootfs", r.rootfs);
+    member(w, "args", r.args);
+    member(w, "created", r.created);
+    member(w, "status", r.status);
+    member(w, "startedAt", r.started_at);
+    member(w, "finishedAt", r.finished_at);
+    member(w, "exitCode", r.exit_code);
+    member(w, "pid", r.pid);
+    member(w, "monitorPid", r.monitor_pid);
+    member(w, "monitorStartTime", r.monitor_start);
+    member(w, "runtime", r.runtime);
+    member(w, "runtimeRoot", r.runtime_root);
+    member(w, "storage", r.storage);
+    member(w, "network", r.network);
+    member(w, "ports", r.ports);
+    member(w, "hostname", r.hostname);
+    member(w, "cgroupsPath", r.cgroups_path);
+    member(w, "cpuLimit", r.cpu_limit);
+    member(w, "memoryLimit", r.memory_limit);
+    member(w, "pidsLimit", r.pids_limit);
+    member(w, "volumes", r.volumes);
+    member(w, "userns", r.userns);
+    member(w, "tty", r.tty);
+    member(w, "interactive", r.interactive);
+    member(w, "readOnly", r.read_only);
+    member(w, "autoRemove", r.auto_remove);
+    member(w, "logMaxSize", r.log_max_size);
+    for (const auto& [k, v] : extras) member(w, k, v);
     w.EndObject();
 }
 
@@ -119,17 +96,18 @@ std::string ago(const std::string& rfc3339) {
 
 }  // namespace
 
-std::string record_to_json(const Record& r, bool pretty) {
-    rapidjson::StringBuffer buf;
-    if (pretty) {
-        rapidjson::PrettyWriter<rapidjson::StringBuffer> w(buf);
-        w.SetIndent(' ', 2);
-        write_record(w, r);
-    } else {
-        rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-        write_record(w, r);
-    }
-    return std::string(buf.GetString(), buf.GetSize()) + "\n";
+std::string record_to_json(const Record& r, bool pretty, const RecordExtras& extras) {
+    auto body = [&](auto& w) { write_record(w, r, extras); };
+    return (pretty ? json::pretty(body) : json::compact(body)) + "\n";
+}
+
+std::string records_to_json(const std::vector<RecordView>& views, bool pretty) {
+    auto body = [&](auto& w) {
+        w.StartArray();
+        for (const auto& v : views) write_record(w, v.record, v.extras);
+        w.EndArray();
+    };
+    return pretty ? json::pretty(body) : json::compact(body);
 }
 
 Result<Record> record_from_json(const std::string& json, const std::string& origin) {

@@ -13,6 +13,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/fd.hpp"
@@ -45,7 +46,16 @@ struct Record {
     uint64_t log_max_size = 0;
 };
 
-std::string record_to_json(const Record& r, bool pretty);
+// Members written after a record's own, in this order (a view's statusText, address...).
+using RecordExtras = std::vector<std::pair<std::string, std::string>>;
+struct RecordView {
+    Record record;
+    RecordExtras extras;
+};
+
+// One record (and a newline), or an array of them (no newline).
+std::string record_to_json(const Record& r, bool pretty, const RecordExtras& extras = {});
+std::string records_to_json(const std::vector<RecordView>& views, bool pretty);
 Result<Record> record_from_json(const std::string& json, const std::string& origin);
 
 class Store {

@@ -10,7 +10,7 @@
 #include <thread>
 
 #include "../cli/commands.hpp"  // gocker/cli (runtime/cli has a commands.hpp too)
-#include "common/log.hpp"
+#include "common/json_writer.hpp"
 #include "core/container_log.hpp"
 #include "core/containers.hpp"
 #include "gui/access.hpp"
@@ -24,7 +24,13 @@ namespace {
 std::atomic<bool> g_stop{false};
 extern "C" void on_stop_signal(int) { g_stop = true; }
 
-std::string error_json(const std::string& message) { return "{\"error\":\"" + log::json_escape(message) + "\"}"; }
+std::string error_json(const std::string& message) {
+    return json::compact([&](auto& w) {
+        w.StartObject();
+        json::member(w, "error", message);
+        w.EndObject();
+    });
+}
 
 void reply(httplib::Response& res, int status, const std::string& json) {
     res.status = status;
@@ -87,12 +93,10 @@ private:
     }
 
     void list(httplib::Response& res) {
-        std::string out = "[";
-        for (const auto& r : store_.list()) {
-            if (r.status == "preparing" || r.status == "creating") continue;
-            out += (out.size() > 1 ? "," : "") + cli::record_view_json(r);
-        }
-        reply(res, 200, out + "]");
+        std::vector<core::Record> shown;
+        for (const auto& r : store_.list())
+            if (r.status != "preparing" && r.status != "creating") shown.push_back(r);
+        reply(res, 200, cli::record_views_json(shown));
     }
 
     void create(const httplib::Request& req, httplib::Response& res) {
@@ -147,8 +151,7 @@ private:
         std::string id = rec->id;
         res.set_chunked_content_provider("application/x-ndjson", [this, o, id](size_t, httplib::DataSink& sink) {
             auto emit = [&](const core::LogEntry& e) {
-                std::string line = "{\"time\":\"" + log::json_escape(e.time) + "\",\"stream\":\"" +
-                                   log::json_escape(e.stream) + "\",\"log\":\"" + log::json_escape(e.text) + "\"}\n";
+                std::string line = core::log_entry_json(e.time, e.stream, e.text) + "\n";
                 return sink.write(line.data(), line.size());
             };
             auto running = [&] { return !g_stop && sink.is_writable() && core::container_active(store_, id); };

@@ -1,16 +1,11 @@
 #include "gui/stats_sampler.hpp"
 
-#include <cstdio>
 #include <thread>
 
+#include "common/json_writer.hpp"
 #include "core/usage.hpp"
 
 namespace gocker::gui {
-namespace {
-
-std::string number_or_null(const std::optional<uint64_t>& v) { return v ? std::to_string(*v) : "null"; }
-
-}  // namespace
 
 Result<std::string> StatsSampler::sample(const core::Record& r) {
     auto now = std::chrono::steady_clock::now();
@@ -36,11 +31,18 @@ Result<std::string> StatsSampler::sample(const core::Record& r) {
     }
     double wall_ns = static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(now - before.at).count());
     double pct = wall_ns > 0 && u.cpu_ns >= before.cpu_ns ? 100.0 * double(u.cpu_ns - before.cpu_ns) / wall_ns : 0;
-    char cpu[32];
-    std::snprintf(cpu, sizeof cpu, "%.2f", pct);
-    return "{\"cpuPercent\":" + std::string(cpu) + ",\"cpuNs\":" + std::to_string(u.cpu_ns) +
-           ",\"memory\":" + std::to_string(u.memory) + ",\"memoryLimit\":" + number_or_null(u.memory_limit) +
-           ",\"pids\":" + std::to_string(u.pids) + ",\"pidsLimit\":" + number_or_null(u.pids_limit) + "}";
+    return json::compact([&](auto& w) {
+        w.SetMaxDecimalPlaces(2);
+        w.StartObject();
+        json::key(w, "cpuPercent");
+        w.Double(pct);
+        json::member(w, "cpuNs", u.cpu_ns);
+        json::member(w, "memory", u.memory);
+        json::member(w, "memoryLimit", u.memory_limit);
+        json::member(w, "pids", u.pids);
+        json::member(w, "pidsLimit", u.pids_limit);
+        w.EndObject();
+    });
 }
 
 }  // namespace gocker::gui

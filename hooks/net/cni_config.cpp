@@ -1,12 +1,11 @@
 #include "net/cni_config.hpp"
 
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <cctype>
 #include <cstdlib>
 
+#include "common/json_writer.hpp"
 #include "net/oci_hook.hpp"
 
 namespace gocker::net {
@@ -205,10 +204,7 @@ std::optional<CniError> parse_cni_config(const std::string& json, const CniEnv& 
     }
     if (const auto* prev = member(d, "prevResult")) {
         if (!prev->IsObject()) return invalid_config("prevResult: expected an object");
-        rapidjson::StringBuffer buf;
-        rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-        prev->Accept(w);
-        out.prev_result = std::string(buf.GetString(), buf.GetSize());
+        out.prev_result = json::compact([&](auto& w) { prev->Accept(w); });
     }
     if (const auto* valid = member(d, "cni.dev/valid-attachments")) {
         if (!valid->IsArray()) return invalid_config("cni.dev/valid-attachments: expected an array");

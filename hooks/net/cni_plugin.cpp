@@ -2,10 +2,9 @@
 
 #include <fcntl.h>
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include "common/fd.hpp"
+#include "common/json_writer.hpp"
 #include "net/bridge_network.hpp"
 #include "net/cni_config.hpp"
 #include "net/netlink.hpp"
@@ -19,10 +18,7 @@ using rapidjson::Document;
 using rapidjson::Value;
 
 std::string to_json(const Value& v) {
-    rapidjson::StringBuffer buf;
-    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-    v.Accept(w);
-    return std::string(buf.GetString(), buf.GetSize()) + "\n";
+    return json::compact([&](auto& w) { v.Accept(w); }) + "\n";
 }
 
 std::string error_json(const std::string& version, const CniError& e) {
@@ -215,13 +211,16 @@ std::optional<CniError> cmd_gc(const CniConfig& cfg) {
 }
 
 std::string version_json() {
-    std::string v = std::string("{\"cniVersion\":\"") + kCniLatest + "\",\"supportedVersions\":[";
-    bool first = true;
-    for (const char* s : kCniSupportedVersions) {
-        v += (first ? "\"" : ",\"") + std::string(s) + "\"";
-        first = false;
-    }
-    return v + "]}\n";
+    return json::compact([](auto& w) {
+               w.StartObject();
+               json::member(w, "cniVersion", kCniLatest);
+               json::key(w, "supportedVersions");
+               w.StartArray();
+               for (const char* v : kCniSupportedVersions) json::write(w, v);
+               w.EndArray();
+               w.EndObject();
+           }) +
+           "\n";
 }
 
 }  // namespace

@@ -3,8 +3,6 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -13,6 +11,7 @@
 #include <cctype>
 #include <cstdlib>
 
+#include "common/json_writer.hpp"
 #include "common/file_io.hpp"
 
 namespace gocker::net {
@@ -31,9 +30,15 @@ Status valid_name(const std::string& s, size_t max, const char* what) {
 }
 
 std::string network_to_json(const NetworkConfig& c) {
-    std::string mode = c.mode == NetworkMode::bridge ? "" : std::string(",\"mode\":\"") + to_string(c.mode) + "\"";
-    return "{\"bridge\":\"" + c.bridge + "\",\"subnet\":\"" + to_string(c.subnet) + "\",\"gateway\":\"" +
-           to_string(c.gateway) + "\"" + mode + "}\n";
+    return json::compact([&](auto& w) {
+               w.StartObject();
+               json::member(w, "bridge", c.bridge);
+               json::member(w, "subnet", to_string(c.subnet));
+               json::member(w, "gateway", to_string(c.gateway));
+               if (c.mode != NetworkMode::bridge) json::member(w, "mode", to_string(c.mode));
+               w.EndObject();
+           }) +
+           "\n";
 }
 
 Result<NetworkConfig> parse_network(const std::string& name, const std::string& json, const std::string& origin) {
@@ -110,29 +115,23 @@ Status validate_network(const NetworkConfig& cfg) {
 }
 
 std::string lease_to_json(const Lease& l) {
-    rapidjson::StringBuffer buf;
-    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-    w.StartObject();
-    w.Key("container");
-    w.String(l.container.c_str(), static_cast<rapidjson::SizeType>(l.container.size()));
-    w.Key("state");
-    w.String(l.active ? "active" : "pending");
-    w.Key("ownerPid");
-    w.Int(l.owner_pid);
-    w.Key("ownerStart");
-    w.Uint64(l.owner_start);
-    w.Key("veth");
-    w.String(l.veth.c_str(), static_cast<rapidjson::SizeType>(l.veth.size()));
-    w.Key("ifname");
-    w.String(l.ifname.c_str(), static_cast<rapidjson::SizeType>(l.ifname.size()));
-    if (!l.ports.empty()) {
-        w.Key("ports");
-        w.StartArray();
-        for (const auto& m : l.ports) w.String(to_string(m).c_str());
-        w.EndArray();
-    }
-    w.EndObject();
-    return std::string(buf.GetString(), buf.GetSize()) + "\n";
+    return json::compact([&](auto& w) {
+               w.StartObject();
+               json::member(w, "container", l.container);
+               json::member(w, "state", l.active ? "active" : "pending");
+               json::member(w, "ownerPid", l.owner_pid);
+               json::member(w, "ownerStart", l.owner_start);
+               json::member(w, "veth", l.veth);
+               json::member(w, "ifname", l.ifname);
+               if (!l.ports.empty()) {
+                   json::key(w, "ports");
+                   w.StartArray();
+                   for (const auto& m : l.ports) json::write(w, to_string(m));
+                   w.EndArray();
+               }
+               w.EndObject();
+           }) +
+           "\n";
 }
 
 Result<Lease> parse_lease(std::string_view json, Ipv4 address, const std::string& origin) {

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <iostream>
 
+#include "cli/cli_json.hpp"
 #include "cli/commands.hpp"
 #include "cli/parse_options.hpp"
 #include "linux/features_probe.hpp"
@@ -18,9 +19,7 @@
 namespace gocker::cli {
 namespace {
 
-struct Row {
-    std::string item, status, detail;  // status: ok, warn or fail
-};
+using Row = CheckRow;
 
 std::string join(const std::vector<std::string>& words, const char* sep = " ") {
     std::string s;
@@ -106,8 +105,6 @@ std::optional<std::string> rootfs_problem(const spec::Config& cfg, const std::st
     return std::nullopt;
 }
 
-std::string json_string(std::string_view s) { return "\"" + log::json_escape(s) + "\""; }
-
 }  // namespace
 
 int cmd_check(const GlobalOptions& g, std::vector<std::string>& args) {
@@ -160,19 +157,8 @@ int cmd_check(const GlobalOptions& g, std::vector<std::string>& args) {
     bool can_run = config_error.empty() && problems.empty();
 
     if (format == "json") {
-        std::string out =
-            "{\n  \"cgroupMode\": " + json_string(cgroup_mode_name(host.cgroup_mode)) + ",\n  \"items\": [";
-        for (size_t i = 0; i < rows.size(); ++i)
-            out += std::string(i ? "," : "") + "\n    {\"item\": " + json_string(rows[i].item) +
-                   ", \"status\": " + json_string(rows[i].status) + ", \"detail\": " + json_string(rows[i].detail) +
-                   "}";
-        out += "\n  ],\n  \"config\": {\"path\": " + json_string(config_label) +
-               ", \"valid\": " + (config_error.empty() ? "true" : "false");
-        if (!config_error.empty()) out += ", \"error\": " + json_string(config_error);
-        out += ", \"problems\": [";
-        for (size_t i = 0; i < problems.size(); ++i) out += (i ? ", " : "") + json_string(problems[i]);
-        out += "]},\n  \"canRun\": " + std::string(can_run ? "true" : "false") + "\n}\n";
-        std::cout << out;
+        std::cout << check_json(
+            {cgroup_mode_name(host.cgroup_mode), rows, config_label, config_error, problems, can_run});
     } else {
         size_t w_item = 4, w_status = 6;
         for (const auto& row : rows) {

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <thread>
 
+#include "cli/cli_json.hpp"
 #include "cli/commands.hpp"
 #include "cli/lifecycle_options.hpp"
 #include "container/lifecycle.hpp"
@@ -18,9 +19,7 @@ namespace gocker::cli {
 namespace {
 
 void emit(const char* type, const std::string& id, const std::string* data) {
-    std::cout << "{\"type\":\"" << type << "\",\"id\":\"" << log::json_escape(id) << "\"";
-    if (data) std::cout << ",\"data\":" << *data;
-    std::cout << "}" << std::endl;
+    std::cout << event_json(type, id, data) << std::endl;
 }
 
 }  // namespace

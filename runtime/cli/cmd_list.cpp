@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "cli/cli_json.hpp"
 #include "cli/commands.hpp"
 #include "cli/lifecycle_options.hpp"
 #include "container/lifecycle.hpp"
@@ -27,18 +28,7 @@ int cmd_list(const GlobalOptions& g, std::vector<std::string>& args) {
         return 0;
     }
     if (format == "json") {
-        std::string out = "[";
-        for (size_t i = 0; i < all->size(); ++i) {
-            const auto& c = (*all)[i];
-            const auto& rec = c.record;
-            out += i ? "," : "";
-            out += "{\"ociVersion\":\"" + std::string(spec::kOciVersion) + "\",\"id\":\"" + log::json_escape(rec.id) +
-                   "\",\"pid\":" + std::to_string(c.status == spec::ContainerStatus::stopped ? 0 : rec.pid) +
-                   ",\"status\":\"" + spec::status_name(c.status) + "\",\"bundle\":\"" + log::json_escape(rec.bundle) +
-                   "\",\"rootfs\":\"" + log::json_escape(rec.rootfs) + "\",\"created\":\"" + rec.created +
-                   "\",\"owner\":\"" + log::json_escape(rec.owner) + "\"}";
-        }
-        std::cout << out << "]\n";
+        std::cout << list_json(*all);
         return 0;
     }
     std::printf("%-20s %-8s %-10s %-40s %-31s %s\n", "ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER");

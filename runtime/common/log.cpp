@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <ctime>
 
+#include "common/json_writer.hpp"
+
 namespace gocker::log {
 namespace {
 
@@ -46,10 +48,20 @@ void write_all(int fd, const std::string& s) {
     }
 }
 
+// runc's --log-format json line: {"level":...,"msg":...,"time":...}
+std::string json_line(Level level, std::string_view msg) {
+    return json::compact([&](auto& w) {
+               w.StartObject();
+               json::member(w, "level", level_name(level));
+               json::member(w, "msg", msg);
+               json::member(w, "time", now_rfc3339());
+               w.EndObject();
+           }) +
+           "\n";
+}
+
 std::string format_line(Level level, std::string_view msg) {
-    if (g_opts.format == Format::json)
-        return "{\"level\":\"" + std::string(level_name(level)) + "\",\"msg\":\"" + json_escape(msg) +
-               "\",\"time\":\"" + now_rfc3339() + "\"}\n";
+    if (g_opts.format == Format::json) return json_line(level, msg);
     return now_rfc3339() + " " + level_name(level) + ": " + std::string(msg) + "\n";
 }
 
@@ -78,29 +90,6 @@ void write(Level level, std::string_view msg) {
 void error(std::string_view msg) {
     if (g_fd >= 0) write_all(g_fd, format_line(Level::error, msg));
     write_all(2, std::string(msg) + "\n");
-}
-
-std::string json_escape(std::string_view s) {
-    std::string out;
-    out.reserve(s.size() + 8);
-    for (unsigned char c : s) {
-        switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            default:
-                if (c < 0x20) {
-                    char buf[8];
-                    snprintf(buf, sizeof buf, "\\u%04x", c);
-                    out += buf;
-                } else {
-                    out += static_cast<char>(c);
-                }
-        }
-    }
-    return out;
 }
 
 }  // namespace gocker::log

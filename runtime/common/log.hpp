@@ -33,7 +33,4 @@ inline void warning(std::string_view msg) { write(Level::warning, msg); }
 // Writes to the log file (when set) and prints the line on stderr.
 void error(std::string_view msg);
 
-// JSON string escaping (shared with the log writer and small hand-made JSON documents).
-std::string json_escape(std::string_view s);
-
 }  // namespace gocker::log

@@ -13,8 +13,8 @@
 #include <ctime>
 
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
+
+#include "common/json_writer.hpp"
 
 namespace gocker {
 
@@ -48,38 +48,22 @@ std::string now_rfc3339_nano() {
 }
 
 std::string record_to_json(const ContainerRecord& r) {
-    rapidjson::StringBuffer sb;
-    rapidjson::Writer<rapidjson::StringBuffer> w(sb);
-    w.StartObject();
-    w.Key("id");
-    w.String(r.id.c_str(), static_cast<rapidjson::SizeType>(r.id.size()));
-    w.Key("bundle");
-    w.String(r.bundle.c_str(), static_cast<rapidjson::SizeType>(r.bundle.size()));
-    w.Key("rootfs");
-    w.String(r.rootfs.c_str(), static_cast<rapidjson::SizeType>(r.rootfs.size()));
-    w.Key("pid");
-    w.Int(r.pid);
-    w.Key("startTime");
-    w.Uint64(r.start_time);
-    w.Key("created");
-    w.String(r.created.c_str());
-    w.Key("owner");
-    w.String(r.owner.c_str());
-    w.Key("cgroupPath");
-    w.String(r.cgroup_path.c_str());
-    w.Key("pidNamespace");
-    w.Bool(r.has_pid_ns);
-    w.Key("userNamespace");
-    w.Bool(r.user_ns);
-    w.Key("annotations");
-    w.StartObject();
-    for (const auto& [k, v] : r.annotations) {
-        w.Key(k.c_str(), static_cast<rapidjson::SizeType>(k.size()));
-        w.String(v.c_str(), static_cast<rapidjson::SizeType>(v.size()));
-    }
-    w.EndObject();
-    w.EndObject();
-    return std::string(sb.GetString(), sb.GetSize());
+    using json::member;
+    return json::compact([&](auto& w) {
+        w.StartObject();
+        member(w, "id", r.id);
+        member(w, "bundle", r.bundle);
+        member(w, "rootfs", r.rootfs);
+        member(w, "pid", r.pid);
+        member(w, "startTime", r.start_time);
+        member(w, "created", r.created);
+        member(w, "owner", r.owner);
+        member(w, "cgroupPath", r.cgroup_path);
+        member(w, "pidNamespace", r.has_pid_ns);
+        member(w, "userNamespace", r.user_ns);
+        member(w, "annotations", r.annotations);
+        w.EndObject();
+    });
 }
 
 Result<ContainerRecord> record_from_json(std::string_view json) {

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <set>
 
+#include "common/json_writer.hpp"
 #include "common/log.hpp"
 #include "linux/terminal.hpp"
 #include "spec/oci_names.hpp"
@@ -261,11 +262,19 @@ Result<UniqueFd> connect_seccomp_listener(const std::string& path) {
 }
 
 std::string seccomp_listener_message(int pid, const std::string& metadata, const std::string& state_json) {
-    std::string msg = std::string("{\"ociVersion\":\"") + spec::kOciVersion +
-                      "\",\"fds\":[\"seccompFd\"],\"pid\":" + std::to_string(pid);
-    if (!metadata.empty()) msg += ",\"metadata\":\"" + log::json_escape(metadata) + "\"";
-    msg += ",\"state\":" + state_json + "}";
-    return msg;
+    return json::compact([&](auto& w) {
+        w.StartObject();
+        json::member(w, "ociVersion", spec::kOciVersion);
+        json::key(w, "fds");
+        w.StartArray();
+        json::write(w, "seccompFd");
+        w.EndArray();
+        json::member(w, "pid", pid);
+        json::member_if_set(w, "metadata", metadata);
+        json::key(w, "state");
+        json::raw(w, state_json);
+        w.EndObject();
+    });
 }
 
 Status send_seccomp_notify_fd(int listener, int notify_fd, const std::string& msg) {

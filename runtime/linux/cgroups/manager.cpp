@@ -3,13 +3,12 @@
 #include <fcntl.h>
 
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <algorithm>
 #include <map>
 
 #include "common/fd.hpp"
+#include "common/json_writer.hpp"
 #include "common/log.hpp"
 #include "linux/cgroups/cgroup_fs.hpp"
 #include "linux/cgroups/hybrid_manager.hpp"
@@ -142,17 +141,12 @@ Result<std::unique_ptr<CgroupManager>> make_manager(const CgroupLayout& layout, 
 }
 
 std::string manager_state_json(const CgroupManager& m) {
-    rapidjson::StringBuffer buf;
-    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-    w.StartObject();
-    w.Key("path");
-    w.String(m.path().c_str());
-    w.Key("created");
-    w.StartArray();
-    for (const auto& d : m.created_dirs()) w.String(d.c_str());
-    w.EndArray();
-    w.EndObject();
-    return buf.GetString();
+    return json::compact([&](auto& w) {
+        w.StartObject();
+        json::member(w, "path", m.path());
+        json::member(w, "created", m.created_dirs());
+        w.EndObject();
+    });
 }
 
 Result<std::unique_ptr<CgroupManager>> load_manager(const CgroupLayout& layout, const std::string& json) {
@@ -160,11 +154,11 @@ Result<std::unique_ptr<CgroupManager>> load_manager(const CgroupLayout& layout, 
     doc.Parse(json.c_str(), json.size());
     if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("path") || !doc["path"].IsString())
         return Error("cgroup.json: not a saved cgroup state", EINVAL);
-    auto m = GK_TRY(make_manager(layout, doc["path"].GetString()));
+    auto m = GK_TRY(make_manager(layout, std::string(doc["path"].GetString(), doc["path"].GetStringLength())));
     std::vector<std::string> created;
     if (doc.HasMember("created") && doc["created"].IsArray())
         for (const auto& v : doc["created"].GetArray())
-            if (v.IsString()) created.push_back(v.GetString());
+            if (v.IsString()) created.emplace_back(v.GetString(), v.GetStringLength());
     m->set_created_dirs(std::move(created));
     return m;
 }

@@ -1,18 +1,17 @@
 #include "linux/cgroups/stats.hpp"
 
 #include <dirent.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <cstdlib>
 #include <sstream>
 
+#include "common/json_writer.hpp"
 #include "linux/cgroups/cgroup_fs.hpp"
 
 namespace gocker::cgroups {
 namespace {
 
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+using Writer = json::Compact;
 
 // A counter file: a number, or "max" (reported as 0, as runc does for "no limit").
 uint64_t number(const CgroupManager& m, const std::string& ctrl, const std::string& file) {
@@ -239,16 +238,15 @@ std::vector<std::string> host_hugepage_sizes() {
 }
 
 std::string stats_json(const CgroupManager& m) {
-    rapidjson::StringBuffer buf;
-    Writer w(buf);
-    w.StartObject();
-    cpu(w, m);
-    memory(w, m);
-    pids(w, m);
-    blkio(w, m);
-    hugetlb(w, m);
-    w.EndObject();
-    return buf.GetString();
+    return json::compact([&](Writer& w) {
+        w.StartObject();
+        cpu(w, m);
+        memory(w, m);
+        pids(w, m);
+        blkio(w, m);
+        hugetlb(w, m);
+        w.EndObject();
+    });
 }
 
 }  // namespace gocker::cgroups

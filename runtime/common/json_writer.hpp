@@ -1,6 +1,8 @@
-// Writing the OCI model with RapidJSON: overloads of `write(W&, const T&)` for scalars and
-// containers, and member helpers that omit absent/empty values so that the output carries only
-// what is set (config.md: absent optionals stay absent). Private to spec/.
+// The one way this project writes JSON: RapidJSON's writers, with overloads of `write(W&, const T&)`
+// for scalars and containers, and member helpers that omit absent/empty values (config.md: absent
+// optionals stay absent). Every document the runtime, gocker-net and gocker print or store goes
+// through here, so every string is escaped the same way (quote, backslash and control characters;
+// other bytes, UTF-8 included, are copied as they are). Never build JSON by concatenating strings.
 #pragma once
 
 #include <rapidjson/prettywriter.h>
@@ -13,16 +15,23 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
-namespace gocker::spec {
+namespace gocker::json {
 
-using PrettyJsonWriter = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
-using CompactJsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+using Pretty = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
+using Compact = rapidjson::Writer<rapidjson::StringBuffer>;
 
 template <class W>
-void write(W& w, const std::string& s) {
+void write(W& w, std::string_view s) {
     w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+}
+
+// A literal is a string, not a bool (the pointer would otherwise convert to bool first).
+template <class W>
+void write(W& w, const char* s) {
+    write(w, std::string_view(s));
 }
 
 template <class W>
@@ -64,6 +73,12 @@ void key(W& w, std::string_view name) {
     w.Key(name.data(), static_cast<rapidjson::SizeType>(name.size()));
 }
 
+// A value that is already JSON (written by this header elsewhere), inserted as it is.
+template <class W>
+void raw(W& w, std::string_view json) {
+    w.RawValue(json.data(), json.size(), rapidjson::kObjectType);
+}
+
 // Always written (required fields, numbers whose zero is meaningful).
 template <class W, class T>
 void member(W& w, std::string_view name, const T& v) {
@@ -85,4 +100,23 @@ void member_if_set(W& w, std::string_view name, const T& v) {
     if (!is_unset(v)) member(w, name, v);
 }
 
-}  // namespace gocker::spec
+// The document `body(writer)` writes, on one line.
+template <class Body>
+std::string compact(Body&& body) {
+    rapidjson::StringBuffer buf;
+    Compact w(buf);
+    std::forward<Body>(body)(w);
+    return std::string(buf.GetString(), buf.GetSize());
+}
+
+// The same, indented with `count` copies of `indent` per level.
+template <class Body>
+std::string pretty(Body&& body, char indent = ' ', unsigned count = 2) {
+    rapidjson::StringBuffer buf;
+    Pretty w(buf);
+    w.SetIndent(indent, count);
+    std::forward<Body>(body)(w);
+    return std::string(buf.GetString(), buf.GetSize());
+}
+
+}  // namespace gocker::json
