@@ -9,7 +9,7 @@
 #include <sstream>
 #include <thread>
 
-#include "net/cni_fixture.hpp"
+#include "net/net_fixture.hpp"
 #include "spec/config_io.hpp"
 
 namespace gocker::test {
