@@ -84,20 +84,23 @@ bench: build
 	 else echo "bench: bench/compare is not executable (lost its mode?)" >&2; exit 1; fi
 
 # The fault walk (tests/faults/fault-walk.sh) needs a runtime built with its fault points: an
-# unoptimised dynamic build of the runtime alone, in build-faults/. `faults-quick` (part of
+# unoptimised dynamic build of the runtime and gocker-net, in build-faults/. `faults-quick` (part of
 # make test) walks each point at most 3 times it is reached; `faults` walks them all, each
 # also followed by a create of the same id, then runs the concurrency and disk-trouble checks.
+# Both also walk gocker-net's points (net_fault_walk, tests/faults/net_fault_walk.cpp).
 FAULTS_BUILD_DIR ?= build-faults
 build-faults: deps
 	cmake -S . -B $(FAULTS_BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O0 \
 	  -DGOCKER_FAULT_POINTS=ON -DGOCKER_STATIC=OFF -DGOCKER_BUILD_TESTS=OFF -DGOCKER_BUILD_BENCH=OFF
-	cmake --build $(FAULTS_BUILD_DIR) -j$(JOBS) --target gocker-runtime
+	cmake --build $(FAULTS_BUILD_DIR) -j$(JOBS) --target gocker-runtime gocker-net net_fault_walk
 
 faults-quick: build-faults rootfs
-	tests/faults/fault-walk.sh --quick --runtime $(FAULTS_BUILD_DIR)/gocker-runtime
+	@rc=0; tests/faults/fault-walk.sh --quick --runtime $(FAULTS_BUILD_DIR)/gocker-runtime || rc=1; \
+	$(FAULTS_BUILD_DIR)/net_fault_walk || rc=1; exit $$rc
 
 faults: build build-faults rootfs
 	@rc=0; tests/faults/fault-walk.sh --recreate --runtime $(FAULTS_BUILD_DIR)/gocker-runtime || rc=1; \
+	$(FAULTS_BUILD_DIR)/net_fault_walk || rc=1; \
 	tests/faults/concurrency.sh --runtime $(BUILD_DIR)/gocker-runtime || rc=1; \
 	tests/faults/disk-trouble.sh --runtime $(BUILD_DIR)/gocker-runtime || rc=1; exit $$rc
 

@@ -46,7 +46,7 @@ function(gocker_ship_program target)
     COMMAND ${GOCKER_PACKAGING_DIR}/gen-completion.sh --program $<TARGET_FILE:${target}> --name ${target}
             --out ${completion} ${ids_args}
     DEPENDS ${target} ${GOCKER_PACKAGING_DIR}/help.awk ${GOCKER_PACKAGING_DIR}/gen-man.sh
-            ${GOCKER_PACKAGING_DIR}/gen-completion.sh
+            ${GOCKER_PACKAGING_DIR}/gen-completion.sh ${GOCKER_PACKAGING_DIR}/gen-args.sh
     COMMENT "Man pages and bash completion of ${target} from its --help"
     VERBATIM)
   add_custom_target(${target}_docs ALL DEPENDS ${man_dir}.stamp ${completion})

@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/fault_point.hpp"
 #include "net/cni_plugin.hpp"
 #include "net/net_admin.hpp"
 #include "net/oci_hook.hpp"
@@ -59,6 +60,12 @@ int main(int argc, char** argv) {
         int rc = gocker::net::run_cni(env, read_stdin(), out);
         std::fputs(out.c_str(), stdout);
         return rc;
+    }
+    // Hidden, in a fault-point build only (tests/faults/ walks them): gocker-net's points.
+    if (gocker::fault::kEnabled && argc == 2 && std::string_view(argv[1]) == "--list-fault-points") {
+        for (const auto& p : gocker::fault::all_points())
+            if (p.starts_with("net.")) std::printf("%s\n", p.c_str());
+        return 0;
     }
     std::string root = gocker::net::kDefaultRoot;
     std::string_view phase;

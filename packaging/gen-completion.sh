@@ -11,19 +11,11 @@
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ids=""
-while (( $# )); do
-    case $1 in
-        --program) program=$2; shift ;;
-        --name) name=$2; shift ;;
-        --out) out=$2; shift ;;
-        --ids) ids=$2; shift ;;
-        *) echo "gen-completion: unknown argument '$1'" >&2; exit 2 ;;
-    esac
-    shift
-done
+# shellcheck source=packaging/gen-args.sh
+source "$here/gen-args.sh"
+gen_args gen-completion program name out ids -- "$@"
 : "${program:?--program}" "${name:?--name}" "${out:?--out}"
 
-help() { "$@" --help 2>&1 || true; }
 parse() { LC_ALL=C awk -v mode="$1" -f "$here/help.awk"; }
 
 # flag_lists < FLAG<TAB>VALUE lines: the flags, the flags that take a value, and those whose value

@@ -9,22 +9,10 @@
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 section=1
-while (( $# )); do
-    case $1 in
-        --program) program=$2; shift ;;
-        --name) name=$2; shift ;;
-        --summary) summary=$2; shift ;;
-        --version) version=$2; shift ;;
-        --out) out=$2; shift ;;
-        --section) section=$2; shift ;;
-        *) echo "gen-man: unknown argument '$1'" >&2; exit 2 ;;
-    esac
-    shift
-done
+# shellcheck source=packaging/gen-args.sh
+source "$here/gen-args.sh"
+gen_args gen-man program name summary version out section -- "$@"
 : "${program:?--program}" "${name:?--name}" "${summary:?--summary}" "${version:?--version}" "${out:?--out}"
-
-# help PROGRAM ARGS...: the help text; a program may print it on stderr or exit non-zero after it.
-help() { "$@" --help 2>&1 || true; }
 
 page() {   # page FILE TITLE NAME SUMMARY PROGRAM_WORDS SEE_ALSO < help text
     local file=$1

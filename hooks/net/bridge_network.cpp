@@ -6,9 +6,9 @@
 #include <utility>
 #include <vector>
 
+#include "common/fault_point.hpp"
 #include "common/fd.hpp"
 #include "linux/sysctl.hpp"
-#include "net/fault_point.hpp"
 #include "net/netlink.hpp"
 #include "net/nft_table.hpp"
 
@@ -131,6 +131,9 @@ Result<Ipv4> requested_address(const NetworkConfig& cfg, Ipv4 want, const std::v
 
 }  // namespace
 
+// The fault points (common/fault_point.hpp; tests/faults/ walks them) follow each step that makes
+// something: net.add.lease (pending lease written), net.add.bridge, net.add.veth (pair made, host
+// end up), net.add.container (address, lo, route inside), net.add.forwarding, net.add.nft.
 Result<Lease> attach(const std::string& root, const NetworkConfig& cfg, const Attachment& a) {
     if (cfg.mode == NetworkMode::none) {
         if (!a.ports.empty())
@@ -160,11 +163,11 @@ Result<Lease> attach(const std::string& root, const NetworkConfig& cfg, const At
     lease.ports = a.ports;
     GK_TRY_CTX(store.put(lease), "record lease " + to_string(lease.address));
     Rollback rb(store, host, nft, lease, cfg);
-    net_fault_point("add.lease");
+    GK_FAULT_POINT("net.add.lease");
 
     bool bridged = cfg.mode == NetworkMode::bridge;
     if (bridged) GK_TRY_CTX(set_up_bridge(host, cfg, rb), "set up bridge " + q(cfg.bridge));
-    net_fault_point("add.bridge");
+    GK_FAULT_POINT("net.add.bridge");
     auto inside = GK_TRY(Netlink::connect_in(a.netns_fd));
     GK_TRY(host.add_veth(lease.veth, a.ifname, a.netns_fd));
     if (bridged) {
@@ -175,14 +178,14 @@ Result<Lease> attach(const std::string& root, const NetworkConfig& cfg, const At
         GK_TRY(allow_route_localnet(lease.veth));
     }
     GK_TRY(host.set_up(lease.veth));
-    net_fault_point("add.veth");
+    GK_FAULT_POINT("net.add.veth");
     GK_TRY_CTX(set_up_container(inside, cfg, lease.address, a.ifname), "in the container");
-    net_fault_point("add.container");
+    GK_FAULT_POINT("net.add.container");
     GK_TRY_CTX(apply_sysctls({{"net.ipv4.ip_forward", "1"}}), "turn forwarding on");
-    net_fault_point("add.forwarding");
+    GK_FAULT_POINT("net.add.forwarding");
     GK_TRY(nft.ensure(cfg.subnet));
     GK_TRY(nft.add_container(lease.address, lease.ports));
-    net_fault_point("add.nft");
+    GK_FAULT_POINT("net.add.nft");
 
     lease.active = true;
     GK_TRY_CTX(store.put(lease), "activate lease " + to_string(lease.address));

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "security/host_cgroups.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 
@@ -126,9 +127,8 @@ protected:
         if (::geteuid() != 0) GTEST_SKIP() << "needs root";
         if (::access((std::string(GOCKER_ROOTFS) + "/bin/sh").c_str(), X_OK) != 0)
             GTEST_SKIP() << "no busybox rootfs at " << GOCKER_ROOTFS << " (make rootfs)";
-        char tmpl[] = "/tmp/gocker-cli-it.XXXXXX";
-        ASSERT_NE(::mkdtemp(tmpl), nullptr);
-        tmp_ = tmpl;
+        ASSERT_TRUE(tmp_dir_.ok()) << "mkdtemp in /tmp failed";
+        tmp_ = tmp_dir_.path();
         ::chmod(tmp_.c_str(), 0711);  // the container's root (host uid 1000) walks down to its rootfs
         root_ = tmp_ + "/state";
         parent_ = gocker::test::unique_cgroup_parent("cli-it");
@@ -143,7 +143,6 @@ protected:
         std::istringstream each(ids.out);
         for (std::string id; each >> id;) g({"rm", "-f", id});
         for (const auto& m : gocker::test::cgroup_mounts()) gocker::test::rmdir_cgroup_tree(m + parent_);
-        fs::remove_all(tmp_);
     }
 
     Out g(std::vector<std::string> args, const std::string& input = "", bool want_stdin = false) {
@@ -167,6 +166,7 @@ protected:
         return n;
     }
 
+    gocker::test::TempDir tmp_dir_{"gocker-cli-it"};
     std::string tmp_, root_, parent_;
     const std::string rootfs_ = GOCKER_ROOTFS;
 };

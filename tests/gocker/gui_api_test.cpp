@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "security/host_cgroups.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 
@@ -36,9 +37,8 @@ protected:
         if (::geteuid() != 0) GTEST_SKIP() << "needs root";
         if (::access((rootfs_ + "/bin/sh").c_str(), X_OK) != 0)
             GTEST_SKIP() << "no busybox rootfs at " << rootfs_ << " (make rootfs)";
-        char tmpl[] = "/tmp/gocker-gui-it.XXXXXX";
-        ASSERT_NE(::mkdtemp(tmpl), nullptr);
-        tmp_ = tmpl;
+        ASSERT_TRUE(tmp_dir_.ok()) << "mkdtemp in /tmp failed";
+        tmp_ = tmp_dir_.path();
         ::chmod(tmp_.c_str(), 0711);  // the container's root (host uid 1000) walks down to its rootfs
         parent_ = gocker::test::unique_cgroup_parent("gui-it");
         ::setenv("GOCKER_ROOT", (tmp_ + "/state").c_str(), 1);
@@ -60,7 +60,6 @@ protected:
             EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << "gocker gui stops cleanly on SIGTERM";
         }
         for (const auto& m : gocker::test::cgroup_mounts()) gocker::test::rmdir_cgroup_tree(m + parent_);
-        fs::remove_all(tmp_);
     }
 
     // Starts `gocker gui --listen 127.0.0.1:0` and reads the URL it prints.
@@ -108,6 +107,7 @@ protected:
         return n;
     }
 
+    gocker::test::TempDir tmp_dir_{"gocker-gui-it"};
     std::string tmp_, parent_, token_;
     pid_t gui_pid_ = -1;
     int port_ = 0;

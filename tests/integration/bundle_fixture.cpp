@@ -15,23 +15,29 @@
 
 #include "common/file_io.hpp"
 #include "security/host_cgroups.hpp"
+#include "spec/config_io.hpp"
 
 namespace gocker::test {
 
 namespace fs = std::filesystem;
 
-bool ConfigEditor::load(const std::string& path) {
-    std::string text = read_text(path);
+bool ConfigEditor::load(const std::string& path) { return parse(read_text(path)); }
+
+bool ConfigEditor::parse(const std::string& text) {
     doc_.Parse(text.c_str());
     return !doc_.HasParseError() && doc_.IsObject();
 }
 
-bool ConfigEditor::save(const std::string& path) const {
+std::string ConfigEditor::text() const {
     rapidjson::StringBuffer buf;
     rapidjson::PrettyWriter<rapidjson::StringBuffer> w(buf);
     doc_.Accept(w);
+    return buf.GetString();
+}
+
+bool ConfigEditor::save(const std::string& path) const {
     std::ofstream out(path, std::ios::trunc);
-    out << buf.GetString();
+    out << text();
     return static_cast<bool>(out);
 }
 
@@ -53,6 +59,8 @@ void ConfigEditor::append(const char* pointer, const std::string& json) {
 
 void ConfigEditor::erase(const char* pointer) { rapidjson::Pointer(pointer).Erase(doc_); }
 
+bool ConfigEditor::has(const char* pointer) const { return rapidjson::Pointer(pointer).Get(doc_) != nullptr; }
+
 std::string ConfigEditor::get_string(const char* pointer) const {
     const rapidjson::Value* v = rapidjson::Pointer(pointer).Get(doc_);
     return v && v->IsString() ? v->GetString() : "";
@@ -73,7 +81,7 @@ std::string read_text(const std::string& path) {
 }
 
 void write_text(const std::string& path, const std::string& text, int mode) {
-    { std::ofstream(path, std::ios::trunc) << text; }
+    { std::ofstream(path, std::ios::binary | std::ios::trunc) << text; }
     ::chmod(path.c_str(), static_cast<mode_t>(mode));
 }
 
@@ -101,12 +109,10 @@ std::string json_str(const std::string& s) {
 }
 
 void BundleTest::SetUp() {
-    char tmpl[] = "/tmp/gocker-it-XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    tmp_ = tmpl;
+    ASSERT_TRUE(tmp_.ok()) << "mkdtemp in /tmp failed";
     cgroup_parent_ = unique_cgroup_parent("it");
-    root_ = tmp_ + "/root";
-    bundle_ = tmp_ + "/bundle";
+    root_ = tmp_ / "root";
+    bundle_ = tmp_ / "bundle";
     fs::create_directories(bundle_);
     RunResult r = run_cmd({GOCKER_BINARY, "spec", "--bundle", bundle_});
     ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -117,45 +123,88 @@ void BundleTest::SetUp() {
 }
 
 void BundleTest::TearDown() {
-    for (const auto& id : ids_) run_cmd({GOCKER_BINARY, "--root", root_, "delete", "--force", id});
+    for (const auto& id : ids_) run_cmd({binary_, "--root", root_, "delete", "--force", id}, "", 10000);
     for (const auto& m : cgroup_mounts())
         if (is_dir(m + cgroup_parent_)) rmdir_cgroup_tree(m + cgroup_parent_);
-    std::error_code ec;
-    fs::remove_all(tmp_, ec);
+}
+
+ConfigEditor& BundleTest::config() {
+    if (typed_) {
+        config_.parse(spec::config_to_json(*typed_));
+        typed_.reset();
+    }
+    return config_;
+}
+
+spec::Config& BundleTest::cfg() {
+    if (!typed_) {
+        auto parsed = spec::parse_config(config_.text());
+        if (!parsed) ADD_FAILURE() << "test bug: the config does not parse: " << parsed.error().message();
+        typed_ = parsed ? std::move(*parsed) : spec::default_config();
+    }
+    return *typed_;
 }
 
 void BundleTest::program(const std::string& shell_script) {
-    config_.set("/process/args", "[\"sh\",\"-c\"," + json_str(shell_script) + "]");
-    config_.set("/process/terminal", "false");
+    config().set("/process/args", "[\"sh\",\"-c\"," + json_str(shell_script) + "]");
+    config().set("/process/terminal", "false");
 }
 
-void BundleTest::copy_rootfs() {
+std::string BundleTest::copy_rootfs() {
     std::string dst = bundle_ + "/rootfs";
     RunResult r = run_cmd({"cp", "-a", GOCKER_ROOTFS, dst});
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-    config_.set("/root/path", "\"rootfs\"");
-    config_.set("/root/readonly", "false");
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    config().set("/root/path", "\"rootfs\"");
+    config().set("/root/readonly", "false");
+    return dst;
 }
 
-void BundleTest::write_config() { ASSERT_TRUE(config_.save(bundle_ + "/config.json")); }
+void BundleTest::add_bind(const std::string& source, const std::string& destination, std::vector<std::string> options) {
+    spec::Mount m;
+    m.destination = destination;
+    m.source = source;
+    m.type = "bind";
+    m.options = std::move(options);
+    cfg().mounts.push_back(std::move(m));
+}
 
-RunResult BundleTest::gocker(std::vector<std::string> args, const std::string& stdin_data, int timeout_ms) {
-    args.insert(args.begin(), {GOCKER_BINARY, "--root", root_});
-    if (own_uts_and_net_) args = in_own_uts_and_net(std::move(args));
-    return run_cmd(std::move(args), stdin_data, timeout_ms);
+void BundleTest::write_config() {
+    if (typed_) config_.parse(spec::config_to_json(*typed_));
+    ASSERT_TRUE(config_.save(bundle_ + "/config.json"));
+}
+
+void BundleTest::write_config_for(const std::string& id) {
+    if (typed_) config_.parse(spec::config_to_json(*typed_));
+    use_own_cgroup(id);
+    track(id);
+    ASSERT_TRUE(config_.save(bundle_ + "/config.json"));
 }
 
 void BundleTest::use_own_cgroup(const std::string& id) {
-    std::string now = config_.get_string("/linux/cgroupsPath");
-    if (!now.empty() && now != auto_cgroup_) return;  // the test chose one
+    // A cgroupsPath the test chose (even "", the runtime's default) stays; ours follows the id.
+    if (config_.has("/linux/cgroupsPath") && config_.get_string("/linux/cgroupsPath") != auto_cgroup_) return;
     auto_cgroup_ = cgroup_parent_ + "/" + id;
     config_.set("/linux/cgroupsPath", json_str(auto_cgroup_));
 }
 
+void BundleTest::run_from_decoy_copy() {
+    fs::create_directories(tmp_ / "decoy");
+    decoy_ = tmp_ / "decoy/gocker-runtime";
+    fs::copy_file(GOCKER_BINARY, decoy_);
+    ::chmod(decoy_.c_str(), 0755);
+    original_ = read_text(decoy_);
+    ASSERT_FALSE(original_.empty());
+    binary_ = decoy_;
+}
+
+RunResult BundleTest::gocker(std::vector<std::string> args, const std::string& stdin_data, int timeout_ms) {
+    args.insert(args.begin(), {binary_, "--root", root_});
+    if (own_uts_and_net_) args = in_own_uts_and_net(std::move(args));
+    return run_cmd(std::move(args), stdin_data, timeout_ms);
+}
+
 RunResult BundleTest::create(const std::string& id, std::vector<std::string> extra) {
-    use_own_cgroup(id);
-    write_config();
-    track(id);
+    write_config_for(id);
     std::vector<std::string> args{"create", "--bundle", bundle_};
     args.insert(args.end(), extra.begin(), extra.end());
     args.push_back(id);
@@ -163,13 +212,16 @@ RunResult BundleTest::create(const std::string& id, std::vector<std::string> ext
 }
 
 RunResult BundleTest::run(const std::string& id, std::vector<std::string> extra, const std::string& stdin_data) {
-    use_own_cgroup(id);
-    write_config();
-    track(id);
+    write_config_for(id);
     std::vector<std::string> args{"run", "--bundle", bundle_};
     args.insert(args.end(), extra.begin(), extra.end());
     args.push_back(id);
     return gocker(std::move(args), stdin_data);
+}
+
+RunResult BundleTest::run_script(const std::string& id, const std::string& script) {
+    cfg().process->args = {"sh", "-c", script};
+    return run(id);
 }
 
 RunResult BundleTest::del(const std::string& id, bool force) {

@@ -15,12 +15,14 @@
 #include "linux/cgroups/host_cgroups.hpp"
 #include "spec/config_io.hpp"
 #include "spec/features.hpp"
+#include "support/temp_dir.hpp"
 
 namespace gocker {
 namespace {
 
 using test::run_cmd;
 using test::RunResult;
+using test::TempDir;
 namespace fs = std::filesystem;
 
 std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
@@ -39,13 +41,9 @@ RunResult gocker(std::vector<std::string> args) {
 
 class Cli : public ::testing::Test {
 protected:
-    void SetUp() override {
-        char tmpl[] = "/tmp/gocker-cli-XXXXXX";
-        ASSERT_NE(::mkdtemp(tmpl), nullptr);
-        dir_ = tmpl;
-    }
-    void TearDown() override { fs::remove_all(dir_); }
-    std::string dir_;
+    void SetUp() override { ASSERT_TRUE(tmp_.ok()) << "mkdtemp in /tmp failed"; }
+    TempDir tmp_{"gocker-cli"};
+    std::string dir_ = tmp_.path();
 };
 
 // The commit line is runc's ("commit: ..."), which docker's `info` reads; it names the source the

@@ -7,12 +7,14 @@
 #include <sys/un.h>
 
 #include <cstring>
+#include <filesystem>
 #include <thread>
 
 #include "linux/capabilities.hpp"
 #include "linux/lsm.hpp"
 #include "linux/seccomp.hpp"
-#include "security/container_fixture.hpp"
+#include "integration/bundle_fixture.hpp"
+#include "spec/config_io.hpp"
 
 namespace gocker {
 namespace {
@@ -44,16 +46,16 @@ spec::SeccompSyscall rule(std::vector<std::string> names, std::string action, st
     return r;
 }
 
-class Confinement : public test::ContainerTest {};
+class Confinement : public test::BundleTest {};
 
 TEST_F(Confinement, RootGetsExactlyTheConfiguredSets) {
     spec::Capabilities c;
     c.bounding = {"CAP_CHOWN", "CAP_KILL", "CAP_NET_BIND_SERVICE", "CAP_AUDIT_WRITE"};
     c.effective = c.permitted = {"CAP_KILL"};
-    cfg_.process->capabilities = c;
+    cfg().process->capabilities = c;
     // With no_new_privs the kernel does not widen root's permitted set to the bounding set at
     // execve (it intersects with the old permitted set), so the sets are exactly as configured.
-    cfg_.process->no_new_privileges = true;
+    cfg().process->no_new_privileges = true;
     RunResult r = run_script("caps-root", "cat /proc/self/status");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(status_field(r.out, "CapBnd"), "0000000020000421");
@@ -67,9 +69,9 @@ TEST_F(Confinement, NonRootUserKeepsAnAmbientCapability) {
     spec::Capabilities c;
     c.bounding = {"CAP_CHOWN", "CAP_KILL", "CAP_NET_BIND_SERVICE", "CAP_AUDIT_WRITE"};
     c.effective = c.permitted = c.inheritable = c.ambient = {"CAP_NET_BIND_SERVICE"};
-    cfg_.process->capabilities = c;
-    cfg_.process->user.uid = 1000;
-    cfg_.process->user.gid = 1000;
+    cfg().process->capabilities = c;
+    cfg().process->user.uid = 1000;
+    cfg().process->user.gid = 1000;
     RunResult r = run_script("caps-ambient", "id -u; cat /proc/self/status");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.out.substr(0, 5), "1000\n");
@@ -83,8 +85,8 @@ TEST_F(Confinement, NonRootUserKeepsAnAmbientCapability) {
 TEST_F(Confinement, NonRootUserWithoutAmbientHasNoCapabilities) {
     spec::Capabilities c;
     c.bounding = c.effective = c.permitted = {"CAP_KILL", "CAP_NET_BIND_SERVICE"};
-    cfg_.process->capabilities = c;
-    cfg_.process->user.uid = 1000;
+    cfg().process->capabilities = c;
+    cfg().process->user.uid = 1000;
     RunResult r = run_script("caps-noamb", "cat /proc/self/status");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(status_field(r.out, "CapBnd"), "0000000000000420");
@@ -96,13 +98,13 @@ TEST_F(Confinement, NonRootUserWithoutAmbientHasNoCapabilities) {
 // able to choose: here a decoy bound over /proc/sys/kernel/cap_last_cap claims 29, and the
 // capabilities above 29 (CAP_SETFCAP, CAP_MAC_ADMIN, CAP_BPF...) must still leave the set.
 TEST_F(Confinement, TheHostsLastCapabilityCountsNotTheContainers) {
-    std::string decoy = tmp_ + "/cap_last_cap";
-    test::spit(decoy, "29\n");
+    std::string decoy = tmp() + "/cap_last_cap";
+    test::write_text(decoy, "29\n");
     add_bind(decoy, "/proc/sys/kernel/cap_last_cap", {"bind", "ro"});
     spec::Capabilities c;
     c.bounding = c.effective = c.permitted = {"CAP_KILL"};
-    cfg_.process->capabilities = c;
-    cfg_.process->no_new_privileges = true;
+    cfg().process->capabilities = c;
+    cfg().process->no_new_privileges = true;
     RunResult r = run_script("lastcap", "cat /proc/sys/kernel/cap_last_cap /proc/self/status");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     ASSERT_EQ(r.out.substr(0, 3), "29\n") << r.out;  // the decoy is what the container sees
@@ -114,7 +116,7 @@ TEST_F(Confinement, CapabilityTheHostLacksIsReportedClearly) {
     if ((read_bounding_set(last) >> 24) & 1) GTEST_SKIP() << "this host has CAP_SYS_RESOURCE";
     spec::Capabilities c;
     c.bounding = {"CAP_KILL", "CAP_SYS_RESOURCE"};
-    cfg_.process->capabilities = c;
+    cfg().process->capabilities = c;
     RunResult r = run_script("caps-host", "true");
     EXPECT_NE(r.exit_code, 0);
     EXPECT_TRUE(contains(r.err,
@@ -124,11 +126,11 @@ TEST_F(Confinement, CapabilityTheHostLacksIsReportedClearly) {
 }
 
 TEST_F(Confinement, NoNewPrivilegesIsVisibleInStatus) {
-    cfg_.process->no_new_privileges = true;
+    cfg().process->no_new_privileges = true;
     RunResult r = run_script("nnp-on", "cat /proc/self/status");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(status_field(r.out, "NoNewPrivs"), "1");
-    cfg_.process->no_new_privileges = false;
+    cfg().process->no_new_privileges = false;
     r = run_script("nnp-off", "cat /proc/self/status");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(status_field(r.out, "NoNewPrivs"), "0");
@@ -136,7 +138,7 @@ TEST_F(Confinement, NoNewPrivilegesIsVisibleInStatus) {
 }
 
 TEST_F(Confinement, ErrnoRuleReturnsTheConfiguredErrnoInTheContainer) {
-    cfg_.linux->seccomp = allow_all_but({rule({"mkdir", "mkdirat"}, "SCMP_ACT_ERRNO", 42u)});
+    cfg().linux->seccomp = allow_all_but({rule({"mkdir", "mkdirat"}, "SCMP_ACT_ERRNO", 42u)});
     RunResult r = run_script("sc-errno", "grep Seccomp: /proc/self/status; mkdir /tmp/x; echo rc=$?");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_TRUE(contains(r.out, "Seccomp:\t2")) << r.out;
@@ -146,11 +148,11 @@ TEST_F(Confinement, ErrnoRuleReturnsTheConfiguredErrnoInTheContainer) {
 
 TEST_F(Confinement, SeccompLoadsForNonRootWithoutNoNewPrivileges) {
     // No NNP, no CAP_SYS_ADMIN afterwards: the filter must go in before the capabilities drop.
-    cfg_.process->user.uid = 1000;
-    cfg_.process->no_new_privileges = false;
+    cfg().process->user.uid = 1000;
+    cfg().process->no_new_privileges = false;
     // (The rest of the init then runs under the filter, as with runc: a profile that refused
     // getcwd, setresuid or capset would fail the create.)
-    cfg_.linux->seccomp = allow_all_but({rule({"mkdir", "mkdirat"}, "SCMP_ACT_ERRNO", 43u)});
+    cfg().linux->seccomp = allow_all_but({rule({"mkdir", "mkdirat"}, "SCMP_ACT_ERRNO", 43u)});
     RunResult r = run_script("sc-nonroot", "grep -E 'Seccomp:|NoNewPrivs:' /proc/self/status; id -u; mkdir /tmp/z");
     ASSERT_NE(r.exit_code, -1) << r.err;
     EXPECT_TRUE(contains(r.out, "1000")) << r.out;
@@ -160,9 +162,9 @@ TEST_F(Confinement, SeccompLoadsForNonRootWithoutNoNewPrivileges) {
 }
 
 TEST_F(Confinement, KillActionEndsTheProgramWithSigsys) {
-    cfg_.linux->seccomp = allow_all_but({rule({"mkdir", "mkdirat"}, "SCMP_ACT_KILL_PROCESS")});
-    cfg_.process->args = {"mkdir", "/tmp/y"};
-    RunResult r = run_container("sc-kill");
+    cfg().linux->seccomp = allow_all_but({rule({"mkdir", "mkdirat"}, "SCMP_ACT_KILL_PROCESS")});
+    cfg().process->args = {"mkdir", "/tmp/y"};
+    RunResult r = run("sc-kill");
     EXPECT_EQ(r.exit_code, 128 + SIGSYS) << r.err;
 }
 
@@ -174,7 +176,7 @@ TEST_F(Confinement, ArgumentFilterMatchesOnlyTheGivenValue) {
     a.value = SIGUSR1;
     a.op = "SCMP_CMP_EQ";
     k.args = {a};
-    cfg_.linux->seccomp = allow_all_but({k});
+    cfg().linux->seccomp = allow_all_but({k});
     RunResult r = run_script("sc-args", "kill -0 $$ && echo zero-ok; kill -USR1 $$; echo usr1-rc=$?");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_TRUE(contains(r.out, "zero-ok")) << r.out;
@@ -182,14 +184,14 @@ TEST_F(Confinement, ArgumentFilterMatchesOnlyTheGivenValue) {
 }
 
 TEST_F(Confinement, ErrnoRetOnAllowIsRefused) {
-    cfg_.linux->seccomp = allow_all_but({rule({"getpid"}, "SCMP_ACT_LOG", 5u)});
+    cfg().linux->seccomp = allow_all_but({rule({"getpid"}, "SCMP_ACT_LOG", 5u)});
     RunResult r = run_script("sc-bad", "true");
     EXPECT_NE(r.exit_code, 0);
     EXPECT_TRUE(contains(r.err, "errnoRet is set but SCMP_ACT_LOG does not return an errno")) << r.err;
 }
 
 TEST_F(Confinement, NotifyListenerReceivesTheFdAndState) {
-    std::string sock_path = tmp_ + "/agent.sock";
+    std::string sock_path = tmp() + "/agent.sock";
     int lfd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     ASSERT_GE(lfd, 0);
     sockaddr_un addr{};
@@ -240,8 +242,8 @@ TEST_F(Confinement, NotifyListenerReceivesTheFdAndState) {
     spec::Seccomp s = allow_all_but({rule({"mkdir", "mkdirat"}, "SCMP_ACT_NOTIFY")});
     s.listener_path = sock_path;
     s.listener_metadata = "agent-metadata-42";
-    cfg_.linux->seccomp = s;
-    use_rootfs_copy();
+    cfg().linux->seccomp = s;
+    copy_rootfs();
     RunResult r = run_script("sc-notify", "mkdir /made && echo mkdir-ok; [ -d /made ] || echo not-really");
     ::shutdown(lfd, SHUT_RDWR);  // unblocks accept() if the runtime never connected
     agent.join();
@@ -257,14 +259,16 @@ TEST_F(Confinement, NotifyListenerReceivesTheFdAndState) {
 }
 
 TEST_F(Confinement, DefaultProfileBlocksWhatDockersBlocksAndAShellWorks) {
-    RunResult s = run_cmd({binary_, "spec", "--bundle", bundle_, "--seccomp", "default"});
+    const std::string dir = tmp() + "/spec-default";  // the profile `spec --seccomp default` writes
+    std::filesystem::create_directories(dir);
+    RunResult s = run_cmd({binary_, "spec", "--bundle", dir, "--seccomp", "default"});
     ASSERT_EQ(s.exit_code, 0) << s.err;
-    auto loaded = spec::load_config(bundle_ + "/config.json");
+    auto loaded = spec::load_config(dir + "/config.json");
     ASSERT_TRUE(loaded) << loaded.error().message();
     ASSERT_TRUE(loaded->linux && loaded->linux->seccomp);
-    cfg_.linux->seccomp = loaded->linux->seccomp;
+    cfg().linux->seccomp = loaded->linux->seccomp;
     // All capabilities (no process.capabilities): what fails below fails because of seccomp.
-    cfg_.process->capabilities.reset();
+    cfg().process->capabilities.reset();
     RunResult r = run_script("sc-default",
                              "echo hello | sed s/hello/shell-works/; ls / >/dev/null && echo ls-ok;"
                              "unshare -m true 2>/dev/null || echo unshare-blocked;"
@@ -280,16 +284,16 @@ TEST_F(Confinement, DefaultProfileBlocksWhatDockersBlocksAndAShellWorks) {
 
 TEST_F(Confinement, LsmLabelIsRefusedWhereTheHostLacksTheModule) {
     // Decided by the test from the kernel's own flag, not by the lsm.cpp function under test.
-    if (test::slurp("/sys/module/apparmor/parameters/enabled").rfind("Y", 0) == 0)
+    if (test::read_text("/sys/module/apparmor/parameters/enabled").rfind("Y", 0) == 0)
         GTEST_SKIP() << "AppArmor is enabled here";
-    cfg_.process->apparmor_profile = "docker-default";
+    cfg().process->apparmor_profile = "docker-default";
     RunResult r = run_script("lsm-aa", "true");
     EXPECT_NE(r.exit_code, 0);
     EXPECT_TRUE(contains(r.err, "process.apparmorProfile \"docker-default\" is set but AppArmor is not enabled"))
         << r.err;
     if (selinux_enabled()) return;
-    cfg_.process->apparmor_profile.clear();
-    cfg_.process->selinux_label = "system_u:system_r:container_t:s0";
+    cfg().process->apparmor_profile.clear();
+    cfg().process->selinux_label = "system_u:system_r:container_t:s0";
     r = run_script("lsm-se", "true");
     EXPECT_NE(r.exit_code, 0);
     EXPECT_TRUE(contains(r.err, "SELinux is not enabled on this host")) << r.err;
@@ -299,7 +303,7 @@ TEST_F(Confinement, FlagThisLibseccompCannotHonourIsRefused) {
     if (seccomp_flag_supported("SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV")) GTEST_SKIP() << "libseccomp >= 2.6";
     spec::Seccomp s = allow_all_but({});
     s.flags = {"SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"};
-    cfg_.linux->seccomp = s;
+    cfg().linux->seccomp = s;
     RunResult r = run_script("sc-flag", "true");
     EXPECT_NE(r.exit_code, 0);
     EXPECT_TRUE(contains(r.err, "linux.seccomp.flags[1]: SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV is not supported"))

@@ -220,9 +220,7 @@ TEST_F(Lifecycle, RunDetachAndKeep) {
 
 TEST_F(Lifecycle, RunForwardsSignalsToTheContainer) {
     program("trap 'echo got-term; exit 3' TERM; echo ready; while :; do sleep 0.05; done");
-    use_own_cgroup("fw");
-    write_config();
-    track("fw");
+    write_config_for("fw");
     Spawned s = spawn({GOCKER_BINARY, "--root", root(), "run", "-b", bundle(), "fw"});
     ASSERT_GT(s.pid, 0);
     // "ready" comes after the trap is set: before that, PID 1 ignores TERM.
@@ -391,9 +389,7 @@ TEST_F(Lifecycle, ErrorIsOneLineOnStderrAndInJsonLog) {
     program("true");
     config().set("/process/args", R"(["/no/such/program"])");
     std::string log = tmp() + "/log.json";
-    use_own_cgroup("e1");
-    write_config();
-    track("e1");
+    write_config_for("e1");
     RunResult r = gocker({"--log", log, "--log-format", "json", "create", "-b", bundle(), "e1"});
     EXPECT_EQ(r.exit_code, 1);
     ASSERT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
@@ -413,9 +409,7 @@ TEST_F(Lifecycle, ErrorIsOneLineOnStderrAndInJsonLog) {
 
 TEST_F(Lifecycle, PreserveFdsPassesFd3) {
     program("echo through-fd3 >&3");
-    use_own_cgroup("pf");
-    write_config();
-    track("pf");
+    write_config_for("pf");
     int p[2];
     ASSERT_EQ(::pipe2(p, O_CLOEXEC), 0);
     Spawned s = spawn({GOCKER_BINARY, "--root", root(), "run", "--preserve-fds", "1", "-b", bundle(), "pf"}, p[1]);
@@ -430,9 +424,7 @@ TEST_F(Lifecycle, PreserveFdsPassesFd3) {
     int q[2];
     ASSERT_EQ(::pipe2(q, O_CLOEXEC), 0);
     program("echo through-fd3 >&3 || echo closed");
-    use_own_cgroup("pf2");
-    write_config();
-    track("pf2");
+    write_config_for("pf2");
     s = spawn({GOCKER_BINARY, "--root", root(), "run", "-b", bundle(), "pf2"}, q[1]);
     ::close(q[1]);
     out = read_all(s.out);

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "linux/proc_info.hpp"
-#include "security/container_fixture.hpp"
+#include "integration/bundle_fixture.hpp"
 
 namespace gocker {
 namespace {
@@ -16,14 +16,14 @@ namespace {
 using test::contains;
 using test::RunResult;
 
-class NamespaceJoin : public test::ContainerTest {
+class NamespaceJoin : public test::BundleTest {
 protected:
     void TearDown() override {
         if (holder_ > 0) {
             ::kill(holder_, SIGKILL);
             ::waitpid(holder_, nullptr, 0);
         }
-        ContainerTest::TearDown();
+        BundleTest::TearDown();
     }
     // A process in a mount namespace of its own (a private copy of ours), which it keeps alive.
     std::string hold_mount_namespace() {
@@ -45,18 +45,18 @@ protected:
 
 TEST_F(NamespaceJoin, MountNamespaceByPath) {
     std::string ns = hold_mount_namespace();
-    for (auto& n : cfg_.linux->namespaces)
+    for (auto& n : cfg().linux->namespaces)
         if (n.type == "mount") n.path = ns;
-    cfg_.root->readonly = false;
+    cfg().root->readonly = false;
     RunResult r = create("join-mnt");
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    int pid = container_pid("join-mnt");
+    int pid = pid_of("join-mnt");
     ASSERT_GT(pid, 0);
     EXPECT_EQ(namespace_inode(pid, "mnt"), namespace_inode(holder_, "mnt"));
     // The config's mounts were made there (proc inside the rootfs), not in ours.
     const std::string proc_mount = " " + std::string(GOCKER_ROOTFS) + "/proc ";
-    EXPECT_TRUE(contains(test::slurp("/proc/" + std::to_string(holder_) + "/mountinfo"), proc_mount));
-    EXPECT_FALSE(contains(test::slurp("/proc/self/mountinfo"), proc_mount))
+    EXPECT_TRUE(contains(test::read_text("/proc/" + std::to_string(holder_) + "/mountinfo"), proc_mount));
+    EXPECT_FALSE(contains(test::read_text("/proc/self/mountinfo"), proc_mount))
         << "the container's /proc leaked into the runtime's mount namespace";
     RunResult s = gocker({"start", "join-mnt"});
     EXPECT_EQ(s.exit_code, 0) << s.err;
@@ -64,12 +64,12 @@ TEST_F(NamespaceJoin, MountNamespaceByPath) {
 
 // A createRuntime hook kills the init while the runtime waits for it: no report ever comes.
 TEST_F(NamespaceJoin, InitKilledBeforeReportingIsNamedWithItsSignal) {
-    std::string hook = tmp_ + "/kill-init.sh";
-    test::spit(hook, "#!/bin/sh\nkill -9 $(sed 's/.*\"pid\": *\\([0-9]*\\).*/\\1/')\n", 0755);
-    cfg_.hooks.emplace();
+    std::string hook = tmp() + "/kill-init.sh";
+    test::write_text(hook, "#!/bin/sh\nkill -9 $(sed 's/.*\"pid\": *\\([0-9]*\\).*/\\1/')\n", 0755);
+    cfg().hooks.emplace();
     spec::Hook h;
     h.path = hook;
-    cfg_.hooks->create_runtime = {h};
+    cfg().hooks->create_runtime = {h};
     RunResult r = create("killed-init");
     EXPECT_NE(r.exit_code, 0);
     EXPECT_TRUE(contains(r.err, "create killed-init: container init was killed by signal 9 (SIGKILL) before reporting"))

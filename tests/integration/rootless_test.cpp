@@ -24,13 +24,6 @@ namespace {
 constexpr uint32_t kSubStart = 3400000;  // the subordinate range a test hands to its user
 constexpr uint32_t kSubCount = 65536;
 
-std::string read_text(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
 // Removes exactly `line` from `path` (first occurrence), leaving every other byte as it was.
 void remove_line(const std::string& path, const std::string& line) {
     std::string text = read_text(path);
@@ -65,9 +58,8 @@ protected:
         ASSERT_EQ(::prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
         for (const char* tool : {"/usr/sbin/useradd", "/usr/sbin/userdel", "/usr/bin/setpriv"})
             if (::access(tool, X_OK) != 0) GTEST_SKIP() << tool << " is not installed";
-        char tmpl[] = "/tmp/gocker-rootless-XXXXXX";
-        ASSERT_NE(::mkdtemp(tmpl), nullptr);
-        dir_ = tmpl;
+        ASSERT_TRUE(tmp_.ok()) << "mkdtemp in /tmp failed";
+        dir_ = tmp_.path();
         ::chmod(dir_.c_str(), 0755);
         static int n = 0;
         user_ = "gkrl" + std::to_string(::getpid()) + "x" + std::to_string(n++);
@@ -121,7 +113,6 @@ protected:
         for (int i = 0; i < 100 && !processes_of(uid_).empty(); ++i) ::usleep(20000);
         for (const auto& [file, line] : added_lines_) remove_line(file, line);
         run_cmd({"/usr/sbin/userdel", user_});
-        if (!dir_.empty()) run_cmd({"rm", "-rf", dir_});
     }
 
     // `program` as the test user, with a clean environment (HOME from /etc/passwd).
@@ -145,18 +136,9 @@ protected:
     }
 
     RunResult run_container(const std::string& id, const std::string& script) {
-        cfg_.set("/process/args", "[\"sh\",\"-c\"," + json_string(script) + "]");
+        cfg_.set("/process/args", "[\"sh\",\"-c\"," + json_str(script) + "]");
         EXPECT_TRUE(cfg_.save(dir_ + "/bundle/config.json"));
         return as_user({"run", "--bundle", dir_ + "/bundle", id});
-    }
-
-    static std::string json_string(const std::string& s) {
-        std::string out = "\"";
-        for (char c : s) {
-            if (c == '"' || c == '\\') out += '\\';
-            out += c;
-        }
-        return out + "\"";
     }
 
     void give_subordinate_ids() {
@@ -180,7 +162,7 @@ protected:
     }
 
     void add_volume() {
-        cfg_.append("/mounts", "{\"destination\":\"/vol\",\"type\":\"bind\",\"source\":" + json_string(dir_ + "/vol") +
+        cfg_.append("/mounts", "{\"destination\":\"/vol\",\"type\":\"bind\",\"source\":" + json_str(dir_ + "/vol") +
                                    ",\"options\":[\"rbind\",\"rw\"]}");
     }
 
@@ -189,6 +171,7 @@ protected:
         return l.exit_code == 0 && l.out.empty();
     }
 
+    TempDir tmp_{"gocker-rootless"};
     std::string dir_, user_, binary_;
     uid_t uid_ = 0;
     gid_t gid_ = 0;

@@ -8,7 +8,8 @@
 
 #include <filesystem>
 
-#include "security/container_fixture.hpp"
+#include "integration/bundle_fixture.hpp"
+#include "spec/config_io.hpp"
 
 namespace gocker {
 namespace {
@@ -18,7 +19,7 @@ using test::RunResult;
 
 spec::Seccomp older_docker_profile() {
     std::string text =
-        test::slurp(std::string(GOCKER_SOURCE_DIR) + "/tests/integration/data/seccomp-older-docker.json");
+        test::read_text(std::string(GOCKER_SOURCE_DIR) + "/tests/integration/data/seccomp-older-docker.json");
     EXPECT_FALSE(text.empty());
     auto cfg = spec::parse_config("{\"ociVersion\":\"1.0.2\",\"linux\":{\"seccomp\":" + text + "}}");
     EXPECT_TRUE(cfg) << cfg.error().message();
@@ -35,11 +36,11 @@ std::string status_field(const std::string& out, const std::string& key) {
 
 // With and without noNewPrivileges: without it the filter needs CAP_SYS_ADMIN to load, which the
 // validation suite's capabilities do not include.
-class SeccompLastSteps : public test::ContainerTest, public ::testing::WithParamInterface<bool> {
+class SeccompLastSteps : public test::BundleTest, public ::testing::WithParamInterface<bool> {
 protected:
     void SetUp() override {
-        ContainerTest::SetUp();
-        std::string rootfs = use_rootfs_copy();
+        BundleTest::SetUp();
+        std::string rootfs = copy_rootfs();
         std::filesystem::copy_file(GOCKER_SYSCALL_PROBE, rootfs + "/syscall_probe");
         spec::Capabilities c;  // the validation suite's set: no CAP_SYS_ADMIN
         c.bounding = {"CAP_CHOWN",   "CAP_DAC_OVERRIDE", "CAP_FSETID",           "CAP_FOWNER",
@@ -47,14 +48,14 @@ protected:
                       "CAP_SETFCAP", "CAP_SETPCAP",      "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT",
                       "CAP_KILL",    "CAP_AUDIT_WRITE"};
         c.effective = c.permitted = c.inheritable = c.bounding;
-        cfg_.process->capabilities = c;
-        cfg_.process->no_new_privileges = GetParam();
+        cfg().process->capabilities = c;
+        cfg().process->no_new_privileges = GetParam();
     }
     std::string id(const char* base) { return std::string(base) + (GetParam() ? "-nnp" : "-privs"); }
 };
 
 TEST_P(SeccompLastSteps, OlderDockerProfileRunsTheProgramAndNewCallsGetEnosys) {
-    cfg_.linux->seccomp = older_docker_profile();
+    cfg().linux->seccomp = older_docker_profile();
     RunResult r =
         run_script(id("sc-older"),
                    "/syscall_probe openat2 close_range faccessat2 clone3 sysfs && ls /bin >/dev/null && echo listed");
@@ -79,9 +80,9 @@ TEST_P(SeccompLastSteps, KillProcessProfileAllowingOnlyTheProgramsCalls) {
                    "getrandom",       "newfstatat", "fstat", "prlimit64", "readlink", "set_robust_list",
                    "set_tid_address", "write",      "exit",  "exit_group"};
     s.syscalls = {allow};
-    cfg_.linux->seccomp = s;
-    cfg_.process->args = {"/syscall_probe", "openat2"};
-    RunResult r = run_container(id("sc-kill"));
+    cfg().linux->seccomp = s;
+    cfg().process->args = {"/syscall_probe", "openat2"};
+    RunResult r = run(id("sc-kill"));
     EXPECT_EQ(r.exit_code, 0) << "128+31 is SIGSYS: a call after the load was killed. " << r.out << r.err;
     EXPECT_EQ(r.out, "openat2 ENOSYS\n") << r.err;
 }
@@ -89,7 +90,7 @@ TEST_P(SeccompLastSteps, KillProcessProfileAllowingOnlyTheProgramsCalls) {
 // Without noNewPrivileges the init keeps CAP_SYS_ADMIN until execve to load the filter; execve
 // must still leave the program exactly the configured capabilities.
 TEST_P(SeccompLastSteps, CapabilitiesAfterExecAreTheConfiguredOnes) {
-    cfg_.linux->seccomp = older_docker_profile();
+    cfg().linux->seccomp = older_docker_profile();
     RunResult r = run_script(id("sc-caps"), "cat /proc/self/status");
     ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
     // The 14 capabilities of SetUp, as a mask.
@@ -102,11 +103,11 @@ TEST_P(SeccompLastSteps, CapabilitiesAfterExecAreTheConfiguredOnes) {
 }
 
 TEST_P(SeccompLastSteps, NonRootUserKeepsOnlyItsAmbientCapability) {
-    cfg_.linux->seccomp = older_docker_profile();
-    auto& c = *cfg_.process->capabilities;
+    cfg().linux->seccomp = older_docker_profile();
+    auto& c = *cfg().process->capabilities;
     c.ambient = {"CAP_NET_BIND_SERVICE"};
-    cfg_.process->user.uid = 1000;
-    cfg_.process->user.gid = 1000;
+    cfg().process->user.uid = 1000;
+    cfg().process->user.gid = 1000;
     RunResult r = run_script(id("sc-user"), "cat /proc/self/status");
     ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
     EXPECT_EQ(status_field(r.out, "CapEff"), "0000000000000400");

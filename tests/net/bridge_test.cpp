@@ -6,7 +6,7 @@
 #include <chrono>
 #include <thread>
 
-#include "net/net_hook_fixture.hpp"
+#include "net/net_fixture.hpp"
 
 namespace gocker::test {
 namespace {
@@ -31,8 +31,8 @@ TEST_F(NetHook, ContainerGetsAddressAndDefaultRouteOnTheBridge) {
     auto forward = read_whole_file("/proc/sys/net/ipv4/ip_forward");
     EXPECT_TRUE(forward && *forward == "1\n");
     EXPECT_TRUE(nft_has_container("10.0.0.2"));
-    EXPECT_TRUE(contains(nft_list("table ip gocker"), "ip saddr @containers ip daddr != @subnets masquerade"))
-        << nft_list("ruleset");
+    EXPECT_TRUE(contains(nft_run("list table ip gocker"), "ip saddr @containers ip daddr != @subnets masquerade"))
+        << nft_run("list ruleset");
 }
 
 TEST_F(NetHook, TwoContainersReachEachOtherOverTheBridge) {
@@ -76,7 +76,7 @@ TEST_F(NetHook, PoststopLeavesNoLinkElementOrLeaseAndRunsTwice) {
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_FALSE(contains(ip("-o link"), veth));
     EXPECT_EQ(ip_in("c1", "-o link show dev eth0"), "");
-    EXPECT_FALSE(nft_has_container("10.0.0.2")) << nft_list("set ip gocker containers");
+    EXPECT_FALSE(nft_has_container("10.0.0.2")) << nft_run("list set ip gocker containers");
     EXPECT_FALSE(fs::exists(root_ + "/gocker/10.0.0.2"));
     // c2 is untouched.
     EXPECT_TRUE(nft_has_container("10.0.0.3"));

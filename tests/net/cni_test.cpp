@@ -1,7 +1,9 @@
 // gocker-net as a CNI plugin (CNI spec 1.1.0), driven as a container manager drives one.
+#include <rapidjson/document.h>
+
 #include <thread>
 
-#include "net/cni_fixture.hpp"
+#include "net/net_fixture.hpp"
 #include "net/socket_probe.hpp"
 
 namespace gocker::test {

@@ -9,7 +9,7 @@
 #include <chrono>
 #include <set>
 
-#include "net/net_hook_fixture.hpp"
+#include "net/net_fixture.hpp"
 #include "net/socket_probe.hpp"
 
 namespace gocker::test {
@@ -37,7 +37,7 @@ protected:
     std::string ports(const std::string& spec) { return R"({"gocker.net.ports":")" + spec + R"("})"; }
     // What a refused or finished call must leave as it was.
     std::string snapshot() {
-        return nft_list("ruleset") + "\n--\n" + ip("-o link | cut -d: -f2") + "\n--\n" +
+        return nft_run("list ruleset") + "\n--\n" + ip("-o link | cut -d: -f2") + "\n--\n" +
                run_cmd({"sh", "-c", "cd " + root_ + " && for f in */*; do echo \"$f: $(cat $f)\"; done"}).out;
     }
     NetnsProcess outside_;
@@ -120,7 +120,7 @@ TEST_F(Ports, ASecondPublishOfAHostPortIsRefusedWithNothingChanged) {
 TEST_F(Ports, PoststopAndReclaimTakeTheMappingsAway) {
     ASSERT_EQ(hook("createRuntime", "web", ports("8080:80")).exit_code, 0);
     ASSERT_EQ(hook("poststop", "web").exit_code, 0);
-    EXPECT_FALSE(contains(nft_list("map ip gocker ports"), "8080")) << nft_list("map ip gocker ports");
+    EXPECT_FALSE(contains(nft_run("list map ip gocker ports"), "8080")) << nft_run("list map ip gocker ports");
 
     // A container that dies without poststop: the next ADD reclaims its lease and its port; the
     // container that gets its address does not inherit the mapping.
@@ -130,7 +130,7 @@ TEST_F(Ports, PoststopAndReclaimTakeTheMappingsAway) {
     RunResult r = hook("createRuntime", "next");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_TRUE(contains(lease("gocker", "10.0.0.2"), R"("container":"next")"));
-    EXPECT_FALSE(contains(nft_list("map ip gocker ports"), "8080")) << nft_list("map ip gocker ports");
+    EXPECT_FALSE(contains(nft_run("list map ip gocker ports"), "8080")) << nft_run("list map ip gocker ports");
     int srv = serve(ns("next"), SOCK_STREAM, 80);
     EXPECT_EQ(tcp_via(outside_.netns_path(), kHostUplink, 8080, srv), "error: connect: Connection refused");
     ::close(srv);

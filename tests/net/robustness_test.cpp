@@ -9,7 +9,7 @@
 #include <sstream>
 #include <thread>
 
-#include "net/cni_fixture.hpp"
+#include "net/net_fixture.hpp"
 #include "spec/config_io.hpp"
 
 namespace gocker::test {
@@ -17,38 +17,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The step names of net/fault_point.hpp, in the order attach() passes them.
-const char* const kAddSteps[] = {"add.lease", "add.bridge", "add.veth", "add.container", "add.forwarding", "add.nft"};
-
-TEST_F(CniTest, SigkillAfterEachAddStepThenGcLeavesNothing) {
-    for (const char* step : kAddSteps) {
-        SCOPED_TRACE(step);
-        std::string id = std::string("crash-") + (step + 4);
-        RunResult r =
-            cni("ADD", id, config(), "-", "eth0", GOCKER_NET_FAULTS_BINARY, {std::string("GOCKER_NET_FAULT=") + step});
-        ASSERT_EQ(r.exit_code, 128 + SIGKILL) << "the fault point did not fire: " << r.out << r.err;
-        ASSERT_EQ(lease_count(), 1u) << "the crashed ADD left its pending lease";
-        RunResult gc = admin("gc");
-        EXPECT_EQ(gc.exit_code, 0) << gc.err;
-        EXPECT_TRUE(contains(gc.out, "freed 10.10.0.2 of container " + id + " (eth0, writer dead)")) << gc.out;
-        EXPECT_EQ(lease_count(), 0u);
-        EXPECT_EQ(gk_links(), "");
-        EXPECT_EQ(nft_containers(), "");
-        EXPECT_EQ(ip_in(id, "-o link show dev eth0"), "");
-    }
-    // The next ADD also cleans up after a crashed one, without gc.
-    ASSERT_EQ(
-        cni("ADD", "crash", config(), "-", "eth0", GOCKER_NET_FAULTS_BINARY, {"GOCKER_NET_FAULT=add.nft"}).exit_code,
-        128 + SIGKILL);
-    RunResult r = cni("ADD", "next", config());
-    ASSERT_EQ(r.exit_code, 0) << r.out;
-    EXPECT_TRUE(contains(r.out, "\"10.10.0.2/24\"")) << r.out;
-    EXPECT_EQ(nft_containers(), "10.10.0.2");
-    EXPECT_EQ(lease_count(), 1u);
-}
-
+// A failure or a SIGKILL at each step of ADD is the net part of the fault walk
+// (tests/faults/net_fault_walk.cpp), on a build with fault points; the shipped build has none.
 TEST_F(CniTest, ShippedBinaryIgnoresTheFaultVariable) {
-    RunResult r = cni("ADD", "c1", config(), "-", "eth0", GOCKER_NET_BINARY, {"GOCKER_NET_FAULT=add.lease"});
+    RunResult r = cni("ADD", "c1", config(), "-", "eth0", GOCKER_NET_BINARY, {"GOCKER_FAULT=net.add.lease:kill"});
     EXPECT_EQ(r.exit_code, 0) << r.out;
 }
 

@@ -10,7 +10,8 @@
 
 #include <memory>
 
-#include "security/container_fixture.hpp"
+#include "integration/bundle_fixture.hpp"
+#include "security/host_cgroups.hpp"
 
 namespace gocker {
 namespace {
@@ -19,10 +20,10 @@ using test::contains;
 using test::Decoy;
 using test::RunResult;
 
-class CgroupOwnership : public test::ContainerTest {
+class CgroupOwnership : public test::BundleTest {
 protected:
     void SetUp() override {
-        ContainerTest::SetUp();
+        BundleTest::SetUp();
         mounts_ = test::cgroup_mounts();
         if (mounts_.empty()) GTEST_SKIP() << "no cgroup filesystem is mounted under /sys/fs/cgroup";
     }
@@ -33,7 +34,7 @@ protected:
             if (!test::is_dir(m + cgroup_parent_ + rel)) return false;
         return true;
     }
-    void use_cgroup(const std::string& rel) { cfg_.linux->cgroups_path = cgroup_parent_ + rel; }
+    void use_cgroup(const std::string& rel) { cfg().linux->cgroups_path = cgroup_parent_ + rel; }
     std::vector<std::string> mounts_;
 };
 
@@ -58,16 +59,16 @@ TEST_F(CgroupOwnership, NonEmptyCgroupIsRefusedAndItsProcessesSurvive) {
 
 // cgroupsPath naming a running container's cgroup: refused, and the victim goes on running.
 TEST_F(CgroupOwnership, AnotherContainersCgroupCannotBeTaken) {
-    cfg_.process->args = {"sleep", "1000"};
+    cfg().process->args = {"sleep", "1000"};
     use_cgroup("/victim");
     ASSERT_EQ(create("victim").exit_code, 0);
     ASSERT_EQ(gocker({"start", "victim"}).exit_code, 0);
-    int victim_pid = container_pid("victim");
+    int victim_pid = pid_of("victim");
     ASSERT_GT(victim_pid, 0);
     RunResult r = run_script("thief", "true");
     EXPECT_NE(r.exit_code, 0);
     EXPECT_TRUE(contains(r.err, "not empty")) << r.err;
-    EXPECT_EQ(container_pid("victim"), victim_pid);
+    EXPECT_EQ(pid_of("victim"), victim_pid);
     EXPECT_TRUE(contains(gocker({"state", "victim"}).out, "\"running\""));
     EXPECT_EQ(::kill(victim_pid, 0), 0);
 }
@@ -76,7 +77,7 @@ TEST_F(CgroupOwnership, AnotherContainersCgroupCannotBeTaken) {
 TEST_F(CgroupOwnership, EmptyExistingCgroupIsJoinedButNotRemoved) {
     make_cgroup("/joined");
     use_cgroup("/joined");
-    auto& nss = cfg_.linux->namespaces;  // the host's view of its cgroups, for the check below
+    auto& nss = cfg().linux->namespaces;  // the host's view of its cgroups, for the check below
     std::erase_if(nss, [](const spec::Namespace& n) { return n.type == "cgroup"; });
     RunResult r = run_script("joiner", "cat /proc/self/cgroup");
     ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -87,7 +88,7 @@ TEST_F(CgroupOwnership, EmptyExistingCgroupIsJoinedButNotRemoved) {
 // A process moved into a container's cgroup by someone else is not the container's: delete
 // (the container has its own PID namespace) does not kill it, nor remove the cgroup under it.
 TEST_F(CgroupOwnership, DeleteSignalsOnlyTheContainersProcesses) {
-    cfg_.process->args = {"sleep", "1000"};
+    cfg().process->args = {"sleep", "1000"};
     ASSERT_EQ(create("owner").exit_code, 0);
     Decoy stranger;
     ASSERT_TRUE(stranger.move_to(cgroup_parent_ + "/owner"));
@@ -100,7 +101,7 @@ TEST_F(CgroupOwnership, DeleteSignalsOnlyTheContainersProcesses) {
 // A create that fails once its cgroup exists (here: the init cannot find the program) removes
 // the cgroup and the parent it made, in every hierarchy.
 TEST_F(CgroupOwnership, FailedCreateRemovesTheCgroupItMade) {
-    cfg_.process->args = {"/no/such/program"};
+    cfg().process->args = {"/no/such/program"};
     RunResult r = create("rolled-back");
     ASSERT_NE(r.exit_code, 0);
     EXPECT_TRUE(contains(r.err, "/no/such/program")) << r.err;
@@ -125,7 +126,7 @@ TEST_F(CgroupOwnership, DefaultParentMadeBySomeoneElseIsKept) {
     } remove{made};
     ASSERT_EQ(made.size(), mounts_.size());
     std::string id = "dflt-" + std::to_string(::getpid());
-    cfg_.linux->cgroups_path = "";  // the default: /gocker/<id>
+    cfg().linux->cgroups_path = "";  // the default: /gocker/<id>
     RunResult r = run_script(id, "true");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     for (const auto& d : made) {

@@ -18,7 +18,7 @@
 #include <filesystem>
 #include <thread>
 
-#include "security/container_fixture.hpp"
+#include "integration/bundle_fixture.hpp"
 
 namespace gocker {
 namespace {
@@ -27,22 +27,22 @@ using test::contains;
 using test::run_cmd;
 using test::RunResult;
 
-class ExeOverwrite : public test::ContainerTest {
+class ExeOverwrite : public test::BundleTest {
 protected:
     void SetUp() override {
-        ContainerTest::SetUp();
+        BundleTest::SetUp();
         run_from_decoy_copy();
-        std::filesystem::create_directories(tmp_ + "/out");
+        std::filesystem::create_directories(tmp() + "/out");
     }
 
     // The attacker: a container in the host pid namespace with /out bound to the test's dir.
     RunResult attack(int victim_pid, bool all_caps, const std::string& id) {
-        spec::Config victim_cfg = cfg_;
-        auto& ns = cfg_.linux->namespaces;
+        spec::Config victim_cfg = cfg();
+        auto& ns = cfg().linux->namespaces;
         ns.erase(std::remove_if(ns.begin(), ns.end(), [](const spec::Namespace& n) { return n.type == "pid"; }),
                  ns.end());
-        add_bind(tmp_ + "/out", "/out", {"rbind", "rw"});
-        if (all_caps) cfg_.process->capabilities.reset();
+        add_bind(tmp() + "/out", "/out", {"rbind", "rw"});
+        if (all_caps) cfg().process->capabilities.reset();
         std::string p = std::to_string(victim_pid);
         RunResult r = run_script(
             id, "if (exec 3</proc/" + p + "/exe) 2>/dev/null; then exec 3</proc/" + p +
@@ -51,12 +51,12 @@ protected:
                     "  while [ -e /out/state ]; do usleep 50000; done;"  // the test deletes the victim, then the flag
                     "  if echo PWNED > /proc/self/fd/3; then echo WROTE; else echo write-refused; fi;"
                     "else echo open-refused; echo refused > /out/state; fi");
-        cfg_ = victim_cfg;
+        cfg() = victim_cfg;
         return r;
     }
 
     void expect_decoy_intact() {
-        std::string now = test::slurp(decoy_);
+        std::string now = test::read_text(decoy_);
         EXPECT_EQ(now.size(), original_.size());
         EXPECT_TRUE(now == original_) << "the runtime binary was modified";
     }
@@ -65,7 +65,7 @@ protected:
 TEST_F(ExeOverwrite, InitIsNonDumpableSoItsExeCannotBeOpened) {
     RunResult c = create("victim");
     ASSERT_EQ(c.exit_code, 0) << c.err;
-    int pid = container_pid("victim");
+    int pid = pid_of("victim");
     ASSERT_GT(pid, 0);
     // Default capabilities: no CAP_SYS_PTRACE.
     RunResult r = attack(pid, false, "attacker");
@@ -78,15 +78,15 @@ TEST_F(ExeOverwrite, InitIsNonDumpableSoItsExeCannotBeOpened) {
 TEST_F(ExeOverwrite, EvenWhenOpenedTheExeIsReadOnly) {
     RunResult c = create("victim2");
     ASSERT_EQ(c.exit_code, 0) << c.err;
-    int pid = container_pid("victim2");
+    int pid = pid_of("victim2");
     ASSERT_GT(pid, 0);
     // All capabilities (CAP_SYS_PTRACE passes the dumpable check): the exe can be opened, but it
     // is the read-only view. Once the victim is gone, the attacker tries to write through the fd.
     std::thread deleter([&] {
-        for (int i = 0; i < 200 && !std::filesystem::exists(tmp_ + "/out/state"); ++i)
+        for (int i = 0; i < 200 && !std::filesystem::exists(tmp() + "/out/state"); ++i)
             std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        run_cmd({decoy_, "--root", root_, "delete", "--force", "victim2"});
-        std::filesystem::remove(tmp_ + "/out/state");
+        run_cmd({decoy_, "--root", root(), "delete", "--force", "victim2"});
+        std::filesystem::remove(tmp() + "/out/state");
     });
     RunResult r = attack(pid, true, "attacker2");
     deleter.join();
@@ -105,9 +105,8 @@ TEST_F(ExeOverwrite, EvenWhenOpenedTheExeIsReadOnly) {
 // re-executes exactly once before it goes on.
 TEST_F(ExeOverwrite, WithoutMountPrivilegeCreateFallsBackToASealedCopy) {
     write_config_for("fallback");
-    ids_.insert("fallback");  // TearDown deletes it (--force) however far the create got
     RunResult r =
-        run_cmd({"unshare", "-Ur", binary_, "--debug", "--root", root_, "create", "--bundle", bundle_, "fallback"});
+        run_cmd({"unshare", "-Ur", binary_, "--debug", "--root", root(), "create", "--bundle", bundle(), "fallback"});
     // The create itself may fail further on (a user namespace cannot write every cgroup file);
     // what matters here is how the binary was protected.
     EXPECT_TRUE(contains(r.err, "falling back to a sealed memfd copy")) << r.err;

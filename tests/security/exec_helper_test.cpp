@@ -22,7 +22,7 @@
 #include <filesystem>
 #include <thread>
 
-#include "security/container_fixture.hpp"
+#include "integration/bundle_fixture.hpp"
 
 namespace gocker {
 namespace {
@@ -30,19 +30,19 @@ namespace {
 using test::contains;
 using test::RunResult;
 
-std::string read_or_empty(const std::string& path) { return test::slurp(path); }
+std::string read_or_empty(const std::string& path) { return test::read_text(path); }
 
 std::string link_of(const std::string& path) {
     std::error_code ec;
     return std::filesystem::read_symlink(path, ec).string();
 }
 
-class ExecHelper : public test::ContainerTest {
+class ExecHelper : public test::BundleTest {
 protected:
     void SetUp() override {
-        ContainerTest::SetUp();
+        BundleTest::SetUp();
         run_from_decoy_copy();
-        out_ = tmp_ + "/out";
+        out_ = tmp() + "/out";
         std::filesystem::create_directories(out_);
         ::chmod(out_.c_str(), 0777);
         add_bind(out_, "/tmp", {"rbind", "rw"});  // an existing directory of the shared rootfs
@@ -50,12 +50,11 @@ protected:
 
     // Starts the container whose init is the attacker `script` (it waits for /tmp/target).
     void start_attacker(const std::string& id, const std::string& script) {
-        cfg_.process->args = {
+        cfg().process->args = {
             "sh", "-c",
             "while [ ! -e /tmp/target ]; do usleep 10000; done; P=$(cat /tmp/target); " + script + "; sleep 300"};
         write_config_for(id);
-        ids_.insert(id);
-        RunResult r = gocker({"run", "--detach", "--bundle", bundle_, id});
+        RunResult r = gocker({"run", "--detach", "--bundle", bundle(), id});
         ASSERT_EQ(r.exit_code, 0) << r.err;
     }
 
@@ -64,7 +63,7 @@ protected:
     // host pid (stopped; `exec_cmd` is the exec command, still running), or -1.
     pid_t catch_helper(const std::string& id, const std::string& when, pid_t& exec_cmd,
                        std::vector<std::string> extra = {}) {
-        std::vector<std::string> argv{binary_, "--root", root_, "exec"};
+        std::vector<std::string> argv{binary_, "--root", root(), "exec"};
         argv.insert(argv.end(), extra.begin(), extra.end());
         argv.insert(argv.end(), {id, "true"});
         std::vector<char*> cargv;
@@ -130,7 +129,7 @@ protected:
     }
 
     void expect_decoy_intact() {
-        std::string now = test::slurp(decoy_);
+        std::string now = test::read_text(decoy_);
         EXPECT_TRUE(now == original_) << "the runtime binary was modified";
     }
 
@@ -153,9 +152,9 @@ TEST_F(ExecHelper, NonDumpableSoItsFdsAndExeAreOutOfReach) {
     for (int i = 0; i < 3000; ++i) path += "/nowhere/" + std::to_string(i) + ":";
     path += "/bin:/usr/bin";
     pid_t exec_cmd = -1;
-    pid_t helper = catch_helper("victim", cap_prm_of(container_pid("victim")), exec_cmd, {"--env", path});
+    pid_t helper = catch_helper("victim", cap_prm_of(pid_of("victim")), exec_cmd, {"--env", path});
     ASSERT_GT(helper, 0) << "could not catch the exec helper before its execve";
-    test::spit(out_ + "/target", pid_in_container(helper));
+    test::write_text(out_ + "/target", pid_in_container(helper));
     std::string result = wait_for(out_ + "/result");
     ::kill(helper, SIGCONT);
     int st;
@@ -167,7 +166,7 @@ TEST_F(ExecHelper, NonDumpableSoItsFdsAndExeAreOutOfReach) {
 }
 
 TEST_F(ExecHelper, ItsExeCannotBeWrittenThrough) {
-    cfg_.process->capabilities.reset();  // every capability, CAP_SYS_PTRACE included
+    cfg().process->capabilities.reset();  // every capability, CAP_SYS_PTRACE included
     start_attacker(
         "victim2",
         "if (exec 3</proc/$P/exe) 2>/dev/null; then exec 3</proc/$P/exe; readlink /proc/self/fd/3 > /tmp/link;"
@@ -178,7 +177,7 @@ TEST_F(ExecHelper, ItsExeCannotBeWrittenThrough) {
     pid_t exec_cmd = -1;
     pid_t helper = catch_helper("victim2", "", exec_cmd);
     ASSERT_GT(helper, 0) << "could not catch the exec helper before its execve";
-    test::spit(out_ + "/target", pid_in_container(helper));
+    test::write_text(out_ + "/target", pid_in_container(helper));
     std::string state = wait_for(out_ + "/state");
     // Let the helper exec and the command finish: no process runs the runtime binary any more.
     ::kill(helper, SIGCONT);

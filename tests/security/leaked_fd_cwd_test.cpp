@@ -15,7 +15,7 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "security/container_fixture.hpp"
+#include "integration/bundle_fixture.hpp"
 
 namespace gocker {
 namespace {
@@ -23,13 +23,13 @@ namespace {
 using test::contains;
 using test::RunResult;
 
-class LeakedFd : public test::ContainerTest {
+class LeakedFd : public test::BundleTest {
 protected:
     void SetUp() override {
-        ContainerTest::SetUp();
-        host_dir_ = tmp_ + "/host-secret-dir";
+        BundleTest::SetUp();
+        host_dir_ = tmp() + "/host-secret-dir";
         std::filesystem::create_directories(host_dir_);
-        test::spit(host_dir_ + "/secret", "HOST-SECRET-CONTENT\n");
+        test::write_text(host_dir_ + "/secret", "HOST-SECRET-CONTENT\n");
         // fd 9 in this process, without close-on-exec: the runtime inherits it.
         int fd = ::open(host_dir_.c_str(), O_RDONLY | O_DIRECTORY);
         ASSERT_GE(fd, 0);
@@ -38,7 +38,7 @@ protected:
     }
     void TearDown() override {
         ::close(kLeaked);
-        ContainerTest::TearDown();
+        BundleTest::TearDown();
     }
     static constexpr int kLeaked = 9;
     std::string host_dir_;
@@ -56,7 +56,7 @@ TEST_F(LeakedFd, InheritedHostDirectoryFdIsNotInTheContainer) {
 
 TEST_F(LeakedFd, CwdThroughALeakedFdIsRefused) {
     for (const char* cwd : {"/proc/self/fd/9", "/proc/1/fd/9", "/proc/self/cwd/../../.."}) {
-        cfg_.process->cwd = cwd;
+        cfg().process->cwd = cwd;
         std::string id = std::string("leak-cwd-") + std::to_string(cwd[7] == 'e' ? 1 : cwd[6] == '1' ? 2 : 3);
         RunResult r =
             run_script(id, "pwd; ls; cat secret 2>/dev/null; cat ../host-secret-dir/secret 2>/dev/null; true");
@@ -79,10 +79,9 @@ TEST_F(LeakedFd, CwdThroughALeakedFdIsRefused) {
 TEST_F(LeakedFd, PreservedFdIsTheOnlyOneKept) {
     // --preserve-fds 7 keeps fds 3..9: the leaked fd 9 is then deliberately passed (what the
     // user asked for), and nothing above it exists.
-    cfg_.process->args = {"sh", "-c", "ls /proc/self/fd/ | tr '\\n' ' '"};
+    cfg().process->args = {"sh", "-c", "ls /proc/self/fd/ | tr '\\n' ' '"};
     write_config_for("leak-preserve");
-    ids_.insert("leak-preserve");
-    RunResult r = gocker({"run", "--preserve-fds", "7", "--bundle", bundle_, "leak-preserve"});
+    RunResult r = gocker({"run", "--preserve-fds", "7", "--bundle", bundle(), "leak-preserve"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_TRUE(contains(r.out, " 9 ")) << r.out;
     EXPECT_FALSE(contains(r.out, " 10 ")) << r.out;
@@ -92,9 +91,9 @@ TEST_F(LeakedFd, PreservedFdIsTheOnlyOneKept) {
 TEST_F(LeakedFd, InitFdsAreNotReachableFromAnotherContainerBeforeExec) {
     RunResult c = create("leak-victim");
     ASSERT_EQ(c.exit_code, 0) << c.err;
-    int pid = container_pid("leak-victim");
+    int pid = pid_of("leak-victim");
     ASSERT_GT(pid, 0);
-    auto& ns = cfg_.linux->namespaces;
+    auto& ns = cfg().linux->namespaces;
     ns.erase(std::remove_if(ns.begin(), ns.end(), [](const spec::Namespace& n) { return n.type == "pid"; }), ns.end());
     std::string p = std::to_string(pid);
     // Root may list the fd numbers (the directory is root's); following one is what leaks.

@@ -15,7 +15,7 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "security/container_fixture.hpp"
+#include "integration/bundle_fixture.hpp"
 
 namespace gocker {
 namespace {
@@ -24,20 +24,20 @@ using test::contains;
 using test::RunResult;
 namespace fs = std::filesystem;
 
-class MaskedPathSwap : public test::ContainerTest {
+class MaskedPathSwap : public test::BundleTest {
 protected:
     void SetUp() override {
-        ContainerTest::SetUp();
-        rootfs_ = use_rootfs_copy();
-        victim_ = tmp_ + "/host-victim";
-        test::spit(victim_, "UNTOUCHED");
+        BundleTest::SetUp();
+        rootfs_ = copy_rootfs();
+        victim_ = tmp() + "/host-victim";
+        test::write_text(victim_, "UNTOUCHED");
         // The rootfs's own /dev is what the runtime finds: no tmpfs over it.
-        auto& mounts = cfg_.mounts;
+        auto& mounts = cfg().mounts;
         mounts.erase(
             std::remove_if(mounts.begin(), mounts.end(), [](const spec::Mount& m) { return m.destination == "/dev"; }),
             mounts.end());
         fs::create_directories(rootfs_ + "/dev");
-        cfg_.linux->masked_paths = {"/proc/timer_list", "/proc/keys"};
+        cfg().linux->masked_paths = {"/proc/timer_list", "/proc/keys"};
     }
     std::string rootfs_, victim_;
 };
@@ -45,7 +45,7 @@ protected:
 TEST_F(MaskedPathSwap, DevNullSymlinkToAHostFileIsRefused) {
     ASSERT_EQ(::symlink(victim_.c_str(), (rootfs_ + "/dev/null").c_str()), 0);
     RunResult r = run_script("swap-null", "echo PWNED > /proc/timer_list; cat /proc/timer_list 2>&1 | head -c 20");
-    EXPECT_EQ(test::slurp(victim_), "UNTOUCHED") << r.out << r.err;
+    EXPECT_EQ(test::read_text(victim_), "UNTOUCHED") << r.out << r.err;
     EXPECT_FALSE(contains(r.out, "UNTOUCHED")) << "the host file was mounted over a masked path: " << r.out;
 }
 
@@ -63,7 +63,7 @@ TEST_F(MaskedPathSwap, DevNullSymlinkToAProcFileIsRefused) {
 }
 
 TEST_F(MaskedPathSwap, DevNullAsRegularFileIsNotUsedAsMaskSource) {
-    test::spit(rootfs_ + "/dev/null", "NOT-A-DEVICE");
+    test::write_text(rootfs_ + "/dev/null", "NOT-A-DEVICE");
     RunResult r = run_script("swap-null-file", "cat /proc/timer_list 2>&1 | head -c 20; echo; echo end");
     EXPECT_FALSE(contains(r.out, "NOT-A-DEVICE")) << r.out;
 }
@@ -72,9 +72,9 @@ TEST_F(MaskedPathSwap, DevNullAsRegularFileIsNotUsedAsMaskSource) {
 // device set-up leaves an existing `null` alone, so the check that /dev/null is the 1:3 device
 // is what stands between that file and every masked path.
 TEST_F(MaskedPathSwap, RegularNullInABindMountedDevIsRefused) {
-    std::string devdir = tmp_ + "/devdir";
+    std::string devdir = tmp() + "/devdir";
     fs::create_directories(devdir);
-    test::spit(devdir + "/null", "NOT-A-DEVICE");
+    test::write_text(devdir + "/null", "NOT-A-DEVICE");
     add_bind(devdir, "/dev", {"rbind", "rw"});
     RunResult r = run_script("bound-dev", "cat /proc/timer_list 2>&1 | head -c 20; echo; echo end");
     EXPECT_FALSE(contains(r.out, "NOT-A-DEVICE")) << r.out;
@@ -84,11 +84,11 @@ TEST_F(MaskedPathSwap, RegularNullInABindMountedDevIsRefused) {
 
 TEST_F(MaskedPathSwap, DevConsoleSymlinkIsNotFollowed) {
     ASSERT_EQ(::symlink(victim_.c_str(), (rootfs_ + "/dev/console").c_str()), 0);
-    cfg_.process->terminal = true;
+    cfg().process->terminal = true;
     // `run` without --console-socket holds the pty itself and relays it to our pipes.
     RunResult r =
         run_script("swap-console", "[ -L /dev/console ] && echo still-link; echo PWNED > /dev/console; echo done");
-    EXPECT_EQ(test::slurp(victim_), "UNTOUCHED") << r.out << r.err;
+    EXPECT_EQ(test::read_text(victim_), "UNTOUCHED") << r.out << r.err;
     EXPECT_FALSE(contains(r.out, "still-link")) << r.out;
 }
 

@@ -8,7 +8,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
-#include "security/container_fixture.hpp"
+#include "integration/bundle_fixture.hpp"
 
 namespace gocker {
 namespace {
@@ -16,39 +16,37 @@ namespace {
 using test::contains;
 using test::RunResult;
 
-class PidFile : public test::ContainerTest {};
+class PidFile : public test::BundleTest {};
 
 TEST_F(PidFile, SymlinkAtTheTempNameIsNotFollowed) {
-    std::string decoy = tmp_ + "/decoy", pid_file = tmp_ + "/ctr.pid";
-    test::spit(decoy, "DECOY\n", 0600);
+    std::string decoy = tmp() + "/decoy", pid_file = tmp() + "/ctr.pid";
+    test::write_text(decoy, "DECOY\n", 0600);
     // Every name the old code could have used for pid 1..3 leads to the decoy.
     for (int pid = 1; pid <= 3; ++pid)
         ASSERT_EQ(::symlink(decoy.c_str(), (pid_file + ".tmp." + std::to_string(pid)).c_str()), 0);
-    cfg_.process->args = {"true"};
+    cfg().process->args = {"true"};
     write_config_for("pidns");
-    ids_.insert("pidns");
-    RunResult r = test::run_cmd({"unshare", "--pid", "--fork", "--mount-proc", binary_, "--root", root_, "create",
-                                 "--bundle", bundle_, "--pid-file", pid_file, "pidns"});
+    RunResult r = test::run_cmd({"unshare", "--pid", "--fork", "--mount-proc", binary_, "--root", root(), "create",
+                                 "--bundle", bundle(), "--pid-file", pid_file, "pidns"});
     EXPECT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_EQ(test::slurp(decoy), "DECOY\n");
+    EXPECT_EQ(test::read_text(decoy), "DECOY\n");
     struct stat st;
     ASSERT_EQ(::lstat(pid_file.c_str(), &st), 0);
     EXPECT_TRUE(S_ISREG(st.st_mode));
-    EXPECT_GT(std::atoi(test::slurp(pid_file).c_str()), 0);
+    EXPECT_GT(std::atoi(test::read_text(pid_file).c_str()), 0);
 }
 
 // A pid-file path whose temp name is too long: create fails at the pid file, and the file that
 // was there before (not written by this create) is left alone.
 TEST_F(PidFile, FailedCreateKeepsAFileItDidNotWrite) {
-    std::string pid_file = tmp_ + "/" + std::string(250, 'p');
-    test::spit(pid_file, "KEEP\n");
-    cfg_.process->args = {"true"};
+    std::string pid_file = tmp() + "/" + std::string(250, 'p');
+    test::write_text(pid_file, "KEEP\n");
+    cfg().process->args = {"true"};
     write_config_for("longpid");
-    ids_.insert("longpid");
-    RunResult r = gocker({"create", "--bundle", bundle_, "--pid-file", pid_file, "longpid"});
+    RunResult r = gocker({"create", "--bundle", bundle(), "--pid-file", pid_file, "longpid"});
     EXPECT_NE(r.exit_code, 0);
     EXPECT_TRUE(contains(r.err, "name too long")) << r.err;
-    EXPECT_EQ(test::slurp(pid_file), "KEEP\n");
+    EXPECT_EQ(test::read_text(pid_file), "KEEP\n");
     EXPECT_NE(gocker({"state", "longpid"}).exit_code, 0);  // and the create left nothing behind
 }
 

@@ -10,7 +10,8 @@
 #include <regex>
 #include <thread>
 
-#include "security/container_fixture.hpp"
+#include "integration/bundle_fixture.hpp"
+#include "security/host_cgroups.hpp"
 
 namespace gocker {
 namespace {
@@ -19,10 +20,10 @@ using test::contains;
 using test::Decoy;
 using test::RunResult;
 
-class PidReuse : public test::ContainerTest {};
+class PidReuse : public test::BundleTest {};
 
 TEST_F(PidReuse, AnotherProcessWithTheRecordedPidIsNotTheContainer) {
-    cfg_.process->args = {"sleep", "1000"};
+    cfg().process->args = {"sleep", "1000"};
     ASSERT_EQ(create("reused").exit_code, 0);
     ASSERT_EQ(gocker({"start", "reused"}).exit_code, 0);
     ASSERT_EQ(gocker({"kill", "reused", "KILL"}).exit_code, 0);
@@ -31,12 +32,12 @@ TEST_F(PidReuse, AnotherProcessWithTheRecordedPidIsNotTheContainer) {
     ASSERT_TRUE(contains(gocker({"state", "reused"}).out, "\"stopped\""));
 
     Decoy other;
-    std::string state_file = root_ + "/reused/state.json";
-    std::string record = test::slurp(state_file);
+    std::string state_file = root() + "/reused/state.json";
+    std::string record = test::read_text(state_file);
     std::string moved =
         std::regex_replace(record, std::regex("\"pid\":[0-9]+"), "\"pid\":" + std::to_string(other.pid()));
     ASSERT_NE(moved, record);
-    test::spit(state_file, moved, 0600);
+    test::write_text(state_file, moved, 0600);
 
     RunResult st = gocker({"state", "reused"});
     EXPECT_TRUE(contains(st.out, "\"stopped\"")) << st.out;

@@ -13,7 +13,7 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "security/container_fixture.hpp"
+#include "integration/bundle_fixture.hpp"
 
 namespace gocker {
 namespace {
@@ -22,12 +22,12 @@ using test::contains;
 using test::RunResult;
 namespace fs = std::filesystem;
 
-class ProcRedirect : public test::ContainerTest {
+class ProcRedirect : public test::BundleTest {
 protected:
     void SetUp() override {
-        ContainerTest::SetUp();
-        victim_ = tmp_ + "/host-victim";
-        test::spit(victim_, "UNTOUCHED");
+        BundleTest::SetUp();
+        victim_ = tmp() + "/host-victim";
+        test::write_text(victim_, "UNTOUCHED");
     }
     std::string victim_;
 };
@@ -35,12 +35,12 @@ protected:
 TEST_F(ProcRedirect, SysctlWriteIsNotRedirectedByABindMount) {
     // A bind mount of a host file over the sysctl the runtime is about to write.
     add_bind(victim_, "/proc/sys/kernel/domainname", {"bind", "rw"});
-    cfg_.linux->sysctl["kernel.domainname"] = "redirected";
+    cfg().linux->sysctl["kernel.domainname"] = "redirected";
     own_uts_and_net_ = true;  // should the sysctl escape the container, it lands in ours
     RunResult r = run_script("proc-sysctl", "cat /proc/sys/kernel/domainname");
     test::NsView outside = test::split_ns_view(r.out);
     EXPECT_NE(outside.domainname, "redirected");
-    EXPECT_EQ(test::slurp(victim_), "UNTOUCHED")
+    EXPECT_EQ(test::read_text(victim_), "UNTOUCHED")
         << "the runtime's sysctl write went to the host file: " << r.out << r.err;
     // Refused for this reason, not for another one.
     EXPECT_NE(r.exit_code, 0) << r.out;
@@ -49,16 +49,16 @@ TEST_F(ProcRedirect, SysctlWriteIsNotRedirectedByABindMount) {
 
 TEST_F(ProcRedirect, OomScoreAdjWriteIsNotRedirected) {
     add_bind(victim_, "/proc/self/oom_score_adj", {"bind", "rw"});
-    cfg_.process->oom_score_adj = 500;
+    cfg().process->oom_score_adj = 500;
     RunResult r = run_script("proc-oom", "cat /proc/self/oom_score_adj");
-    EXPECT_EQ(test::slurp(victim_), "UNTOUCHED") << r.out << r.err;
+    EXPECT_EQ(test::read_text(victim_), "UNTOUCHED") << r.out << r.err;
     EXPECT_NE(r.exit_code, 0) << r.out;
     EXPECT_TRUE(contains(r.err, "oom_score_adj")) << r.err;
 }
 
 TEST_F(ProcRedirect, ProcDestinationSymlinkDoesNotLeaveTheRoot) {
-    std::string rootfs = use_rootfs_copy();
-    std::string host = tmp_ + "/host-proc-target";
+    std::string rootfs = copy_rootfs();
+    std::string host = tmp() + "/host-proc-target";
     fs::create_directories(host);
     fs::remove_all(rootfs + "/proc");
     ASSERT_EQ(::symlink(host.c_str(), (rootfs + "/proc").c_str()), 0);
@@ -66,18 +66,18 @@ TEST_F(ProcRedirect, ProcDestinationSymlinkDoesNotLeaveTheRoot) {
     // Refused, or procfs mounted inside the root: either way nothing appears on the host path
     // and no procfs is mounted there in our (host) mount namespace.
     EXPECT_TRUE(fs::is_empty(host)) << r.out << r.err;
-    EXPECT_FALSE(contains(test::slurp("/proc/self/mountinfo"), host)) << "procfs mounted on the host path";
+    EXPECT_FALSE(contains(test::read_text("/proc/self/mountinfo"), host)) << "procfs mounted on the host path";
 }
 
 TEST_F(ProcRedirect, ProcSymlinkToRelativeHostPathIsContained) {
     // A relative link climbing out ("../../..") must also stay inside the root.
-    std::string rootfs = use_rootfs_copy();
+    std::string rootfs = copy_rootfs();
     fs::remove_all(rootfs + "/proc");
-    std::string rel = "../../../../../../../../.." + tmp_ + "/host-rel";
-    fs::create_directories(tmp_ + "/host-rel");
+    std::string rel = "../../../../../../../../.." + tmp() + "/host-rel";
+    fs::create_directories(tmp() + "/host-rel");
     ASSERT_EQ(::symlink(rel.c_str(), (rootfs + "/proc").c_str()), 0);
     RunResult r = run_script("proc-symlink-rel", "ls /proc/self/ >/dev/null && echo proc-ok");
-    EXPECT_TRUE(fs::is_empty(tmp_ + "/host-rel")) << r.out << r.err;
+    EXPECT_TRUE(fs::is_empty(tmp() + "/host-rel")) << r.out << r.err;
 }
 
 }  // namespace

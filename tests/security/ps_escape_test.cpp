@@ -2,7 +2,7 @@
 // container chooses: terminal escape sequences in them must reach the terminal defused.
 #include <gtest/gtest.h>
 
-#include "security/container_fixture.hpp"
+#include "integration/bundle_fixture.hpp"
 
 namespace gocker {
 namespace {
@@ -10,10 +10,10 @@ namespace {
 using test::contains;
 using test::RunResult;
 
-class PsEscape : public test::ContainerTest {};
+class PsEscape : public test::BundleTest {};
 
 TEST_F(PsEscape, EscapeSequencesInArgvAreNotPrinted) {
-    cfg_.process->args = {"sh", "-c", "sleep 1000; true", "\033]0;owned\007\033[2J"};
+    cfg().process->args = {"sh", "-c", "sleep 1000; true", "\033]0;owned\007\033[2J"};
     ASSERT_EQ(create("esc").exit_code, 0);
     ASSERT_EQ(gocker({"start", "esc"}).exit_code, 0);
     RunResult r = gocker({"ps", "esc"});

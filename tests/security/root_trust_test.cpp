@@ -12,7 +12,7 @@
 
 #include <filesystem>
 
-#include "security/container_fixture.hpp"
+#include "integration/bundle_fixture.hpp"
 
 namespace gocker {
 namespace {
@@ -20,7 +20,7 @@ namespace {
 using test::contains;
 using test::RunResult;
 
-class RootTrust : public test::ContainerTest {
+class RootTrust : public test::BundleTest {
 protected:
     // A profile that lets everything but mkdir/mkdirat through.
     void block_mkdir() {
@@ -30,11 +30,11 @@ protected:
         rule.names = {"mkdir", "mkdirat"};
         rule.action = "SCMP_ACT_ERRNO";
         s.syscalls.push_back(rule);
-        cfg_.linux->seccomp = s;
+        cfg().linux->seccomp = s;
     }
     // The one cached program, after a first container compiled it.
     std::string cached_file() {
-        std::string dir = root_ + "/.seccomp-cache";
+        std::string dir = root() + "/.seccomp-cache";
         for (const auto& e : std::filesystem::directory_iterator(dir))
             if (e.path().extension() == ".bpf") return e.path();
         return {};
@@ -50,11 +50,11 @@ protected:
 };
 
 TEST_F(RootTrust, RootOwnedByAnotherUserIsRefused) {
-    ASSERT_EQ(::mkdir(root_.c_str(), 0700), 0);
-    ASSERT_EQ(::chown(root_.c_str(), 65534, 65534), 0);
+    ASSERT_EQ(::mkdir(root().c_str(), 0700), 0);
+    ASSERT_EQ(::chown(root().c_str(), 65534, 65534), 0);
     RunResult r = run_script("other-owner", "true");
     EXPECT_NE(r.exit_code, 0);
-    EXPECT_TRUE(contains(r.err, "state root " + root_ + ": owned by uid 65534")) << r.err;
+    EXPECT_TRUE(contains(r.err, "state root " + root() + ": owned by uid 65534")) << r.err;
     EXPECT_TRUE(contains(r.err, "refusing to trust it")) << r.err;
     // Other commands read the same records: they refuse as well.
     RunResult s = gocker({"list"});
@@ -63,27 +63,27 @@ TEST_F(RootTrust, RootOwnedByAnotherUserIsRefused) {
 }
 
 TEST_F(RootTrust, RootWritableByOthersIsRefused) {
-    ASSERT_EQ(::mkdir(root_.c_str(), 0700), 0);
-    ASSERT_EQ(::chmod(root_.c_str(), 0777), 0);
+    ASSERT_EQ(::mkdir(root().c_str(), 0700), 0);
+    ASSERT_EQ(::chmod(root().c_str(), 0777), 0);
     RunResult r = run_script("world-writable", "true");
     EXPECT_NE(r.exit_code, 0);
-    EXPECT_TRUE(contains(r.err, "state root " + root_ + ": writable by other users (mode 0777)")) << r.err;
+    EXPECT_TRUE(contains(r.err, "state root " + root() + ": writable by other users (mode 0777)")) << r.err;
 }
 
 TEST_F(RootTrust, ReplacedSeccompProgramInAForeignCacheIsNotLoaded) {
     block_mkdir();
-    cfg_.linux->seccomp->syscalls[0].errno_ret = 1;
+    cfg().linux->seccomp->syscalls[0].errno_ret = 1;
     RunResult first = try_mkdir("cache-fill");
     ASSERT_EQ(first.exit_code, 1) << first.out << first.err;  // mkdir is refused: the profile works
     ASSERT_TRUE(contains(first.err, "Operation not permitted")) << first.err;
     std::string file = cached_file();
     ASSERT_FALSE(file.empty());
     // The other user owns the cache directory and replaces the program.
-    std::string dir = root_ + "/.seccomp-cache";
-    std::string poisoned = allow_all(test::slurp(file));
+    std::string dir = root() + "/.seccomp-cache";
+    std::string poisoned = allow_all(test::read_text(file));
     ASSERT_EQ(::chown(dir.c_str(), 65534, 65534), 0);
     ASSERT_EQ(::unlink(file.c_str()), 0);
-    test::spit(file, poisoned, 0600);
+    test::write_text(file, poisoned, 0600);
     ASSERT_EQ(::chown(file.c_str(), 65534, 65534), 0);
     RunResult r = try_mkdir("cache-dir-foreign");
     EXPECT_FALSE(contains(r.out, "MKDIR-ALLOWED")) << "the allow-everything program was loaded";

@@ -14,7 +14,7 @@
 #include <chrono>
 #include <thread>
 
-#include "security/container_fixture.hpp"
+#include "integration/bundle_fixture.hpp"
 
 namespace gocker {
 namespace {
@@ -50,12 +50,12 @@ mode_t mode_of(const std::string& path) {
     return ::stat(path.c_str(), &st) == 0 ? (st.st_mode & 07777) : 07777;
 }
 
-class StateAccess : public test::ContainerTest {
+class StateAccess : public test::BundleTest {
 protected:
     void SetUp() override {
-        ContainerTest::SetUp();
-        ::chmod(tmp_.c_str(), 0711);  // as /run is: others may traverse it
-        out_ = tmp_ + "/out";
+        BundleTest::SetUp();
+        ::chmod(tmp().c_str(), 0711);  // as /run is: others may traverse it
+        out_ = tmp() + "/out";
         std::filesystem::create_directories(out_);
         add_bind(out_, "/out", {"rbind", "rw"});
     }
@@ -63,18 +63,18 @@ protected:
 };
 
 TEST_F(StateAccess, StateIsReadableAndTheFifoReachableOnlyByItsOwner) {
-    cfg_.process->env.push_back("DB_PASSWORD=hunter2");
-    cfg_.process->args = {"true"};
+    cfg().process->env.push_back("DB_PASSWORD=hunter2");
+    cfg().process->args = {"true"};
     ASSERT_EQ(create("c2").exit_code, 0);
-    std::string dir = root_ + "/c2";
-    EXPECT_EQ(mode_of(root_), 0700u);
+    std::string dir = root() + "/c2";
+    EXPECT_EQ(mode_of(root()), 0700u);
     EXPECT_EQ(mode_of(dir), 0700u);
     for (const char* f : {"config.json", "state.json", "cgroup.json"}) EXPECT_EQ(mode_of(dir + "/" + f), 0600u) << f;
     // The attack itself: nobody reads the secret, or opens the FIFO for writing.
     EXPECT_EQ(open_as_nobody(dir + "/config.json", O_RDONLY), EACCES);
     EXPECT_EQ(open_as_nobody(dir + "/state.json", O_RDONLY), EACCES);
     EXPECT_EQ(open_as_nobody(dir + "/exec.fifo", O_WRONLY), EACCES);
-    EXPECT_EQ(open_as_nobody(root_, O_RDONLY | O_DIRECTORY), EACCES);
+    EXPECT_EQ(open_as_nobody(root(), O_RDONLY | O_DIRECTORY), EACCES);
 }
 
 // A process (here root, the only one left who can reach the FIFO) waits in open() for writing,
@@ -84,7 +84,7 @@ class ForeignFifoWriter : public StateAccess {
 protected:
     // Forks the intruder and returns once it waits in open() (its system call is openat).
     void start_intruder(const std::string& id, const std::string& text, bool hold) {
-        std::string fifo = root_ + "/" + id + "/exec.fifo", flag = out_ + "/intruder-in";
+        std::string fifo = root() + "/" + id + "/exec.fifo", flag = out_ + "/intruder-in";
         intruder_ = ::fork();
         if (intruder_ == 0) {
             int fd = ::open(fifo.c_str(), O_WRONLY | O_CLOEXEC);
@@ -96,7 +96,7 @@ protected:
         }
         std::string syscall_file = "/proc/" + std::to_string(intruder_) + "/syscall";
         for (int i = 0; i < 500; ++i) {
-            if (test::slurp(syscall_file).rfind(std::to_string(SYS_openat) + " ", 0) == 0) return;
+            if (test::read_text(syscall_file).rfind(std::to_string(SYS_openat) + " ", 0) == 0) return;
             std::this_thread::sleep_for(std::chrono::milliseconds(10));
         }
         ADD_FAILURE() << "the intruder never waited in open()";
@@ -112,24 +112,24 @@ protected:
 };
 
 TEST_F(ForeignFifoWriter, StartDoesNotHangWhileSomeoneHoldsTheFifo) {
-    cfg_.process->args = {"sh", "-c", "echo started > /out/ran; sleep 1000"};
+    cfg().process->args = {"sh", "-c", "echo started > /out/ran; sleep 1000"};
     ASSERT_EQ(create("held").exit_code, 0);
     start_intruder("held", "forged: the program could not start", true);
-    RunResult r = gocker({"start", "held"}, 15000);
+    RunResult r = gocker({"start", "held"}, "", 15000);
     EXPECT_EQ(r.exit_code, 0) << r.err;  // the old start waited for end-of-file forever (-1)
     EXPECT_FALSE(contains(r.err, "forged")) << r.err;
     EXPECT_TRUE(std::filesystem::exists(out_ + "/intruder-in")) << "the intruder never got in";
     EXPECT_TRUE(contains(gocker({"state", "held"}).out, "\"running\""));
     // The lock is free again: another command on the container does not wait.
-    RunResult d = gocker({"delete", "--force", "held"}, 15000);
+    RunResult d = gocker({"delete", "--force", "held"}, "", 15000);
     EXPECT_EQ(d.exit_code, 0) << d.err;
 }
 
 TEST_F(ForeignFifoWriter, ForgedTextDoesNotTurnAStartIntoAFailure) {
-    cfg_.process->args = {"sh", "-c", "echo started > /out/ran; sleep 1000"};
+    cfg().process->args = {"sh", "-c", "echo started > /out/ran; sleep 1000"};
     ASSERT_EQ(create("forged").exit_code, 0);
     start_intruder("forged", "forged: the program could not start", false);
-    RunResult r = gocker({"start", "forged"}, 15000);
+    RunResult r = gocker({"start", "forged"}, "", 15000);
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_FALSE(contains(r.err, "forged: the program")) << r.err;
     EXPECT_TRUE(std::filesystem::exists(out_ + "/intruder-in")) << "the intruder never got in";
@@ -140,11 +140,11 @@ TEST_F(ForeignFifoWriter, ForgedTextDoesNotTurnAStartIntoAFailure) {
 TEST_F(ForeignFifoWriter, TheInitsOwnFailureIsStillReported) {
     spec::Hook h;
     h.path = "/bin/false";
-    cfg_.hooks.emplace();
-    cfg_.hooks->start_container.push_back(h);
-    cfg_.process->args = {"true"};
+    cfg().hooks.emplace();
+    cfg().hooks->start_container.push_back(h);
+    cfg().process->args = {"true"};
     ASSERT_EQ(create("fails").exit_code, 0);
-    RunResult r = gocker({"start", "fails"}, 15000);
+    RunResult r = gocker({"start", "fails"}, "", 15000);
     EXPECT_NE(r.exit_code, 0);
     EXPECT_TRUE(contains(r.err, "startContainer hook /bin/false: exit status 1")) << r.err;
 }

@@ -13,7 +13,7 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "security/container_fixture.hpp"
+#include "integration/bundle_fixture.hpp"
 
 namespace gocker {
 namespace {
@@ -24,12 +24,12 @@ namespace fs = std::filesystem;
 
 bool empty_dir(const std::string& d) { return fs::is_directory(d) && fs::is_empty(d); }
 
-class SymlinkEscape : public test::ContainerTest {
+class SymlinkEscape : public test::BundleTest {
 protected:
     void SetUp() override {
-        ContainerTest::SetUp();
-        rootfs_ = use_rootfs_copy();
-        host_ = tmp_ + "/host-target";
+        BundleTest::SetUp();
+        rootfs_ = copy_rootfs();
+        host_ = tmp() + "/host-target";
         fs::create_directories(host_);
     }
     std::string rootfs_, host_;
@@ -42,7 +42,7 @@ TEST_F(SymlinkEscape, MountDestinationSymlinkStaysInsideTheRoot) {
     m.type = "tmpfs";
     m.source = "tmpfs";
     m.options = {"nosuid", "nodev"};
-    cfg_.mounts.push_back(m);
+    cfg().mounts.push_back(m);
     RunResult r = run_script("sym-mount", "echo hi > /data/sub/file && echo wrote; grep -c ' /data/sub \\| " + host_ +
                                               "/sub ' /proc/self/mountinfo");
     // Refusing the config is as good as containing it; what must never happen is the host
@@ -56,11 +56,11 @@ TEST_F(SymlinkEscape, DevSymlinkDoesNotPutDeviceNodesOnTheHost) {
     // (null, zero, full, random, urandom, tty) would land in the host dir if the link were followed.
     fs::remove_all(rootfs_ + "/dev");
     ASSERT_EQ(::symlink(host_.c_str(), (rootfs_ + "/dev").c_str()), 0);
-    auto& mounts = cfg_.mounts;
+    auto& mounts = cfg().mounts;
     mounts.erase(std::remove_if(mounts.begin(), mounts.end(),
                                 [](const spec::Mount& m) { return m.destination.starts_with("/dev"); }),
                  mounts.end());
-    cfg_.linux->masked_paths.clear();  // masking binds /dev/null; keep the test about devices
+    cfg().linux->masked_paths.clear();  // masking binds /dev/null; keep the test about devices
     RunResult r = run_script("sym-dev", "ls -l /dev/null; echo x > /dev/null && echo null-ok");
     EXPECT_TRUE(empty_dir(host_)) << "device nodes were created on the host; run: " << r.out << r.err;
 }
@@ -69,8 +69,8 @@ TEST_F(SymlinkEscape, DeviceNodeSymlinkIsReplacedNotFollowed) {
     // /dev/zero planted as a symlink to a host file, with /dev not a tmpfs: the runtime must
     // replace the entry with the real device (or refuse), never write through the link.
     std::string victim = host_ + "/victim-file";
-    test::spit(victim, "UNTOUCHED");
-    auto& mounts = cfg_.mounts;
+    test::write_text(victim, "UNTOUCHED");
+    auto& mounts = cfg().mounts;
     mounts.erase(
         std::remove_if(mounts.begin(), mounts.end(), [](const spec::Mount& m) { return m.destination == "/dev"; }),
         mounts.end());
@@ -78,7 +78,7 @@ TEST_F(SymlinkEscape, DeviceNodeSymlinkIsReplacedNotFollowed) {
     ASSERT_EQ(::symlink(victim.c_str(), (rootfs_ + "/dev/zero").c_str()), 0);
     RunResult r =
         run_script("sym-devnode", "[ -c /dev/zero ] && echo zero-is-device; head -c 4 /dev/zero | od -An -tx1");
-    EXPECT_EQ(test::slurp(victim), "UNTOUCHED");
+    EXPECT_EQ(test::read_text(victim), "UNTOUCHED");
     if (r.exit_code == 0) {
         EXPECT_TRUE(contains(r.out, "zero-is-device")) << r.out;
     }

@@ -11,6 +11,7 @@
 #include "linux/cgroups/cgroup_fs.hpp"
 #include "linux/cgroups/hybrid_manager.hpp"
 #include "linux/cgroups/manager.hpp"
+#include "support/temp_dir.hpp"
 
 namespace gocker::cgroups {
 namespace {
@@ -25,13 +26,9 @@ void touch(const std::string& p, const std::string& content = "") { std::ofstrea
 
 class ScratchCgroups : public ::testing::Test {
 protected:
-    void SetUp() override {
-        char tmpl[] = "/tmp/gocker-cgroup-unit-XXXXXX";
-        ASSERT_NE(::mkdtemp(tmpl), nullptr);
-        root_ = tmpl;
-    }
-    void TearDown() override { fs::remove_all(root_); }
-    std::string root_;
+    void SetUp() override { ASSERT_TRUE(tmp_dir_.ok()) << "mkdtemp in /tmp failed"; }
+    test::TempDir tmp_dir_{"gocker-cgroup-unit"};
+    std::string root_ = tmp_dir_.path();
 };
 
 TEST_F(ScratchCgroups, V2CreatesEnablesControllersAndWritesThePlan) {

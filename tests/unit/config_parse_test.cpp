@@ -16,21 +16,13 @@
 #include "common/file_io.hpp"
 #include "spec/config_io.hpp"
 #include "corpus.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using namespace gocker::spec;
 using gocker::test::slurp;
 
 namespace {
-
-// Removes a directory when the test ends, also when an ASSERT returns early.
-struct RemoveDirAtExit {
-    std::string path;
-    ~RemoveDirAtExit() {
-        std::error_code ec;
-        if (!path.empty()) fs::remove_all(path, ec);
-    }
-};
 
 std::string parse_error(std::string_view json) {
     auto r = parse_config(json);
@@ -270,10 +262,9 @@ TEST(ConfigParse, SyntaxErrorsReportLineAndColumn) {
 }
 
 TEST(ConfigIo, LoadConfigReadsParsesAndValidates) {
-    std::string tmpl = (fs::temp_directory_path() / "gocker-spec-test-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-    RemoveDirAtExit remove_dir{tmpl};
-    fs::path dir = tmpl;
+    gocker::test::TempDir tmp("gocker-spec-test");
+    ASSERT_TRUE(tmp.ok());
+    fs::path dir = tmp.path();
     std::ofstream(dir / "config.json") << R"({"ociVersion":"1.0.0","root":{"path":"rootfs"},"hostname":"h"})";
     auto cfg = load_config((dir / "config.json").string());
     ASSERT_FALSE(cfg.ok());

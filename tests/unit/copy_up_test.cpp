@@ -12,6 +12,7 @@
 #include "common/fd.hpp"
 #include "common/file_io.hpp"
 #include "linux/copy_up.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 
@@ -21,15 +22,9 @@ namespace {
 class CopyUp : public ::testing::Test {
 protected:
     void SetUp() override {
-        char tmpl[] = "/tmp/gocker-copyup-XXXXXX";
-        ASSERT_NE(::mkdtemp(tmpl), nullptr);
-        dir_ = tmpl;
+        ASSERT_TRUE(tmp_dir_.ok()) << "mkdtemp in /tmp failed";
         fs::create_directories(src());
         fs::create_directories(dst());
-    }
-    void TearDown() override {
-        std::error_code ec;
-        fs::remove_all(dir_, ec);
     }
     std::string src() const { return dir_ + "/image/run"; }
     std::string dst() const { return dir_ + "/tmpfs"; }
@@ -46,7 +41,8 @@ protected:
         return copy_up_tree(s.get(), d.get(), "/run");
     }
 
-    std::string dir_;
+    test::TempDir tmp_dir_{"gocker-copyup"};
+    std::string dir_ = tmp_dir_.path();
 };
 
 TEST_F(CopyUp, ContentOwnersModesTimesAndSymlinksAreKept) {

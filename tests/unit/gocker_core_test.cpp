@@ -15,6 +15,7 @@
 #include "core/container_log.hpp"
 #include "core/run_options.hpp"
 #include "core/store.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace gocker;
 using namespace gocker::core;
@@ -125,9 +126,9 @@ TEST(GockerAttach, FramesSurviveSplitting) {
 }
 
 TEST(GockerLog, LinesBecomeRecordsAndTheFileRotates) {
-    char tmpl[] = "/tmp/gocker-log-test.XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    std::string dir = tmpl, path = dir + "/container.log";
+    test::TempDir dir("gocker-log-test");
+    ASSERT_TRUE(dir.ok());
+    std::string path = dir / "container.log";
     {
         LogWriter w(path, 400);
         ASSERT_TRUE(w.open().ok());
@@ -153,7 +154,6 @@ TEST(GockerLog, LinesBecomeRecordsAndTheFileRotates) {
     ASSERT_TRUE(parse_log_line(last, e));
     EXPECT_EQ(e.text, "no newline");
     EXPECT_EQ(e.time.rfind("20", 0), 0u);
-    std::filesystem::remove_all(dir);
 }
 
 TEST(GockerBundle, TheSeedsDefaultsAndFlagsInTheConfig) {

@@ -17,6 +17,7 @@
 
 #include "common/file_io.hpp"
 #include "linux/hooks.hpp"
+#include "support/temp_dir.hpp"
 
 namespace gocker {
 namespace {
@@ -25,12 +26,7 @@ namespace fs = std::filesystem;
 
 class Hooks : public ::testing::Test {
 protected:
-    void SetUp() override {
-        std::string tmpl = (fs::temp_directory_path() / "gocker-hooks-XXXXXX").string();
-        ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-        dir_ = tmpl;
-    }
-    void TearDown() override { fs::remove_all(dir_); }
+    void SetUp() override { ASSERT_TRUE(tmp_dir_.ok()) << "mkdtemp in /tmp failed"; }
 
     std::string script(const std::string& name, const std::string& body) {
         const std::string path = dir_ + "/" + name;
@@ -46,7 +42,8 @@ protected:
                     std::optional<int32_t> timeout = {}) {
         return spec::Hook{std::move(path), std::move(args), std::move(env), timeout};
     }
-    std::string dir_;
+    test::TempDir tmp_dir_{"gocker-hooks"};
+    std::string dir_ = tmp_dir_.path();
 };
 
 TEST_F(Hooks, StateArrivesOnStdinWithArgsAndEnv) {

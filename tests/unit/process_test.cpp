@@ -24,6 +24,7 @@
 #include "linux/cpu_list.hpp"
 #include "linux/process.hpp"
 #include "linux/process_names.hpp"
+#include "support/temp_dir.hpp"
 
 namespace gocker {
 namespace {
@@ -64,18 +65,7 @@ bool has_effective_cap(int cap) {
     return false;
 }
 
-class TempDir {
-public:
-    TempDir() {
-        std::string tmpl = (fs::temp_directory_path() / "gocker-process-XXXXXX").string();
-        path_ = mkdtemp(tmpl.data());
-    }
-    ~TempDir() { fs::remove_all(path_); }
-    const std::string& path() const { return path_; }
-
-private:
-    std::string path_;
-};
+using test::TempDir;
 
 void write_file(const std::string& path, const std::string& text, mode_t mode) {
     std::ofstream(path) << text;

@@ -26,23 +26,14 @@
 #include "common/file_io.hpp"
 #include "linux/safe_path.hpp"
 #include "linux/sysctl.hpp"
+#include "support/temp_dir.hpp"
 
 namespace gocker {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct TempDir {
-    std::string path;
-    TempDir() {
-        char tmpl[] = "/tmp/gocker-rootfs-test-XXXXXX";
-        path = ::mkdtemp(tmpl) ? tmpl : "";
-    }
-    ~TempDir() {
-        std::error_code ec;
-        if (!path.empty()) fs::remove_all(path, ec);  // removes symlinks, never follows them
-    }
-};
+using test::TempDir;
 
 void write_file(const std::string& path, const std::string& content) { std::ofstream(path) << content; }
 
@@ -140,26 +131,26 @@ class RootfsTest : public ::testing::Test {
 protected:
     void SetUp() override {
         if (::geteuid() != 0) GTEST_SKIP() << "needs root (mount namespaces, mknod, pivot_root)";
-        ASSERT_FALSE(tmp.path.empty());
-        bundle = tmp.path + "/bundle";
+        ASSERT_FALSE(tmp.path().empty());
+        bundle = tmp.path() + "/bundle";
         rootfs = bundle + "/rootfs";
-        decoy = tmp.path + "/decoy";
+        decoy = tmp.path() + "/decoy";
         for (const char* d : {"proc", "sys", "dev", "etc", "tmp", "rodir", "maskdir"})
             fs::create_directories(rootfs + "/" + d);
         fs::create_directories(decoy);
         fs::create_directories(bundle + "/vol");
-        fs::create_directories(tmp.path + "/ro-src");
+        fs::create_directories(tmp.path() + "/ro-src");
         write_file(decoy + "/marker", "host");
         write_file(rootfs + "/rodir/f", "x");
         write_file(rootfs + "/maskdir/secret", "s");
         write_file(rootfs + "/maskfile", "secret");
         write_file(bundle + "/vol/hello", "vol");
         write_file(bundle + "/volfile", "file-vol");
-        write_file(tmp.path + "/ro-src/data", "ro");
-        write_file(tmp.path + "/hostfile", "host file");
+        write_file(tmp.path() + "/ro-src/data", "ro");
+        write_file(tmp.path() + "/hostfile", "host file");
         // The image tries to send mounts to the host: an absolute symlink to a host directory
         // and a relative one climbing out with "..". Both lead, if followed on the host, into
-        // this test's own directory (rootfs/../.. is tmp.path), never to the host's "/".
+        // this test's own directory (rootfs/../.. is tmp.path()), never to the host's "/".
         fs::create_directory_symlink(decoy, rootfs + "/evil");
         fs::create_directory_symlink("../..", rootfs + "/up");
     }
@@ -178,7 +169,7 @@ protected:
             mnt("/sys/fs/cgroup", "cgroup", "cgroup", {"nosuid", "noexec", "nodev", "relatime", "ro"}),
             mnt("/data/vol", "bind", "vol", {"rbind"}),
             mnt("/etc/volfile", "bind", "volfile", {"bind"}),
-            mnt("/ro", "bind", tmp.path + "/ro-src", {"rbind", "ro", "nosuid"}),
+            mnt("/ro", "bind", tmp.path() + "/ro-src", {"rbind", "ro", "nosuid"}),
             mnt("/evil", "tmpfs", "tmpfs", {"size=1m"}),
             mnt("/up/escape", "tmpfs", "tmpfs", {"size=1m"}),
         };
@@ -212,7 +203,7 @@ TEST_F(RootfsTest, PrepareAndEnterBuildTheContainerView) {
     const spec::Config cfg = full_config();
     const RootfsSpec spec = rootfs_spec(cfg);
     const bool host_kcore = ::access("/proc/kcore", F_OK) == 0;
-    const std::string tmp_path = tmp.path, decoy_dir = decoy, root = rootfs;
+    const std::string tmp_path = tmp.path(), decoy_dir = decoy, root = rootfs;
     auto failures = run_in_child(CLONE_NEWNS | CLONE_NEWNET, [&](Checks& c) {
         auto st = prepare_rootfs(spec);
         c.expect(st.ok(), "prepare_rootfs: " + (st.ok() ? "" : st.error().message()));
@@ -301,13 +292,13 @@ TEST_F(RootfsTest, PrepareAndEnterBuildTheContainerView) {
     // And the host, afterwards: nothing was left mounted on or written into the decoy.
     EXPECT_FALSE(is_mount_root(decoy));
     EXPECT_EQ(read_file(decoy + "/marker"), "host");
-    EXPECT_FALSE(fs::exists(tmp.path + "/escape"));
+    EXPECT_FALSE(fs::exists(tmp.path() + "/escape"));
 }
 
 TEST_F(RootfsTest, NoPivotReadonlyRootAndPlantedDevNull) {
     // The image has /dev/null pointing at a host file and no /dev mount: the runtime must replace
     // it with the real node instead of following the link.
-    fs::create_symlink(tmp.path + "/hostfile", rootfs + "/dev/null");
+    fs::create_symlink(tmp.path() + "/hostfile", rootfs + "/dev/null");
     spec::Config cfg;
     cfg.root = spec::Root{"rootfs", true};
     cfg.mounts = {mnt("/proc", "proc", "proc", {})};
@@ -329,7 +320,7 @@ TEST_F(RootfsTest, NoPivotReadonlyRootAndPlantedDevNull) {
         c.expect(fs_type("/proc") == PROC_SUPER_MAGIC, "/proc missing");
     });
     for (const auto& f : failures) ADD_FAILURE() << f;
-    EXPECT_EQ(read_file(tmp.path + "/hostfile"), "host file");
+    EXPECT_EQ(read_file(tmp.path() + "/hostfile"), "host file");
     struct stat st {};
     EXPECT_EQ(::lstat((rootfs + "/dev/null").c_str(), &st), 0);
     EXPECT_TRUE(S_ISCHR(st.st_mode)) << "the image's /dev/null link was left (or followed)";
@@ -365,12 +356,12 @@ TEST_F(RootfsTest, MissingBindSourceIsReported) {
 // Unprivileged: path resolution inside a root never leaves it.
 TEST(SafePath, CreateInRootFollowsSymlinksOnlyInsideTheRoot) {
     TempDir t;
-    ASSERT_FALSE(t.path.empty());
-    const std::string root = t.path + "/root", outside = t.path + "/outside";
+    ASSERT_FALSE(t.path().empty());
+    const std::string root = t.path() + "/root", outside = t.path() + "/outside";
     fs::create_directories(root);
     fs::create_directories(outside);
     fs::create_directory_symlink(outside, root + "/abs");  // absolute, to the "host"
-    fs::create_directory_symlink("..", root + "/up");      // climbs with "..", to t.path if followed
+    fs::create_directory_symlink("..", root + "/up");      // climbs with "..", to t.path() if followed
     fs::create_symlink("/nowhere/file", root + "/dangling");
     UniqueFd rfd(::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     ASSERT_TRUE(rfd.valid());
@@ -383,7 +374,7 @@ TEST(SafePath, CreateInRootFollowsSymlinksOnlyInsideTheRoot) {
     auto u = safe_path::create_in_root(rfd.get(), "/up/escaped", safe_path::Kind::directory);
     ASSERT_TRUE(u.ok()) << u.error().message();
     EXPECT_TRUE(fs::is_directory(root + "/escaped"));
-    EXPECT_FALSE(fs::exists(t.path + "/escaped"));
+    EXPECT_FALSE(fs::exists(t.path() + "/escaped"));
 
     auto d = safe_path::create_in_root(rfd.get(), "/dangling", safe_path::Kind::file);
     ASSERT_TRUE(d.ok()) << d.error().message();
@@ -404,10 +395,10 @@ TEST(SafePath, CreateInRootFollowsSymlinksOnlyInsideTheRoot) {
 
 TEST(SafePath, SymlinkLoopIsAnError) {
     TempDir t;
-    ASSERT_FALSE(t.path.empty());
-    fs::create_symlink("b", t.path + "/a");
-    fs::create_symlink("a", t.path + "/b");
-    UniqueFd rfd(::open(t.path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    ASSERT_FALSE(t.path().empty());
+    fs::create_symlink("b", t.path() + "/a");
+    fs::create_symlink("a", t.path() + "/b");
+    UniqueFd rfd(::open(t.path().c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     auto r = safe_path::create_in_root(rfd.get(), "/a/x", safe_path::Kind::directory);
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().sys_errno(), ELOOP);

@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "linux/seccomp_cache.hpp"
+#include "support/temp_dir.hpp"
 
 namespace gocker {
 namespace {
@@ -30,13 +31,9 @@ spec::Seccomp profile(uint32_t err) {
 
 class SeccompCache : public ::testing::Test {
 protected:
-    void SetUp() override {
-        char tmpl[] = "/tmp/gocker-sccache-XXXXXX";
-        ASSERT_NE(::mkdtemp(tmpl), nullptr);
-        dir_ = tmpl;
-    }
-    void TearDown() override { fs::remove_all(dir_); }
-    std::string dir_;
+    void SetUp() override { ASSERT_TRUE(tmp_dir_.ok()) << "mkdtemp in /tmp failed"; }
+    test::TempDir tmp_dir_{"gocker-sccache"};
+    std::string dir_ = tmp_dir_.path();
 };
 
 TEST_F(SeccompCache, KeyCoversEveryField) {

@@ -10,23 +10,20 @@
 #include <filesystem>
 
 #include "container/state_store.hpp"
+#include "support/temp_dir.hpp"
 
 namespace gocker {
 namespace {
 
 class StateStoreTest : public ::testing::Test {
 protected:
-    void SetUp() override {
-        char tmpl[] = "/tmp/gocker-state-unit-XXXXXX";
-        ASSERT_NE(::mkdtemp(tmpl), nullptr);
-        tmp_ = tmpl;
-    }
-    void TearDown() override { std::filesystem::remove_all(tmp_); }
+    void SetUp() override { ASSERT_TRUE(tmp_dir_.ok()) << "mkdtemp in /tmp failed"; }
     static mode_t mode_of(const std::string& p) {
         struct stat st;
         return ::stat(p.c_str(), &st) == 0 ? (st.st_mode & 07777) : 07777;
     }
-    std::string tmp_;
+    test::TempDir tmp_dir_{"gocker-state-unit"};
+    std::string tmp_ = tmp_dir_.path();
 };
 
 TEST_F(StateStoreTest, NewDirectoryIsLockedOnceVisibleAndPrivate) {

@@ -20,18 +20,10 @@
 #include <gtest/gtest.h>
 
 #include "linux/terminal.hpp"
+#include "support/temp_dir.hpp"
 
 namespace gocker {
 namespace {
-
-// Removes a directory when the test ends, also when an ASSERT returns early.
-struct RemoveDirAtExit {
-    std::string path;
-    ~RemoveDirAtExit() {
-        std::error_code ec;
-        if (!path.empty()) std::filesystem::remove_all(path, ec);
-    }
-};
 
 TEST(SendRecvFd, RoundTripKeepsTheFileAndTheName) {
     int sv[2];
@@ -70,9 +62,9 @@ TEST(SendRecvFd, MessageWithoutFdIsAnError) {
 }
 
 TEST(ConsoleSocket, ConnectsToAListeningSocketAndReportsAMissingOne) {
-    std::string dir_tmpl = (std::filesystem::temp_directory_path() / "gocker-term-XXXXXX").string();
-    ASSERT_NE(mkdtemp(dir_tmpl.data()), nullptr);
-    RemoveDirAtExit remove_dir{dir_tmpl};
+    test::TempDir dir("gocker-term");
+    ASSERT_TRUE(dir.ok());
+    const std::string& dir_tmpl = dir.path();
     const std::string path = dir_tmpl + "/console.sock";
     UniqueFd listener(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
     struct sockaddr_un addr {};
