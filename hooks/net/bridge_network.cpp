@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/fd.hpp"
+#include "common/trace.hpp"
 #include "linux/sysctl.hpp"
 #include "net/fault_point.hpp"
 #include "net/netlink.hpp"
@@ -22,7 +23,9 @@ std::string q(const std::string& s) { return "\"" + s + "\""; }
 // its nftables element and its lease. Each may already be gone.
 Status release(const LeaseStore& store, const Netlink& host, const NftTable& nft, const Lease& l) {
     GK_TRY(host.delete_link(l.veth));
+    trace::mark("delete veth");
     GK_TRY(nft.remove_container(l.address, l.ports));
+    trace::mark("remove nftables elements");
     return store.remove(l.address);
 }
 
@@ -140,9 +143,13 @@ Result<Lease> attach(const std::string& root, const NetworkConfig& cfg, const At
         return Lease{};
     }
     auto store = GK_TRY(LeaseStore::open(root, cfg, /*create=*/true));
+    trace::mark("lock lease store");
     auto host = GK_TRY(Netlink::connect());
+    trace::mark("rtnetlink socket");
     auto nft = GK_TRY(NftTable::open());
+    trace::mark("nftables context");
     auto live = GK_TRY(live_leases(store, host, nft));
+    trace::mark("read leases");
     for (const auto& l : live)
         if (l.container == a.container && l.ifname == a.ifname)
             return Error("container " + q(a.container) + " already has address " + to_string(l.address) +
@@ -159,14 +166,18 @@ Result<Lease> attach(const std::string& root, const NetworkConfig& cfg, const At
     lease.ifname = a.ifname;
     lease.ports = a.ports;
     GK_TRY_CTX(store.put(lease), "record lease " + to_string(lease.address));
+    trace::mark("write pending lease");
     Rollback rb(store, host, nft, lease, cfg);
     net_fault_point("add.lease");
 
     bool bridged = cfg.mode == NetworkMode::bridge;
     if (bridged) GK_TRY_CTX(set_up_bridge(host, cfg, rb), "set up bridge " + q(cfg.bridge));
+    trace::mark("bridge");
     net_fault_point("add.bridge");
     auto inside = GK_TRY(Netlink::connect_in(a.netns_fd));
+    trace::mark("socket in the container");
     GK_TRY(host.add_veth(lease.veth, a.ifname, a.netns_fd));
+    trace::mark("create veth");
     if (bridged) {
         GK_TRY(host.set_master(lease.veth, cfg.bridge));
         GK_TRY(host.set_hairpin(lease.veth));  // a container reaches its own published port
@@ -175,17 +186,23 @@ Result<Lease> attach(const std::string& root, const NetworkConfig& cfg, const At
         GK_TRY(allow_route_localnet(lease.veth));
     }
     GK_TRY(host.set_up(lease.veth));
+    trace::mark("veth on the bridge, up");
     net_fault_point("add.veth");
     GK_TRY_CTX(set_up_container(inside, cfg, lease.address, a.ifname), "in the container");
+    trace::mark("container side");
     net_fault_point("add.container");
     GK_TRY_CTX(apply_sysctls({{"net.ipv4.ip_forward", "1"}}), "turn forwarding on");
+    trace::mark("forwarding");
     net_fault_point("add.forwarding");
     GK_TRY(nft.ensure(cfg.subnet));
-    GK_TRY(nft.add_container(lease.address, lease.ports));
+    trace::mark("nftables table");
+    GK_TRY(nft.add_container(cfg.subnet, lease.address, lease.ports));
+    trace::mark("nftables elements");
     net_fault_point("add.nft");
 
     lease.active = true;
     GK_TRY_CTX(store.put(lease), "activate lease " + to_string(lease.address));
+    trace::mark("activate lease");
     rb.dismiss();
     return lease;
 }
@@ -194,14 +211,21 @@ Status detach(const std::string& root, const NetworkConfig& cfg, const std::stri
               const std::string& ifname) {
     if (cfg.mode == NetworkMode::none) return {};  // nothing was made outside the container's namespace
     auto store = GK_TRY(LeaseStore::open(root, cfg, /*create=*/false));
+    trace::mark("lock lease store");
     auto host = GK_TRY(Netlink::connect());
+    trace::mark("rtnetlink socket");
     auto nft = GK_TRY(NftTable::open());
+    trace::mark("nftables context");
+    bool released = false;
     for (const auto& l : GK_TRY(store.leases()))
-        if (l.container == container && l.ifname == ifname)
+        if (l.container == container && l.ifname == ifname) {
             GK_TRY_CTX(release(store, host, nft, l),
                        "release " + to_string(l.address) + " of container " + q(container));
+            released = released || l.veth == veth_name(container, ifname);
+        }
     // Without a lease (lost state), the veth name is still known from the id.
-    GK_TRY(host.delete_link(veth_name(container, ifname)));
+    if (!released) GK_TRY(host.delete_link(veth_name(container, ifname)));
+    trace::mark("release");
     return {};
 }
 
