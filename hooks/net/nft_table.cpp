@@ -3,6 +3,8 @@
 #include <arpa/inet.h>
 #include <linux/netfilter/nf_tables.h>
 #include <netinet/in.h>
+#include <dlfcn.h>
+#include <type_traits>
 #include <nftables/libnftables.h>
 
 namespace gocker::net {
@@ -10,6 +12,43 @@ namespace gocker::net {
 namespace {
 
 const std::string kT = std::string("ip ") + kNftTable;
+
+// libnftables is loaded when first needed (to make the table, to list it for ls and check), not
+// linked: loading it and the five libraries it needs would cost every ADD and DEL several
+// milliseconds before main(), for calls they do not make.
+struct LibNftables {
+    decltype(&::nft_ctx_new) ctx_new;
+    decltype(&::nft_ctx_free) ctx_free;
+    decltype(&::nft_ctx_buffer_output) buffer_output;
+    decltype(&::nft_ctx_buffer_error) buffer_error;
+    decltype(&::nft_run_cmd_from_buffer) run_cmd_from_buffer;
+    decltype(&::nft_ctx_get_output_buffer) get_output_buffer;
+    decltype(&::nft_ctx_get_error_buffer) get_error_buffer;
+};
+const LibNftables* g_lib = nullptr;  // set once loaded, for good
+
+Result<const LibNftables*> load_libnftables() {
+    if (g_lib) return g_lib;
+    constexpr const char* kSoname = "libnftables.so.1";
+    void* h = ::dlopen(kSoname, RTLD_NOW | RTLD_LOCAL);
+    if (!h) return Error(std::string("load ") + kSoname + ": " + ::dlerror());
+    static LibNftables lib;
+    bool ok = true;
+    auto sym = [&](auto& fn, const char* name) {
+        fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(::dlsym(h, name));
+        ok = ok && fn;
+    };
+    sym(lib.ctx_new, "nft_ctx_new");
+    sym(lib.ctx_free, "nft_ctx_free");
+    sym(lib.buffer_output, "nft_ctx_buffer_output");
+    sym(lib.buffer_error, "nft_ctx_buffer_error");
+    sym(lib.run_cmd_from_buffer, "nft_run_cmd_from_buffer");
+    sym(lib.get_output_buffer, "nft_ctx_get_output_buffer");
+    sym(lib.get_error_buffer, "nft_ctx_get_error_buffer");
+    if (!ok) return Error(std::string("load ") + kSoname + ": a function of libnftables is missing");
+    g_lib = &lib;
+    return g_lib;
+}
 
 // Register-sized fields of a key or value, in network byte order, zero-padded to 4 bytes.
 void put_addr(std::vector<uint8_t>& out, Ipv4 a) {
@@ -72,7 +111,7 @@ std::vector<std::string> port_elements(Ipv4 address, const std::vector<PortMappi
     return out;
 }
 
-void NftTable::CtxDeleter::operator()(nft_ctx* c) const { nft_ctx_free(c); }
+void NftTable::CtxDeleter::operator()(nft_ctx* c) const { g_lib->ctx_free(c); }
 
 Result<NftTable> NftTable::open() { return NftTable(); }
 
@@ -83,14 +122,15 @@ Result<const NfNetlink*> NftTable::netlink() const {
 
 Status NftTable::run(const std::string& commands, const std::string& what) const {
     if (!ctx_) {
-        nft_ctx* c = nft_ctx_new(NFT_CTX_DEFAULT);
+        const LibNftables& lib = *GK_TRY_CTX(load_libnftables(), what);
+        nft_ctx* c = lib.ctx_new(NFT_CTX_DEFAULT);
         if (!c) return Error(what + ": open nftables", ENOMEM);
         ctx_.reset(c);
         // Both buffered: nothing of libnftables reaches the hook's stdout/stderr directly.
-        if (nft_ctx_buffer_output(c) != 0 || nft_ctx_buffer_error(c) != 0) return Error(what + ": open nftables", ENOMEM);
+        if (lib.buffer_output(c) != 0 || lib.buffer_error(c) != 0) return Error(what + ": open nftables", ENOMEM);
     }
-    if (nft_run_cmd_from_buffer(ctx_.get(), commands.c_str()) == 0) return {};
-    std::string msg = nft_ctx_get_error_buffer(ctx_.get());
+    if (g_lib->run_cmd_from_buffer(ctx_.get(), commands.c_str()) == 0) return {};
+    std::string msg = g_lib->get_error_buffer(ctx_.get());
     size_t nl = msg.find('\n');
     if (nl != std::string::npos) msg.resize(nl);
     const std::string prefix = "Error: ";
@@ -188,9 +228,9 @@ Result<std::vector<Ipv4>> NftTable::container_elements() const {
     std::string t = std::string("ip ") + kNftTable;
     std::vector<Ipv4> out;
     if (!run("list table " + t, "list table " + t)) return out;
-    (void)nft_ctx_get_output_buffer(ctx_.get());  // drop what earlier commands printed
+    (void)g_lib->get_output_buffer(ctx_.get());  // drop what earlier commands printed
     GK_TRY(run("list set " + t + " containers", "list nftables set " + t + " containers"));
-    std::string text = nft_ctx_get_output_buffer(ctx_.get());
+    std::string text = g_lib->get_output_buffer(ctx_.get());
     // "elements = { 10.0.0.2, 10.0.0.3 }": every dotted quad after "elements".
     size_t p = text.find("elements");
     std::string token;
@@ -210,9 +250,9 @@ Result<std::vector<std::string>> NftTable::port_map_elements() const {
     std::vector<std::string> out;
     if (!run("list table " + t, "list table " + t)) return out;
     for (const char* map : {"ports", "hostports"}) {
-        (void)nft_ctx_get_output_buffer(ctx_.get());  // drop what earlier commands printed
+        (void)g_lib->get_output_buffer(ctx_.get());  // drop what earlier commands printed
         GK_TRY(run("list map " + t + " " + map, "list nftables map " + t + " " + map));
-        std::string text = nft_ctx_get_output_buffer(ctx_.get());
+        std::string text = g_lib->get_output_buffer(ctx_.get());
         size_t open = text.find("elements = {");
         if (open == std::string::npos) continue;
         size_t close = text.find('}', open);
@@ -234,9 +274,9 @@ Result<std::vector<std::string>> NftTable::port_map_elements() const {
 }
 
 Result<std::string> NftTable::ruleset() const {
-    (void)nft_ctx_get_output_buffer(ctx_.get());  // drop what earlier commands printed
+    if (ctx_) (void)g_lib->get_output_buffer(ctx_.get());  // drop what earlier commands printed
     GK_TRY(run("list ruleset", "list the nftables ruleset"));
-    return std::string(nft_ctx_get_output_buffer(ctx_.get()));
+    return std::string(g_lib->get_output_buffer(ctx_.get()));
 }
 
 }  // namespace gocker::net
