@@ -210,21 +210,23 @@ Result<Lease> attach(const std::string& root, const NetworkConfig& cfg, const At
 Status detach(const std::string& root, const NetworkConfig& cfg, const std::string& container,
               const std::string& ifname) {
     if (cfg.mode == NetworkMode::none) return {};  // nothing was made outside the container's namespace
-    auto store = GK_TRY(LeaseStore::open(root, cfg, /*create=*/false));
-    trace::mark("lock lease store");
+    GK_TRY(validate_network(cfg));
     auto host = GK_TRY(Netlink::connect());
     trace::mark("rtnetlink socket");
+    // The veth first, before taking the lease store's lock: deleting a link waits for RCU grace
+    // periods (tens of ms), and other containers' ADDs and DELs need not queue behind that. Its
+    // name comes from the id (a lease names the same one; without a lease, lost state, it is
+    // still known). A crash right after leaves an active lease whose veth is gone: stale, so the
+    // next ADD or gc frees it.
+    GK_TRY(host.delete_link(veth_name(container, ifname)));
+    trace::mark("delete veth");
+    auto store = GK_TRY(LeaseStore::open(root, cfg, /*create=*/false));
+    trace::mark("lock lease store");
     auto nft = GK_TRY(NftTable::open());
-    trace::mark("nftables context");
-    bool released = false;
     for (const auto& l : GK_TRY(store.leases()))
-        if (l.container == container && l.ifname == ifname) {
+        if (l.container == container && l.ifname == ifname)
             GK_TRY_CTX(release(store, host, nft, l),
                        "release " + to_string(l.address) + " of container " + q(container));
-            released = released || l.veth == veth_name(container, ifname);
-        }
-    // Without a lease (lost state), the veth name is still known from the id.
-    if (!released) GK_TRY(host.delete_link(veth_name(container, ifname)));
     trace::mark("release");
     return {};
 }
