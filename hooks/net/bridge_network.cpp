@@ -20,9 +20,10 @@ namespace {
 std::string q(const std::string& s) { return "\"" + s + "\""; }
 
 // Removes the container's part of the network: its veth (the kernel removes the peer with it),
-// its nftables element and its lease. Each may already be gone.
-Status release(const LeaseStore& store, const Netlink& host, const NftTable& nft, const Lease& l) {
-    GK_TRY(host.delete_link(l.veth));
+// its nftables element and its lease. Each may already be gone (`veth_gone`: deleted by the caller).
+Status release(const LeaseStore& store, const Netlink& host, const NftTable& nft, const Lease& l,
+               bool veth_gone = false) {
+    if (!veth_gone) GK_TRY(host.delete_link(l.veth));
     trace::mark("delete veth");
     GK_TRY(nft.remove_container(l.address, l.ports));
     trace::mark("remove nftables elements");
@@ -225,7 +226,7 @@ Status detach(const std::string& root, const NetworkConfig& cfg, const std::stri
     auto nft = GK_TRY(NftTable::open());
     for (const auto& l : GK_TRY(store.leases()))
         if (l.container == container && l.ifname == ifname)
-            GK_TRY_CTX(release(store, host, nft, l),
+            GK_TRY_CTX(release(store, host, nft, l, /*veth_gone=*/l.veth == veth_name(container, ifname)),
                        "release " + to_string(l.address) + " of container " + q(container));
     trace::mark("release");
     return {};
