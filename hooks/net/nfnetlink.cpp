@@ -120,8 +120,8 @@ Result<NfNetlink> NfNetlink::open() {
     if (!fd) return sys_error("open nfnetlink socket");
     sockaddr_nl local{};
     local.nl_family = AF_NETLINK;
-    if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&local), sizeof local) < 0) return sys_error("bind nfnetlink socket");
-    // Extended acknowledgements would make every answer carry the request back: not needed.
+    if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&local), sizeof local) < 0)
+        return sys_error("bind nfnetlink socket");
     return NfNetlink(std::move(fd));
 }
 

@@ -204,9 +204,9 @@ Status NftTable::add_container(const Subnet& subnet, Ipv4 address, const std::ve
     // a table some other tool emptied gets it back.
     auto elements = subnet_elements(subnet);
     for (auto& e : container_nft_elements(address, ports)) elements.push_back(std::move(e));
-    return GK_TRY(netlink())->commit(kNftTable, /*add=*/true, elements,
-                                     "add " + to_string(address) + (ports.empty() ? "" : " and its published ports") +
-                                         " to nftables table " + kT);
+    return GK_TRY(netlink())->commit(
+        kNftTable, /*add=*/true, elements,
+        "add " + to_string(address) + (ports.empty() ? "" : " and its published ports") + " to nftables table " + kT);
 }
 
 Status NftTable::remove_container(Ipv4 address, const std::vector<PortMapping>& ports) const {
