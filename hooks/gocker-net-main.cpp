@@ -16,6 +16,7 @@
 #include <string_view>
 
 #include "common/fault_point.hpp"
+#include "common/trace.hpp"
 #include "net/cni_plugin.hpp"
 #include "net/net_admin.hpp"
 #include "net/oci_hook.hpp"
@@ -49,7 +50,10 @@ std::string read_stdin() {
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (std::getenv("CNI_COMMAND")) {
+    // GOCKER_TRACE=1: the timeline of the steps on stderr when the command ends (as gocker-runtime --trace).
+    const char* trace_env = std::getenv("GOCKER_TRACE");
+    if (trace_env && std::string_view(trace_env) == "1") gocker::trace::enable();
+    if (const char* cni = std::getenv("CNI_COMMAND")) {
         std::map<std::string, std::string> env;
         for (char** e = environ; *e; ++e) {
             std::string_view kv = *e;
@@ -59,6 +63,7 @@ int main(int argc, char** argv) {
         std::string out;
         int rc = gocker::net::run_cni(env, read_stdin(), out);
         std::fputs(out.c_str(), stdout);
+        gocker::trace::print(std::string("gocker-net ") + cni);
         return rc;
     }
     // Hidden, in a fault-point build only (tests/faults/ walks them): gocker-net's points.
@@ -106,6 +111,7 @@ int main(int argc, char** argv) {
         return warnings ? 1 : 0;
     }
     auto r = gocker::net::run_oci_hook(phase, root, read_stdin());
+    gocker::trace::print("gocker-net " + std::string(phase));
     if (!r) {
         std::fprintf(stderr, "gocker-net: %s\n", r.error().message().c_str());
         return 1;

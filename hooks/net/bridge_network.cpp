@@ -8,6 +8,7 @@
 
 #include "common/fault_point.hpp"
 #include "common/fd.hpp"
+#include "common/trace.hpp"
 #include "linux/sysctl.hpp"
 #include "net/netlink.hpp"
 #include "net/nft_table.hpp"
@@ -19,10 +20,13 @@ namespace {
 std::string q(const std::string& s) { return "\"" + s + "\""; }
 
 // Removes the container's part of the network: its veth (the kernel removes the peer with it),
-// its nftables element and its lease. Each may already be gone.
-Status release(const LeaseStore& store, const Netlink& host, const NftTable& nft, const Lease& l) {
-    GK_TRY(host.delete_link(l.veth));
+// its nftables element and its lease. Each may already be gone (`veth_gone`: deleted by the caller).
+Status release(const LeaseStore& store, const Netlink& host, const NftTable& nft, const Lease& l,
+               bool veth_gone = false) {
+    if (!veth_gone) GK_TRY(host.delete_link(l.veth));
+    trace::mark("delete veth");
     GK_TRY(nft.remove_container(l.address, l.ports));
+    trace::mark("remove nftables elements");
     return store.remove(l.address);
 }
 
@@ -143,9 +147,13 @@ Result<Lease> attach(const std::string& root, const NetworkConfig& cfg, const At
         return Lease{};
     }
     auto store = GK_TRY(LeaseStore::open(root, cfg, /*create=*/true));
+    trace::mark("lock lease store");
     auto host = GK_TRY(Netlink::connect());
+    trace::mark("rtnetlink socket");
     auto nft = GK_TRY(NftTable::open());
+    trace::mark("nftables context");
     auto live = GK_TRY(live_leases(store, host, nft));
+    trace::mark("read leases");
     for (const auto& l : live)
         if (l.container == a.container && l.ifname == a.ifname)
             return Error("container " + q(a.container) + " already has address " + to_string(l.address) +
@@ -162,14 +170,18 @@ Result<Lease> attach(const std::string& root, const NetworkConfig& cfg, const At
     lease.ifname = a.ifname;
     lease.ports = a.ports;
     GK_TRY_CTX(store.put(lease), "record lease " + to_string(lease.address));
+    trace::mark("write pending lease");
     Rollback rb(store, host, nft, lease, cfg);
     GK_FAULT_POINT("net.add.lease");
 
     bool bridged = cfg.mode == NetworkMode::bridge;
     if (bridged) GK_TRY_CTX(set_up_bridge(host, cfg, rb), "set up bridge " + q(cfg.bridge));
+    trace::mark("bridge");
     GK_FAULT_POINT("net.add.bridge");
     auto inside = GK_TRY(Netlink::connect_in(a.netns_fd));
+    trace::mark("socket in the container");
     GK_TRY(host.add_veth(lease.veth, a.ifname, a.netns_fd));
+    trace::mark("create veth");
     if (bridged) {
         GK_TRY(host.set_master(lease.veth, cfg.bridge));
         GK_TRY(host.set_hairpin(lease.veth));  // a container reaches its own published port
@@ -178,17 +190,23 @@ Result<Lease> attach(const std::string& root, const NetworkConfig& cfg, const At
         GK_TRY(allow_route_localnet(lease.veth));
     }
     GK_TRY(host.set_up(lease.veth));
+    trace::mark("veth on the bridge, up");
     GK_FAULT_POINT("net.add.veth");
     GK_TRY_CTX(set_up_container(inside, cfg, lease.address, a.ifname), "in the container");
+    trace::mark("container side");
     GK_FAULT_POINT("net.add.container");
     GK_TRY_CTX(apply_sysctls({{"net.ipv4.ip_forward", "1"}}), "turn forwarding on");
+    trace::mark("forwarding");
     GK_FAULT_POINT("net.add.forwarding");
     GK_TRY(nft.ensure(cfg.subnet));
-    GK_TRY(nft.add_container(lease.address, lease.ports));
+    trace::mark("nftables table");
+    GK_TRY(nft.add_container(cfg.subnet, lease.address, lease.ports));
+    trace::mark("nftables elements");
     GK_FAULT_POINT("net.add.nft");
 
     lease.active = true;
     GK_TRY_CTX(store.put(lease), "activate lease " + to_string(lease.address));
+    trace::mark("activate lease");
     rb.dismiss();
     return lease;
 }
@@ -196,15 +214,24 @@ Result<Lease> attach(const std::string& root, const NetworkConfig& cfg, const At
 Status detach(const std::string& root, const NetworkConfig& cfg, const std::string& container,
               const std::string& ifname) {
     if (cfg.mode == NetworkMode::none) return {};  // nothing was made outside the container's namespace
-    auto store = GK_TRY(LeaseStore::open(root, cfg, /*create=*/false));
+    GK_TRY(validate_network(cfg));
     auto host = GK_TRY(Netlink::connect());
+    trace::mark("rtnetlink socket");
+    // The veth first, before taking the lease store's lock: deleting a link waits for RCU grace
+    // periods (tens of ms), and other containers' ADDs and DELs need not queue behind that. Its
+    // name comes from the id (a lease names the same one; without a lease, lost state, it is
+    // still known). A crash right after leaves an active lease whose veth is gone: stale, so the
+    // next ADD or gc frees it.
+    GK_TRY(host.delete_link(veth_name(container, ifname)));
+    trace::mark("delete veth");
+    auto store = GK_TRY(LeaseStore::open(root, cfg, /*create=*/false));
+    trace::mark("lock lease store");
     auto nft = GK_TRY(NftTable::open());
     for (const auto& l : GK_TRY(store.leases()))
         if (l.container == container && l.ifname == ifname)
-            GK_TRY_CTX(release(store, host, nft, l),
+            GK_TRY_CTX(release(store, host, nft, l, /*veth_gone=*/l.veth == veth_name(container, ifname)),
                        "release " + to_string(l.address) + " of container " + q(container));
-    // Without a lease (lost state), the veth name is still known from the id.
-    GK_TRY(host.delete_link(veth_name(container, ifname)));
+    trace::mark("release");
     return {};
 }
 

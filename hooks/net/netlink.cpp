@@ -140,6 +140,12 @@ Status Netlink::add_veth(const std::string& host_name, const std::string& peer_n
     rtnl_link_set_name(link.p, host_name.c_str());
     rtnl_link_set_name(peer, peer_name.c_str());
     rtnl_link_set_ns_fd(peer, peer_netns_fd);
+    // One queue each way from the start: a veth is made with one per CPU and then cut down to
+    // one, and cutting the real number of queues waits for an RCU grace period.
+    for (rtnl_link* end : {link.p, peer}) {
+        rtnl_link_set_num_tx_queues(end, 1);
+        rtnl_link_set_num_rx_queues(end, 1);
+    }
     int err = rtnl_link_add(sock_.get(), link.p, NLM_F_CREATE | NLM_F_EXCL);
     rtnl_link_put(peer);  // get_peer took a reference
     if (err < 0)

@@ -21,9 +21,10 @@
 // bridge_network); the input rule keeps a container from using it to reach the host's
 // loopback services directly (CVE-2020-8558). Container to published port is masqueraded so
 // that the reply comes back through the host (without br_netfilter the bridge would deliver it
-// straight, un-NATed). The table and its rules are made once; a container is added and
-// removed as set and map elements, all of one container in one atomic transaction, so no rule
-// is ever re-read or rewritten per container.
+// straight, un-NATed). The table and its rules are made once (libnftables); a container is
+// added and removed as set and map elements, all of one container in one atomic transaction
+// sent directly over nfnetlink (nfnetlink.hpp), so no rule, no cache and no text is read,
+// parsed or rewritten per container.
 #pragma once
 
 #include <memory>
@@ -32,6 +33,7 @@
 
 #include "common/result.hpp"
 #include "net/ipv4.hpp"
+#include "net/nfnetlink.hpp"
 #include "net/port_mapping.hpp"
 
 struct nft_ctx;
@@ -43,14 +45,21 @@ inline constexpr const char* kNftTable = "gocker";
 // A container's published ports as map elements: "ports tcp . 8080 : 10.0.0.2 . 80",
 // "hostports 192.0.2.1 . udp . 53 : 10.0.0.2 . 53" (map name, then the element). Pure.
 std::vector<std::string> port_elements(Ipv4 address, const std::vector<PortMapping>& ports);
+// The same as the kernel stores them (containers, then ports/hostports), for nfnetlink. Pure.
+std::vector<NftElement> container_nft_elements(Ipv4 address, const std::vector<PortMapping>& ports);
+// The subnet's interval in the subnets set: its first address, and the one after its last
+// flagged as the interval's end (none when the subnet ends at 255.255.255.255). Pure.
+std::vector<NftElement> subnet_elements(const Subnet& subnet);
 
 class NftTable {
 public:
+    // Opens nothing yet: the nfnetlink socket and the libnftables context are made when first needed.
     static Result<NftTable> open();
-    // Creates the table, its sets, maps and rules when missing, and adds the subnet.
+    // Creates the table, its sets, maps and rules when missing (libnftables, with the subnet).
     Status ensure(const Subnet& subnet) const;
-    // The container's address and its published ports, in one transaction.
-    Status add_container(Ipv4 address, const std::vector<PortMapping>& ports) const;
+    // The subnet (when not there yet), the container's address and its published ports, in one
+    // transaction.
+    Status add_container(const Subnet& subnet, Ipv4 address, const std::vector<PortMapping>& ports) const;
     // Removes the container's elements; any that is not there (or no table) is fine.
     Status remove_container(Ipv4 address, const std::vector<PortMapping>& ports) const;
 
@@ -65,10 +74,12 @@ private:
     struct CtxDeleter {
         void operator()(nft_ctx* c) const;
     };
-    explicit NftTable(nft_ctx* c) : ctx_(c) {}
-    // Runs one batch; the error carries `what` and nftables' first error line.
+    NftTable() = default;
+    Result<const NfNetlink*> netlink() const;
+    // Runs one batch through libnftables; the error carries `what` and nftables' first error line.
     Status run(const std::string& commands, const std::string& what) const;
-    std::unique_ptr<nft_ctx, CtxDeleter> ctx_;
+    mutable std::unique_ptr<nft_ctx, CtxDeleter> ctx_;
+    mutable std::unique_ptr<NfNetlink> nl_;
 };
 
 }  // namespace gocker::net

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 
 #include "common/fd.hpp"
+#include "common/trace.hpp"
 #include "net/bridge_network.hpp"
 #include "net/container_files.hpp"
 #include "spec/config_io.hpp"
@@ -47,6 +48,7 @@ Result<NetworkConfig> network_from_annotations(const std::map<std::string, std::
 Status run_oci_hook(std::string_view phase, const std::string& root, std::string_view state_json) {
     auto state = GK_TRY_CTX(spec::parse_state(state_json), "read the container state on stdin");
     NetworkConfig cfg = GK_TRY(network_from_annotations(state.annotations));
+    trace::mark("read state");
     if (phase == "poststop") {
         GK_TRY_CTX(detach(root, cfg, state.id), "poststop " + state.id);
         return {};
@@ -55,6 +57,7 @@ Status run_oci_hook(std::string_view phase, const std::string& root, std::string
         return Error("unknown hook phase \"" + std::string(phase) + "\": expected createRuntime or poststop");
     std::string what = "createRuntime " + state.id;
     auto config = GK_TRY_CTX(spec::load_config(state.bundle + "/config.json"), what);
+    trace::mark("read config.json");
     if (!has_own_netns(config)) return {};  // it has no network namespace of its own
     std::vector<PortMapping> ports;
     if (auto* v = annotation(state.annotations, "gocker.net.ports"))
@@ -70,6 +73,7 @@ Status run_oci_hook(std::string_view phase, const std::string& root, std::string
     Lease lease = GK_TRY_CTX(attach(root, cfg, a), what);
     if (cfg.mode == NetworkMode::none) return {};  // no address for the hosts file
     Status hosts = fill_bundle_hosts(config, state.bundle, lease.address);
+    trace::mark("hosts file");
     if (!hosts) {
         (void)detach(root, cfg, state.id);  // a failed createRuntime leaves nothing behind
         return std::move(hosts).error().wrap(what);
