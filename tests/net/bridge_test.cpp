@@ -1,4 +1,4 @@
-// gocker-net's OCI hook face in bridge mode, driven as a runtime drives it (net_hook_fixture.hpp).
+// gocker-net's OCI hook face in bridge mode, driven as a runtime drives it (net_fixture.hpp).
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/time.h>
