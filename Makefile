@@ -94,10 +94,12 @@ build-faults: deps
 	cmake --build $(FAULTS_BUILD_DIR) -j$(JOBS) --target gocker-runtime
 
 faults-quick: build-faults rootfs
-	tests/faults/fault-walk.sh --quick --runtime $(FAULTS_BUILD_DIR)/gocker-runtime
+	@rc=0; tests/faults/fault-walk.sh --quick --runtime $(FAULTS_BUILD_DIR)/gocker-runtime || rc=1; \
+	tests/faults/fault-checks.sh --runtime $(FAULTS_BUILD_DIR)/gocker-runtime || rc=1; exit $$rc
 
 faults: build build-faults rootfs
 	@rc=0; tests/faults/fault-walk.sh --recreate --runtime $(FAULTS_BUILD_DIR)/gocker-runtime || rc=1; \
+	tests/faults/fault-checks.sh --runtime $(FAULTS_BUILD_DIR)/gocker-runtime || rc=1; \
 	tests/faults/concurrency.sh --runtime $(BUILD_DIR)/gocker-runtime || rc=1; \
 	tests/faults/disk-trouble.sh --runtime $(BUILD_DIR)/gocker-runtime || rc=1; exit $$rc
 
