@@ -10,6 +10,10 @@
 #    as waiters in /proc/locks) instead of acting on the half-run container. Once `run` goes on,
 #    it must have started the container, `start` must fail with one line, and `delete --force`
 #    must leave nothing.
+# 2. `exec` whose helper dies before its execve (kill-init at exec.helper.process kills the
+#    helper itself) fails, --detach or not, with a non-zero status and one line saying that the
+#    process did not start; `exec` of a program that exits at once, or is killed right after
+#    its execve, is not mistaken for that.
 # Root only. State under its own temporary --root, cgroups under /gocker-fchk-PID/, processes
 # found and ended only by their marker (GOCKER_FAULT_CHECKS=PID in their environment).
 set -uo pipefail
@@ -131,6 +135,37 @@ else
     else
         fail "start after run: exit $rc, output: $(said "$work/start.out")"
     fi
+    if why=$(nothing_left $id); then pass "nothing left of $id"; else fail "left of $id: $why"; fi
+fi
+
+# --- 2. exec whose helper dies before execve ---------------------------------------------------
+id=execdeath
+b=$(bundle_for $id)
+if ! out=$(rt run --detach --bundle "$b" $id); then
+    fail "run --detach $id: $out"
+else
+    for mode in "--detach" ""; do
+        # shellcheck disable=SC2086  # an empty mode is no word
+        out=$(GOCKER_FAULT=exec.helper.process:kill-init rt exec $mode $id true)
+        rc=$?
+        text=$(grep -v '^gocker-fault-point:' <<< "$out")
+        if (( rc != 0 )) && [[ $(wc -l <<< "$text") == 1 && $text == "exec $id: "*"before"* ]]; then
+            pass "exec ${mode:-(foreground)} whose helper is killed before execve fails: $text"
+        else
+            fail "exec ${mode:-(foreground)} whose helper is killed before execve: exit $rc, output: $out"
+        fi
+    done
+    ok=0
+    for i in $(seq 1 20); do
+        out=$(rt exec --detach $id true) && ok=$((ok + 1)) || echo "exec --detach $id true ($i): $out"
+    done
+    (( ok == 20 )) && pass "exec --detach of a program that exits at once: 20 of 20 succeed" ||
+        fail "exec --detach of a program that exits at once: $ok of 20 succeed"
+    out=$(rt exec $id sh -c 'kill -9 $$')
+    rc=$?
+    (( rc == 137 )) && pass "exec of a program killed after its execve exits 137" ||
+        fail "exec of a program killed after its execve: exit $rc, output: $out"
+    out=$(rt delete --force $id) || fail "delete --force $id: $out"
     if why=$(nothing_left $id); then pass "nothing left of $id"; else fail "left of $id: $why"; fi
 fi
 
