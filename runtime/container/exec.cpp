@@ -172,7 +172,8 @@ Result<ExecedProcess> exec_impl(const StateStore& store, const ExecOptions& opts
     fault::set_init(rec.pid);
     GK_FAULT_POINT("exec.locked");
     using spec::ContainerStatus;
-    if (info.status == ContainerStatus::created) return Error("cannot exec in a created container (start it first)", 0);
+    // A created container takes an exec, as runc's does: its namespaces and cgroups exist, and
+    // its init waits on the exec FIFO meanwhile.
     if (info.status == ContainerStatus::stopped) return Error("cannot exec in a stopped container", 0);
     if (info.status == ContainerStatus::paused && !opts.ignore_paused)
         return Error("cannot exec in a paused container (use --ignore-paused to override)", 0);
@@ -210,7 +211,7 @@ Result<ExecedProcess> exec_impl(const StateStore& store, const ExecOptions& opts
     plan.steps.linux_cfg = lnx;
     host_side.fill(plan.steps);
     plan.steps.preserve_fds = opts.preserve_fds;
-    plan.state_json = hook_state_json(rec, "running");
+    plan.state_json = hook_state_json(rec, spec::status_name(info.status));
     std::unique_ptr<cgroups::CgroupManager> cg;  // [cgroups]
     if (!rec.cgroup_path.empty()) cg = GK_TRY(cgroups::open_container_cgroup(store.dir(opts.id)));
     else if (!opts.cgroup.empty()) return Error("--cgroup: the container has no cgroup", EINVAL);
