@@ -87,6 +87,7 @@ bench: build
 # unoptimised dynamic build of the runtime alone, in build-faults/. `faults-quick` (part of
 # make test) walks each point at most 3 times it is reached; `faults` walks them all, each
 # also followed by a create of the same id, then runs the concurrency and disk-trouble checks.
+# Both run tests/faults/fault-checks.sh after the walk (run's lock, exec's helper; a few seconds).
 FAULTS_BUILD_DIR ?= build-faults
 build-faults: deps
 	cmake -S . -B $(FAULTS_BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O0 \
