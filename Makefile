@@ -88,6 +88,7 @@ bench: build
 # make test) walks each point at most 3 times it is reached; `faults` walks them all, each
 # also followed by a create of the same id, then runs the concurrency and disk-trouble checks.
 # Both also walk gocker-net's points (net_fault_walk, tests/faults/net_fault_walk.cpp).
+# Both run tests/faults/fault-checks.sh after the walk (run's lock, exec's helper; a few seconds).
 FAULTS_BUILD_DIR ?= build-faults
 build-faults: deps
 	cmake -S . -B $(FAULTS_BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O0 \
@@ -96,11 +97,13 @@ build-faults: deps
 
 faults-quick: build-faults rootfs
 	@rc=0; tests/faults/fault-walk.sh --quick --runtime $(FAULTS_BUILD_DIR)/gocker-runtime || rc=1; \
-	$(FAULTS_BUILD_DIR)/net_fault_walk || rc=1; exit $$rc
+	$(FAULTS_BUILD_DIR)/net_fault_walk || rc=1; \
+	tests/faults/fault-checks.sh --runtime $(FAULTS_BUILD_DIR)/gocker-runtime || rc=1; exit $$rc
 
 faults: build build-faults rootfs
 	@rc=0; tests/faults/fault-walk.sh --recreate --runtime $(FAULTS_BUILD_DIR)/gocker-runtime || rc=1; \
 	$(FAULTS_BUILD_DIR)/net_fault_walk || rc=1; \
+	tests/faults/fault-checks.sh --runtime $(FAULTS_BUILD_DIR)/gocker-runtime || rc=1; \
 	tests/faults/concurrency.sh --runtime $(BUILD_DIR)/gocker-runtime || rc=1; \
 	tests/faults/disk-trouble.sh --runtime $(BUILD_DIR)/gocker-runtime || rc=1; exit $$rc
 

@@ -11,7 +11,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/parse_options.hpp"
-#include "cli/tty_relay.hpp"
+#include "container/tty_relay.hpp"
 #include "common/trace.hpp"
 #include "container/exec.hpp"
 #include "linux/proc_info.hpp"

@@ -56,14 +56,16 @@ int cmd_ps(const GlobalOptions& g, std::vector<std::string>& args) {
     auto info = load_container(store, id);
     if (!info) return report(std::move(info).error().wrap(what));
     // A stopped container's cgroup may still hold processes (no pid namespace): listed, as runc
-    // does; when its cgroup is gone, there are none.
+    // does; when its cgroup is gone (or it never had one), there are none. Any other failure is
+    // said, stopped or not.
     std::vector<pid_t> pids;
     const bool stopped = info->status == spec::ContainerStatus::stopped;
+    auto gone = [&](const Error& e) { return stopped && e.sys_errno() == ENOENT; };
     auto cg = cgroups::open_container_cgroup(store.dir(id));
-    if (!cg && !stopped) return report(std::move(cg).error().wrap(what));
+    if (!cg && !gone(cg.error())) return report(std::move(cg).error().wrap(what));
     if (cg) {
         auto p = (*cg)->procs();
-        if (!p && !stopped) return report(std::move(p).error().wrap(what));
+        if (!p && !gone(p.error())) return report(std::move(p).error().wrap(what));
         if (p) pids = std::move(*p);
     }
     if (format == "json") {

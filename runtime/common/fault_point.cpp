@@ -87,7 +87,12 @@ Status hit(const char* name) {
         ::kill(g_init, SIGKILL);
         return {};
     }
-    say(what + ": unknown mode (fail, kill or kill-init)");
+    if (mode == "stop") {
+        say(what);
+        ::raise(SIGSTOP);
+        return {};
+    }
+    say(what + ": unknown mode (fail, kill, kill-init or stop)");
     return {};
 }
 

@@ -8,6 +8,8 @@
 //     kill-init  the container's init dies of SIGKILL (at a point in the init or exec's helper,
 //                that process itself; the init of a new PID namespace, which SIGKILL cannot reach
 //                from inside, dies of the forced SIGILL of a trap instead)
+//     stop       the process that reaches the point stops itself (SIGSTOP) and goes on at
+//                SIGCONT: a test holds a command at that step and races another one against it
 //   GOCKER_FAULT_TRACE=1         every point reached prints "gocker-fault-point: NAME" on stderr
 //
 // Names say where they run: "<command>.<step>" in the runtime, "<command>.init.<step>" in the

@@ -155,6 +155,16 @@ Status attach_to_cgroup(cgroups::CgroupManager& cg, pid_t pid, const std::string
     return {};
 }
 
+// The helper's end of the sync socket is closed without a report: by its execve, or by its
+// death before it (a signal, a seccomp filter that kills execve...). A zombie shows which.
+Status helper_execed(pid_t pid, int pidfd) {
+    auto st = read_proc_stat(pid);  // our child, not reaped: readable even once it has exited
+    if (!st) return std::move(st).error().wrap("exec helper");
+    if (!(st->flags & kProcForkNoExec)) return {};
+    std::string how = describe_child_exit(pidfd, 2000);
+    return Error("the exec helper " + (how.empty() ? "closed its channel" : how) + " before the process started", 0);
+}
+
 Result<ExecedProcess> exec_impl(const StateStore& store, const ExecOptions& opts, ContainerLock& lock,
                                 OwnedChild& rollback) {
     ContainerInfo info = GK_TRY(load_container(store, opts.id));
@@ -162,7 +172,8 @@ Result<ExecedProcess> exec_impl(const StateStore& store, const ExecOptions& opts
     fault::set_init(rec.pid);
     GK_FAULT_POINT("exec.locked");
     using spec::ContainerStatus;
-    if (info.status == ContainerStatus::created) return Error("cannot exec in a created container (start it first)", 0);
+    // A created container takes an exec, as runc's does: its namespaces and cgroups exist, and
+    // its init waits on the exec FIFO meanwhile.
     if (info.status == ContainerStatus::stopped) return Error("cannot exec in a stopped container", 0);
     if (info.status == ContainerStatus::paused && !opts.ignore_paused)
         return Error("cannot exec in a paused container (use --ignore-paused to override)", 0);
@@ -200,7 +211,7 @@ Result<ExecedProcess> exec_impl(const StateStore& store, const ExecOptions& opts
     plan.steps.linux_cfg = lnx;
     host_side.fill(plan.steps);
     plan.steps.preserve_fds = opts.preserve_fds;
-    plan.state_json = hook_state_json(rec, "running");
+    plan.state_json = hook_state_json(rec, spec::status_name(info.status));
     std::unique_ptr<cgroups::CgroupManager> cg;  // [cgroups]
     if (!rec.cgroup_path.empty()) cg = GK_TRY(cgroups::open_container_cgroup(store.dir(opts.id)));
     else if (!opts.cgroup.empty()) return Error("--cgroup: the container has no cgroup", EINVAL);
@@ -232,13 +243,14 @@ Result<ExecedProcess> exec_impl(const StateStore& store, const ExecOptions& opts
     trace::mark("clone3, cgroups");
     // The helper may be gone already (its error then waits in the socket).
     (void)parent_end.send(SyncType::cgroup_attached);
-    // End-of-file: the socket was closed by a successful execve.
+    // End-of-file: the socket was closed by a successful execve, or by a helper that died.
     auto msg = parent_end.recv();
     if (msg) {
         if (msg->type == SyncType::error) return Error(msg->text, msg->err);
         return Error(std::string("sync: unexpected message ") + sync_type_name(msg->type), EPROTO);
     }
     if (msg.error().sys_errno() != EPIPE) return std::move(msg).error();
+    GK_TRY(helper_execed(pid, rollback.pidfd()));
     trace::mark("execve");
     GK_FAULT_POINT("exec.execed");
     out.pid = pid;

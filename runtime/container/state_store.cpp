@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <signal.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -128,6 +129,40 @@ static Result<UniqueFd> open_locked(const std::string& dir) {
     return fd;
 }
 
+namespace {
+
+constexpr std::string_view kNewPrefix = ".new-";
+
+// `name` in the root is ".new-<id>-<pid>", the directory a create makes, locks and renames to
+// <id>: left behind when that create was killed in between. It is removed once its pid is gone
+// and nobody holds its lock; it is always empty (renamed before anything is written in it), so
+// rmdir is enough and never removes more.
+void remove_if_stale(int root_fd, const char* name) {
+    std::string_view n(name);
+    size_t dash = n.rfind('-');
+    if (!n.starts_with(kNewPrefix) || dash < kNewPrefix.size() || dash + 1 >= n.size()) return;
+    pid_t pid = 0;
+    for (char c : n.substr(dash + 1)) {
+        if (c < '0' || c > '9' || pid > 100000000) return;
+        pid = pid * 10 + (c - '0');
+    }
+    if (pid <= 0 || pid == ::getpid() || ::kill(pid, 0) == 0 || errno != ESRCH) return;
+    UniqueFd fd(::openat(root_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!fd || ::flock(fd.get(), LOCK_EX | LOCK_NB) < 0) return;
+    ::unlinkat(root_fd, name, AT_REMOVEDIR);
+}
+
+// Every such directory under `root` (create_dir and list also remove them).
+void remove_stale_new_dirs(const std::string& root) {
+    DIR* d = ::opendir(root.c_str());
+    if (!d) return;
+    while (struct dirent* e = ::readdir(d))
+        if (std::string_view(e->d_name).starts_with(kNewPrefix)) remove_if_stale(::dirfd(d), e->d_name);
+    ::closedir(d);
+}
+
+}  // namespace
+
 // The directory is made and locked under a hidden temporary name, then renamed into place
 // (never over an existing one): no other command can find <root>/<id> before it is locked, so
 // none can take it for a half-made container and remove it under the create.
@@ -135,9 +170,10 @@ Result<ContainerLock> StateStore::create_dir(std::string_view id) const {
     GK_TRY(validate_container_id(id));
     GK_TRY(ensure_root(root_));
     GK_TRY(check_root());
+    remove_stale_new_dirs(root_);
     std::string d = dir(id);
     // An existing id: the rename below fails with EEXIST (no check first, one call less per create).
-    std::string tmp = root_ + "/.new-" + std::string(id) + "-" + std::to_string(::getpid());
+    std::string tmp = root_ + "/" + std::string(kNewPrefix) + std::string(id) + "-" + std::to_string(::getpid());
     if (::mkdir(tmp.c_str(), 0700) < 0) return sys_error([&] { return "create state directory " + tmp; });
     auto fd = open_locked(tmp);
     if (fd && ::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, d.c_str(), RENAME_NOREPLACE) == 0)
@@ -246,7 +282,10 @@ Result<std::vector<std::string>> StateStore::list() const {
         return sys_error([&] { return "read state root " + root_; });
     }
     while (struct dirent* e = ::readdir(d)) {
-        if (e->d_name[0] == '.') continue;
+        if (e->d_name[0] == '.') {
+            remove_if_stale(::dirfd(d), e->d_name);
+            continue;
+        }
         if (validate_container_id(e->d_name) && e->d_type == DT_DIR) ids.emplace_back(e->d_name);
     }
     ::closedir(d);

@@ -32,6 +32,7 @@ Result<ProcStat> read_proc_stat(pid_t pid) {
     // After ") " come fields 3..: state(3) ... starttime(22) is the 20th field from state.
     char* cur = p + 2;
     for (int field = 3; field < 22; ++field) {
+        if (field == 9) st.flags = strtoul(cur, nullptr, 10);
         cur = strchr(cur, ' ');
         if (!cur) return Error(std::string("parse ") + path, EINVAL);
         ++cur;

@@ -15,7 +15,11 @@ namespace gocker {
 struct ProcStat {
     char state = '?';                   // R S D Z T t X ...
     unsigned long long start_time = 0;  // clock ticks after boot (field 22)
+    unsigned long flags = 0;            // the kernel's PF_* flags of the task (field 9)
 };
+// PF_FORKNOEXEC: set in a child at fork/clone, cleared by a successful execve (the kernel clears
+// it before it closes the close-on-exec descriptors); a zombie still shows it.
+inline constexpr unsigned long kProcForkNoExec = 0x00000040;
 
 // Reads /proc/<pid>/stat. ENOENT when the process is gone.
 Result<ProcStat> read_proc_stat(pid_t pid);

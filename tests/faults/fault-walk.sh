@@ -64,7 +64,7 @@ started=$SECONDS
 
 # 1. Which points each scenario reaches, and how many times (GOCKER_FAULT_TRACE=1).
 declare -A reached=() scenario_of=() no_init=()
-for scenario in lifecycle halfmade; do
+for scenario in lifecycle halfmade run; do
     run_one 0 "-" 0 trace delete "$scenario" > /dev/null
     grep -ao 'gocker-fault-point: [A-Za-z0-9_.-]*$' "$work/run-0/log" | cut -d' ' -f2 > "$work/trace"
     while read -r count name; do

@@ -89,6 +89,8 @@ run_one() {
             # A create killed once its cgroups exist, then the delete under test.
             rt "create.cgroup:kill" create --bundle "$d/bundle" --pid-file "$d/pid" "$id"
             steps=("delete --force $id") ;;
+        # run: create and start in one process, the container locked in between.
+        run) steps=("run --detach --bundle $d/bundle --pid-file $d/pid $id" "delete --force $id") ;;
     esac
     for step in "${steps[@]}"; do
         # shellcheck disable=SC2086  # the step is words
@@ -111,13 +113,13 @@ run_one() {
     fi
     [[ $mode != trace && $outcome != n/a ]] && ! grep -q "gocker-fault-point: $point: $mode" "$d/log" && left+=("not-hit")
 
-    # A create that failed (and was not killed) must have undone everything itself.
-    if [[ $faulted_cmd == create && $outcome == err ]]; then
-        [[ -e $d/pid ]] && left+=("pid-file")
+    # A create or run that failed (and was not killed) must have undone everything itself.
+    if [[ ($faulted_cmd == create || $faulted_cmd == run) && $outcome == err ]]; then
+        [[ $faulted_cmd == create && -e $d/pid ]] && left+=("pid-file")
         local early
         early=$(leftovers "$run" "$root" "$id" "$cg" "$d/bundle")
         local word
-        for word in $early; do left+=("failed-create:$word"); done
+        for word in $early; do left+=("failed-$faulted_cmd:$word"); done
     fi
     if [[ $variant == recreate ]]; then
         # The next create of the same id: it works, or refuses because the id still exists.

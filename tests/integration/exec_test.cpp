@@ -197,15 +197,9 @@ TEST_F(Exec, ProcessesDieWithAContainerThatHasItsOwnPidNamespace) {
 }
 
 TEST_F(Exec, RefusesContainersThatAreNotRunning) {
-    program("sleep 300");
-    ASSERT_EQ(create("made").exit_code, 0);
-    RunResult r = exec({"made", "true"});
-    EXPECT_EQ(r.exit_code, 1);
-    EXPECT_TRUE(contains(r.err, "exec made: cannot exec in a created container")) << r.err;
-
     program("true");
     ASSERT_EQ(run("done", {"--keep"}).exit_code, 0);
-    r = exec({"done", "true"});
+    RunResult r = exec({"done", "true"});
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_TRUE(contains(r.err, "exec done: cannot exec in a stopped container")) << r.err;
 

@@ -38,5 +38,27 @@ TEST(ChildExit, ReadThroughThePidfdWithoutReaping) {
     EXPECT_EQ(child_that(1), "was killed by signal 9 (SIGKILL)");
 }
 
+// Whether a child that is gone had execve'd, read from its zombie (exec's helper, whose sync
+// socket closes both at its execve and at its death).
+bool zombie_execed(bool exec) {
+    pid_t pid = ::fork();
+    if (pid == 0) {
+        if (exec) ::execl("/bin/true", "true", static_cast<char*>(nullptr));
+        _exit(0);
+    }
+    siginfo_t si{};
+    EXPECT_EQ(::waitid(P_PID, static_cast<id_t>(pid), &si, WEXITED | WNOWAIT), 0);
+    auto st = read_proc_stat(pid);
+    EXPECT_TRUE(st) << st.error().message();
+    int status = 0;
+    EXPECT_EQ(::waitpid(pid, &status, 0), pid);
+    return st && !(st->flags & kProcForkNoExec);
+}
+
+TEST(ChildExit, ZombieShowsWhetherItExeced) {
+    EXPECT_FALSE(zombie_execed(false));
+    EXPECT_TRUE(zombie_execed(true));
+}
+
 }  // namespace
 }  // namespace gocker

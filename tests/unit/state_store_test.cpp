@@ -2,8 +2,10 @@
 // directory is locked before it is visible, the root and files are private, and a root someone
 // else owns or can write is refused.
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -48,6 +50,48 @@ TEST_F(StateStoreTest, NewDirectoryIsLockedOnceVisibleAndPrivate) {
     auto again = store.create_dir("c1");
     ASSERT_FALSE(again);
     EXPECT_EQ(again.error().message(), "container \"c1\" already exists");
+}
+
+// A create killed between making its ".new-<id>-<pid>" directory and renaming it leaves that
+// directory: the next create or list removes it once the pid is gone, never one whose creator
+// lives or that someone holds locked.
+TEST_F(StateStoreTest, TemporaryDirectoriesOfDeadCreatesAreRemoved) {
+    StateStore store(tmp_ + "/state");
+    ASSERT_EQ(::mkdir(store.root().c_str(), 0700), 0);
+    pid_t dead = ::fork();
+    if (dead == 0) _exit(0);
+    ASSERT_EQ(::waitpid(dead, nullptr, 0), dead);
+    pid_t alive = ::fork();
+    if (alive == 0) {
+        ::pause();
+        _exit(0);
+    }
+    struct Reap {
+        pid_t pid;
+        ~Reap() {
+            ::kill(pid, SIGKILL);
+            ::waitpid(pid, nullptr, 0);
+        }
+    } reap{alive};
+    auto tmpdir = [&](const std::string& id, pid_t pid) {
+        std::string p = store.root() + "/.new-" + id + "-" + std::to_string(pid);
+        EXPECT_EQ(::mkdir(p.c_str(), 0700), 0) << p;
+        return p;
+    };
+    std::string gone = tmpdir("a-b", dead), live = tmpdir("c", alive), held = tmpdir("d", dead);
+    int holder = ::open(held.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    ASSERT_EQ(::flock(holder, LOCK_EX), 0);
+    auto ids = store.list();
+    ASSERT_TRUE(ids) << ids.error().message();
+    EXPECT_TRUE(ids->empty());
+    EXPECT_FALSE(std::filesystem::exists(gone));
+    EXPECT_TRUE(std::filesystem::exists(live));
+    EXPECT_TRUE(std::filesystem::exists(held));
+    // create does the same, once the lock is let go.
+    ::close(holder);
+    ASSERT_TRUE(store.create_dir("e"));
+    EXPECT_FALSE(std::filesystem::exists(held));
+    EXPECT_TRUE(std::filesystem::exists(live));
 }
 
 TEST_F(StateStoreTest, RootWritableByOthersIsRefused) {

@@ -1,4 +1,4 @@
-#include "cli/tty_relay.hpp"
+#include "container/tty_relay.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -14,7 +14,7 @@
 #include "linux/proc_info.hpp"
 #include "linux/terminal.hpp"
 
-namespace gocker::cli {
+namespace gocker {
 
 RawTerminal::RawTerminal() {
     if (::isatty(0) && ::tcgetattr(0, &saved_) == 0) {
@@ -136,4 +136,4 @@ Result<int> ForegroundSession::wait(pid_t pid, int pidfd, int master) {
     return code;
 }
 
-}  // namespace gocker::cli
+}  // namespace gocker

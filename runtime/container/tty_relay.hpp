@@ -9,7 +9,7 @@
 #include "common/fd.hpp"
 #include "common/result.hpp"
 
-namespace gocker::cli {
+namespace gocker {
 
 // Puts stdin in raw mode when it is a terminal; restores it when destroyed.
 class RawTerminal {
@@ -58,4 +58,4 @@ private:
     bool masked_ = false;
 };
 
-}  // namespace gocker::cli
+}  // namespace gocker
