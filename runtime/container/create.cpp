@@ -62,19 +62,13 @@ public:
         }
         if (Status gone = store_.remove(id_); !gone) log::warning("create " + id_ + ": " + gone.error().message());
         // Only the pid file this create wrote: a file put there since (or before) stays.
-        struct stat now;
-        if (!pid_file_.empty() && ::lstat(pid_file_.c_str(), &now) == 0 && now.st_dev == pid_file_id_.st_dev &&
-            now.st_ino == pid_file_id_.st_ino)
-            ::unlink(pid_file_.c_str());
+        pid_file_.remove_if_unchanged();
     }
     // The rollback owns the init's pidfd until the create is committed, so that the pidfd is
     // still open when a failed create kills the init with it.
     void set_child(pid_t pid, UniqueFd pidfd) { child_ = OwnedChild(pid, std::move(pidfd)); }
     // Called once the pid file is written, with what it is (device and inode).
-    void set_pid_file(std::string p, const struct stat& written) {
-        pid_file_ = std::move(p);
-        pid_file_id_ = written;
-    }
+    void set_pid_file(const WrittenFile& f) { pid_file_ = f; }
     void set_cgroup(std::unique_ptr<cgroups::CgroupManager> m) { cgroup_ = std::move(m); }  // [cgroups]
     cgroups::CgroupManager* cgroup() const { return cgroup_.get(); }
     std::unique_ptr<cgroups::CgroupManager> release_cgroup() { return std::move(cgroup_); }
@@ -86,8 +80,7 @@ private:
     const StateStore& store_;
     std::string id_;
     OwnedChild child_;
-    std::string pid_file_;
-    struct stat pid_file_id_ {};
+    WrittenFile pid_file_;
     std::unique_ptr<cgroups::CgroupManager> cgroup_;
     bool committed_ = false;
 };
@@ -324,8 +317,10 @@ static Result<CreatedContainer> create_impl(const StateStore& store, const Creat
     if (!opts.pid_file.empty()) {
         std::string pf = opts.pid_file[0] == '/' ? opts.pid_file : std::string(cwd) + "/" + opts.pid_file;
         GK_TRY(write_file_atomic(pf, std::to_string(pid), 0644));
-        struct stat written;
-        if (::lstat(pf.c_str(), &written) == 0) rollback.set_pid_file(pf, written);
+        if (::lstat(pf.c_str(), &out.pid_file.id) == 0) {
+            out.pid_file.path = pf;
+            rollback.set_pid_file(out.pid_file);
+        }
         GK_FAULT_POINT("create.pid-file");
     }
     trace::mark("write state, pid file");
@@ -336,6 +331,12 @@ static Result<CreatedContainer> create_impl(const StateStore& store, const Creat
     GK_FAULT_POINT("create.detach");
     trace::mark("detach");
     return out;
+}
+
+void WrittenFile::remove_if_unchanged() const {
+    struct stat now;
+    if (!path.empty() && ::lstat(path.c_str(), &now) == 0 && now.st_dev == id.st_dev && now.st_ino == id.st_ino)
+        ::unlink(path.c_str());
 }
 
 Result<CreatedContainer> create_container(const StateStore& store, const CreateOptions& opts) {

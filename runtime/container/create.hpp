@@ -2,6 +2,7 @@
 // `create` and `run` commands. Reads top to bottom as the lifecycle; see docs/architecture.md.
 #pragma once
 
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <string>
@@ -26,12 +27,21 @@ struct CreateOptions {
     int preserve_fds = 0;
 };
 
+// A file a command wrote (the --pid-file), remembered by device and inode so that undoing the
+// command removes only that file, never one put at the same path since.
+struct WrittenFile {
+    std::string path;
+    struct stat id {};
+    void remove_if_unchanged() const;
+};
+
 struct CreatedContainer {
     ContainerRecord record;
     spec::Config config;
     UniqueFd pidfd;                                  // of the container init, a child of this process
     std::unique_ptr<cgroups::CgroupManager> cgroup;  // [cgroups] null when it has none
-    ContainerLock lock;  // still held: `run` starts the container before anyone else may touch it
+    ContainerLock lock;    // still held: `run` starts the container before anyone else may touch it
+    WrittenFile pid_file;  // empty path: none written (a failed `run` removes it)
 };
 
 // Validates the bundle, makes the state directory, clones the container init and drives it to

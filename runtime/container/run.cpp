@@ -15,8 +15,9 @@ namespace gocker {
 namespace {
 
 // What a run that does not get through undoes, whichever step failed: the container is deleted
-// (its lock given up first: delete_container takes it). Once started, nothing relays signals to
-// it or waits for it any more, so it is killed, and with --keep left behind (stopped).
+// (its lock given up first: delete_container takes it), with the pid file it wrote. Once
+// started, nothing relays signals to it or waits for it any more, so it is killed, and with
+// --keep left behind (stopped).
 class RunRollback {
 public:
     RunRollback(const StateStore& store, CreatedContainer& c, bool keep) : store_(store), c_(c), keep_(keep) {}
@@ -28,6 +29,7 @@ public:
         c_.lock = {};
         if (started_ && keep_) return;
         if (Status del = delete_container(store_, c_.record.id, true); !del) log::warning(del.error().message());
+        c_.pid_file.remove_if_unchanged();
     }
     void started() { started_ = true; }
     void dismiss() { armed_ = false; }

@@ -3,7 +3,7 @@
 # at every time it is reached, x {fail, SIGKILL of the runtime, SIGKILL of the container's init};
 # after each, `delete --force ID` (and with --recreate, first a `create` of the same id) must
 # leave nothing: no state, no cgroup directory at any level of any hierarchy, no mount, no
-# process, no pid file of a failed create, no new file in the bundle or the rootfs.
+# process, no pid file of a failed create or run, no new file in the bundle or the rootfs.
 #
 #   tests/faults/fault-walk.sh --runtime build-faults/gocker-runtime [--quick] [--recreate]
 #                              [--jobs N] [--only REGEX] [--keep]

@@ -115,7 +115,7 @@ run_one() {
 
     # A create or run that failed (and was not killed) must have undone everything itself.
     if [[ ($faulted_cmd == create || $faulted_cmd == run) && $outcome == err ]]; then
-        [[ $faulted_cmd == create && -e $d/pid ]] && left+=("pid-file")
+        [[ -e $d/pid ]] && left+=("pid-file")
         local early
         early=$(leftovers "$run" "$root" "$id" "$cg" "$d/bundle")
         local word
