@@ -28,6 +28,11 @@ Status validate_config(const Config& cfg, std::string_view origin = "config.json
 Result<Process> parse_process(std::string_view json, std::string_view origin);
 Status validate_process(const Process& p, std::string_view origin);
 
+// A bare linux.resources object (`update --resources FILE`), parsed as config.json's would be;
+// errors name the field as there (/linux/resources/...).
+Result<Resources> parse_resources(std::string_view json, std::string_view origin);
+// A bare linux.seccomp object (a seccomp profile file), the same way (/linux/seccomp/...).
+Result<Seccomp> parse_seccomp(std::string_view json, std::string_view origin);
 // The checks validate_config() makes of linux.resources, alone: `update --resources` takes
 // that object by itself. Errors name the field as in config.json (/linux/resources/...).
 Status validate_resources(const Resources& res, std::string_view origin);

@@ -138,12 +138,13 @@ Status read(Reader& r, const JsonValue& v, Config& out) {
 }
 
 namespace {
-// A whole document read as one object (a config, or an exec's process file).
+// A whole document read as one object (a config, an exec's process file, or a member of
+// config.json given alone, whose errors then name it as there: `at` = "/linux/resources").
 template <typename T>
-Result<T> parse_document_as(std::string_view json, std::string_view origin) {
+Result<T> parse_document_as(std::string_view json, std::string_view origin, std::string at = {}) {
     rapidjson::Document doc;
     SPEC_TRY(parse_document(doc, json, origin));
-    Reader reader(origin);
+    Reader reader(origin, std::move(at));
     T out;
     SPEC_TRY(read(reader, doc, out));
     return out;
@@ -156,6 +157,14 @@ Result<Config> parse_config(std::string_view json, std::string_view origin) {
 
 Result<Process> parse_process(std::string_view json, std::string_view origin) {
     return parse_document_as<Process>(json, origin);
+}
+
+Result<Resources> parse_resources(std::string_view json, std::string_view origin) {
+    return parse_document_as<Resources>(json, origin, "/linux/resources");
+}
+
+Result<Seccomp> parse_seccomp(std::string_view json, std::string_view origin) {
+    return parse_document_as<Seccomp>(json, origin, "/linux/seccomp");
 }
 
 Result<Config> load_config(const std::string& path) {

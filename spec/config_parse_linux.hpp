@@ -8,5 +8,7 @@ namespace gocker::spec {
 
 Status read(Reader& r, const JsonValue& v, IdMapping& out);  // config_parse.cpp
 Status read(Reader& r, const JsonValue& v, Linux& out);
+Status read(Reader& r, const JsonValue& v, Resources& out);
+Status read(Reader& r, const JsonValue& v, Seccomp& out);
 
 }  // namespace gocker::spec

@@ -32,6 +32,9 @@ std::string json_number_text(const JsonValue& v);
 class Reader {
 public:
     explicit Reader(std::string_view origin) : origin_(origin) {}
+    // A reader of an object that stands at `at` (a JSON pointer such as "/linux/resources") in the
+    // document its errors name: a member of config.json given alone.
+    Reader(std::string_view origin, std::string at) : origin_(origin), path_(std::move(at)) {}
 
     // Keeps the path while a field or element is being read, restores it on scope exit.
     class Scope {

@@ -62,10 +62,10 @@ Status add_seccomp_profile(spec::Config& cfg, const std::string& choice) {
     std::string path = GK_TRY(seccomp_profile_path(choice));
     std::string text = GK_TRY(read_whole_file(path));
     // Parsed as the linux.seccomp of a config, so that errors carry the JSON path.
-    auto wrapped = spec::parse_config("{\"ociVersion\":\"1.3.0\",\"linux\":{\"seccomp\":" + text + "}}", path);
-    if (!wrapped) return std::move(wrapped).error().wrap("seccomp profile " + path);
+    auto profile = spec::parse_seccomp(text, path);
+    if (!profile) return std::move(profile).error().wrap("seccomp profile " + path);
     if (!cfg.linux) cfg.linux.emplace();
-    cfg.linux->seccomp = wrapped->linux->seccomp;
+    cfg.linux->seccomp = std::move(*profile);
     return ok_status();
 }
 

@@ -15,13 +15,11 @@
 namespace gocker::cli {
 namespace {
 
-// The --resources document is a linux.resources object; parse it as one inside a config.
+// The --resources document is a linux.resources object.
 Result<spec::Resources> parse_resources(const std::string& text, const std::string& origin) {
-    std::string doc = "{\"ociVersion\":\"1.0.0\",\"linux\":{\"resources\":" + text + "}}";
-    spec::Config cfg = GK_TRY(spec::parse_config(doc, origin));
-    if (!cfg.linux || !cfg.linux->resources) return Error(origin + ": not a linux.resources object", EINVAL);
-    GK_TRY(spec::validate_resources(*cfg.linux->resources, origin));
-    return *cfg.linux->resources;
+    spec::Resources res = GK_TRY(spec::parse_resources(text, origin));
+    GK_TRY(spec::validate_resources(res, origin));
+    return res;
 }
 
 Result<uint64_t> parse_unsigned(const cxxopts::ParseResult& r, const char* flag) {

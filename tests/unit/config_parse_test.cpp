@@ -326,3 +326,29 @@ TEST(DefaultConfig, RootlessMapsCallerToRoot) {
         }
     }
 }
+
+// `update --resources` and `spec --seccomp FILE` take one member of /linux alone: parsed as that
+// object (never pasted into a config's text), errors naming it as config.json would.
+TEST(ConfigIo, MemberOfLinuxGivenAloneIsParsedAsThatObject) {
+    auto res = parse_resources(R"({"memory": {"limit": 1048576}, "pids": {"limit": 5}})", "--resources (stdin)");
+    ASSERT_TRUE(res) << res.error().message();
+    ASSERT_TRUE(res->memory && res->memory->limit);
+    EXPECT_EQ(*res->memory->limit, 1048576);
+    // Text that would close the object early and add members to a pasted-around document.
+    auto escaped = parse_resources(R"({}},"x":{)", "--resources (stdin)");
+    EXPECT_FALSE(escaped);
+    auto wrong = parse_resources(R"({"memory": {"limit": "big"}})", "r.json");
+    ASSERT_FALSE(wrong);
+    EXPECT_NE(wrong.error().message().find("r.json: /linux/resources/memory/limit"), std::string::npos)
+        << wrong.error().message();
+    EXPECT_FALSE(parse_resources("null", "r.json"));
+    auto sc = parse_seccomp(R"({"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["mount"],
+                                 "action": "SCMP_ACT_ALLOW"}]})",
+                            "profile.json");
+    ASSERT_TRUE(sc) << sc.error().message();
+    EXPECT_EQ(sc->default_action, "SCMP_ACT_ERRNO");
+    auto bad = parse_seccomp(R"({"defaultAction": 3})", "profile.json");
+    ASSERT_FALSE(bad);
+    EXPECT_NE(bad.error().message().find("profile.json: /linux/seccomp/defaultAction"), std::string::npos)
+        << bad.error().message();
+}
