@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "common/file_io.hpp"
+#include "net/lease.hpp"
 #include "runtime_cli.hpp"
 
 namespace gocker::core {
@@ -64,17 +65,15 @@ std::string bridge_address(const std::string& id) {
     DIR* d = ::opendir(dir.c_str());
     if (!d) return "";
     std::string found;
-    const std::string needle = "\"container\":\"" + id + "\"";
     while (struct dirent* e = ::readdir(d)) {
-        std::string name = e->d_name;
-        if (name.empty() || name[0] == '.' || name.find_first_not_of("0123456789.") != std::string::npos) continue;
-        auto text = read_whole_file(dir + "/" + name, O_NOFOLLOW);
-        std::string compact;
-        if (text)
-            for (char c : *text)
-                if (c != ' ' && c != '\n') compact += c;
-        if (compact.find(needle) != std::string::npos) {
-            found = name;
+        auto address = net::parse_ipv4(e->d_name);  // a lease file is named by its address
+        if (!address) continue;
+        std::string path = dir + "/" + e->d_name;
+        auto text = read_whole_file(path, O_NOFOLLOW);
+        if (!text) continue;
+        auto lease = net::parse_lease(*text, *address, path);
+        if (lease && lease->container == id) {
+            found = e->d_name;
             break;
         }
     }

@@ -18,6 +18,7 @@
 #include "common/fd.hpp"
 #include "common/result.hpp"
 #include "net/ipv4.hpp"
+#include "net/lease.hpp"
 #include "net/port_mapping.hpp"
 
 namespace gocker::net {
@@ -39,22 +40,6 @@ struct NetworkConfig {
 
 // The network name becomes a directory name, the bridge a link name: both are checked here.
 Status validate_network(const NetworkConfig& cfg);
-
-struct Lease {
-    Ipv4 address;
-    std::string container;
-    bool active = false;
-    int owner_pid = 0;            // the gocker-net that wrote the pending lease
-    uint64_t owner_start = 0;     // its start time (/proc/PID/stat field 22): a reused pid is not it
-    std::string veth;             // host end of the container's veth pair
-    std::string ifname = "eth0";  // the container's end (CNI_IFNAME)
-    // Its published ports: recorded with the pending lease, before any is made, so that a
-    // reclaim removes them with the address (a reused address never inherits a mapping).
-    std::vector<PortMapping> ports;
-};
-
-std::string lease_to_json(const Lease& l);
-Result<Lease> parse_lease(std::string_view json, Ipv4 address, const std::string& origin);
 
 // The start time of a live process, or nullopt when it does not exist.
 std::optional<uint64_t> process_start_time(int pid);
