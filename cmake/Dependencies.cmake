@@ -26,10 +26,15 @@ else()
   set(GOCKER_SYSTEM_LIBS PkgConfig::SECCOMP PkgConfig::LIBCAP)
 endif()
 
-# gocker-net (hooks/): netlink for links, addresses and routes; nftables for NAT. Shared
-# libraries: gocker-net is dynamically linked (bookworm has no static libnftables).
+# gocker-net (hooks/): netlink for links, addresses and routes (libnl-route-3); nftables for NAT:
+# the table made and listed through libnftables, a container's elements added and removed as
+# one batch of libnftnl's messages sent over a libmnl socket. gocker-net is dynamically linked
+# (bookworm has no static libnftables or libmnl); a static build links libnl's and libnftnl's
+# archives into it (CMakeLists.txt).
 gocker_require_pkg(LIBNL_ROUTE libnl-route-3.0 libnl-route-3-dev)
 gocker_require_pkg(LIBNFTABLES libnftables libnftables-dev)
+gocker_require_pkg(LIBMNL libmnl libmnl-dev)   # first: libnftnl's .pc requires it
+gocker_require_pkg(LIBNFTNL libnftnl libnftnl-dev)
 # gocker gui (gocker/gui): the web console's HTTP server.
 gocker_require_pkg(CPP_HTTPLIB cpp-httplib libcpp-httplib-dev)
 

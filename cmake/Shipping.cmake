@@ -72,8 +72,9 @@ set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${GOCKER_PACKAGE_MAINTAINER}")
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)          # gocker-runtime_VERSION_ARCH.deb
 set(CPACK_DEBIAN_PACKAGE_SECTION admin)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
-# gocker-runtime is static; gocker-net links libc (dpkg-shlibdeps names its package, dpkg-dev)
-# and loads libnftables with dlopen when it makes or lists its table, which shlibdeps cannot see.
+# gocker-runtime is static; gocker-net links libc and libmnl (dpkg-shlibdeps names their
+# packages, libc6 and libmnl0: dpkg-dev), libnftnl and libnl statically (their archives), and
+# loads libnftables with dlopen when it makes or lists its table, which shlibdeps cannot see.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "libnftables1 (>= 1.0.6)")
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS OFF)

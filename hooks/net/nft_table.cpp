@@ -100,6 +100,14 @@ std::vector<NftElement> subnet_elements(const Subnet& subnet) {
     return out;
 }
 
+std::vector<NftElement> added_elements(const Subnet& subnet, Ipv4 address, const std::vector<PortMapping>& ports) {
+    // The subnet again with every container: adding an element that is there is no change, and
+    // a table some other tool emptied gets it back.
+    auto elements = subnet_elements(subnet);
+    for (auto& e : container_nft_elements(address, ports)) elements.push_back(std::move(e));
+    return elements;
+}
+
 std::vector<std::string> port_elements(Ipv4 address, const std::vector<PortMapping>& ports) {
     std::vector<std::string> out;
     for (const auto& m : ports) {
@@ -200,12 +208,8 @@ Status NftTable::ensure(const Subnet& subnet) const {
 }
 
 Status NftTable::add_container(const Subnet& subnet, Ipv4 address, const std::vector<PortMapping>& ports) const {
-    // The subnet again with every container: adding an element that is there is no change, and
-    // a table some other tool emptied gets it back.
-    auto elements = subnet_elements(subnet);
-    for (auto& e : container_nft_elements(address, ports)) elements.push_back(std::move(e));
     return GK_TRY(netlink())->commit(
-        kNftTable, /*add=*/true, elements,
+        kNftTable, /*add=*/true, added_elements(subnet, address, ports),
         "add " + to_string(address) + (ports.empty() ? "" : " and its published ports") + " to nftables table " + kT);
 }
 

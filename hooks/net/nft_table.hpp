@@ -22,9 +22,9 @@
 // loopback services directly (CVE-2020-8558). Container to published port is masqueraded so
 // that the reply comes back through the host (without br_netfilter the bridge would deliver it
 // straight, un-NATed). The table and its rules are made once (libnftables); a container is
-// added and removed as set and map elements, all of one container in one atomic transaction
-// sent directly over nfnetlink (nfnetlink.hpp), so no rule, no cache and no text is read,
-// parsed or rewritten per container.
+// added and removed as set and map elements, all of one container in one atomic transaction:
+// one batch of libnftnl's messages over a libmnl socket (nfnetlink.hpp), so no rule, no cache
+// and no text is read, parsed or rewritten per container.
 #pragma once
 
 #include <memory>
@@ -45,11 +45,14 @@ inline constexpr const char* kNftTable = "gocker";
 // A container's published ports as map elements: "ports tcp . 8080 : 10.0.0.2 . 80",
 // "hostports 192.0.2.1 . udp . 53 : 10.0.0.2 . 53" (map name, then the element). Pure.
 std::vector<std::string> port_elements(Ipv4 address, const std::vector<PortMapping>& ports);
-// The same as the kernel stores them (containers, then ports/hostports), for nfnetlink. Pure.
+// The same as the kernel stores them (containers, then ports/hostports), for nfnetlink: what
+// remove_container deletes. Pure.
 std::vector<NftElement> container_nft_elements(Ipv4 address, const std::vector<PortMapping>& ports);
 // The subnet's interval in the subnets set: its first address, and the one after its last
 // flagged as the interval's end (none when the subnet ends at 255.255.255.255). Pure.
 std::vector<NftElement> subnet_elements(const Subnet& subnet);
+// What add_container adds: the subnet's interval, then container_nft_elements. Pure.
+std::vector<NftElement> added_elements(const Subnet& subnet, Ipv4 address, const std::vector<PortMapping>& ports);
 
 class NftTable {
 public:

@@ -47,8 +47,9 @@ field() { dpkg-deb -f "$deb" "$1"; }
 [[ $(basename "$deb") == "gocker-runtime_${version}_$(dpkg --print-architecture).deb" ]] || fail "file name $(basename "$deb")"
 [[ $(field Section) == admin && -n $(field Maintainer) && -n $(field Description) ]] ||
     fail "Section/Maintainer/Description: $(field Section) / $(field Maintainer)"
-# gocker-net links libc (dpkg-shlibdeps names it) and loads libnftables (named in Shipping.cmake).
-for dep in libc6 libnftables1; do
+# gocker-net links libc and libmnl (dpkg-shlibdeps names them) and loads libnftables (named in
+# Shipping.cmake).
+for dep in libc6 libmnl0 libnftables1; do
     [[ ",$(field Depends | tr -d ' ')," == *",$dep("* ]] || fail "Depends lacks $dep: $(field Depends)"
 done
 (( failed )) || ok "control fields: gocker-runtime $version, Depends: $(field Depends)"
