@@ -72,7 +72,7 @@ std::string bridge_address(const std::string& id) {
         auto text = read_whole_file(path, O_NOFOLLOW);
         if (!text) continue;
         auto lease = net::parse_lease(*text, *address, path);
-        if (lease && lease->container == id) {
+        if (lease && lease->container == id && !lease->releasing) {  // not a deleted one's, being freed
             found = e->d_name;
             break;
         }

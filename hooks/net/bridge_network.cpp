@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cstdlib>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -10,6 +12,7 @@
 #include "common/fd.hpp"
 #include "common/trace.hpp"
 #include "linux/sysctl.hpp"
+#include "net/detached_process.hpp"
 #include "net/netlink.hpp"
 #include "net/nft_table.hpp"
 
@@ -23,15 +26,16 @@ std::string q(const std::string& s) { return "\"" + s + "\""; }
 // its nftables element and its lease. Each may already be gone (`veth_gone`: deleted by the caller).
 Status release(const LeaseStore& store, const Netlink& host, const NftTable& nft, const Lease& l,
                bool veth_gone = false) {
-    if (!veth_gone) GK_TRY(host.delete_link(l.veth));
+    // A releasing lease's veth by its index: its name may be a newer container's veth by now.
+    if (!veth_gone) GK_TRY(l.veth_index ? host.delete_link(l.veth, l.veth_index) : host.delete_link(l.veth));
     trace::mark("delete veth");
     GK_TRY(nft.remove_container(l.address, l.ports));
     trace::mark("remove nftables elements");
     return store.remove(l.address);
 }
 
-// A pending lease whose writer is gone, or an active one whose host veth is gone (the kernel
-// removes a veth when the container's network namespace dies).
+// A pending lease whose writer is gone, a releasing one whose deleter is gone, or an active one
+// whose host veth is gone (the kernel removes a veth when the container's network namespace dies).
 Result<bool> stale(const Netlink& host, const Lease& l) {
     if (!l.active) {
         auto start = process_start_time(l.owner_pid);
@@ -133,6 +137,75 @@ Result<Ipv4> requested_address(const NetworkConfig& cfg, Ipv4 want, const std::v
     return want;
 }
 
+// DEL deletes the veth itself when GOCKER_NET_SYNC_DEL=1, and otherwise hands it to a detached
+// deleter (hand_over()).
+bool synchronous_del() {
+    const char* v = std::getenv("GOCKER_NET_SYNC_DEL");
+    return v && std::string_view(v) == "1";
+}
+
+// The detached deleter: deletes the veth (the kernel removes its peer with it; this waits for
+// RCU grace periods), then, under the lock, the lease at `address` if it is still the releasing
+// one it owns. Dying anywhere leaves a releasing lease whose owner is dead: stale, so the next
+// ADD, DEL of the container, gc or CNI GC frees it.
+int finish_release(const std::string& root, const NetworkConfig& cfg, const Lease& l) {
+    auto run = [&]() -> Status {
+        GK_FAULT_POINT("net.del.async.start");
+        GK_TRY(GK_TRY(Netlink::connect()).delete_link(l.veth, l.veth_index));
+        GK_FAULT_POINT("net.del.async.veth");
+        auto store = GK_TRY(LeaseStore::open(root, cfg, /*create=*/false));
+        for (const auto& now : GK_TRY(store.leases()))
+            if (now.address == l.address && now.releasing && now.owner_pid == ::getpid())
+                GK_TRY(store.remove(l.address));
+        return {};
+    };
+    return run() ? 0 : 1;
+}
+
+// Hands the rest of `l`'s teardown (its veth, then the lease) to a detached deleter and marks the
+// lease releasing, owned by it: the address stays taken until the veth is gone. Its elements and
+// ports are removed already (the lease no longer lists the ports).
+Status hand_over(const std::string& root, const LeaseStore& store, const Netlink& host, const NetworkConfig& cfg,
+                 Lease& l) {
+    l.veth_index = GK_TRY(host.ifindex(l.veth));
+    if (l.veth_index == 0) return store.remove(l.address);  // the veth is gone already (its namespace died)
+    pid_t deleter = GK_TRY(spawn_detached([&] { return finish_release(root, cfg, l); }));
+    trace::mark("start the deleter");
+    // Killed here: the deleter removes the veth but not the still-active lease, which is then
+    // stale (its veth gone) and reclaimed as any other.
+    GK_FAULT_POINT("net.del.handoff");
+    l.active = false;
+    l.releasing = true;
+    l.owner_pid = deleter;
+    l.owner_start = process_start_time(deleter).value_or(0);
+    l.ports.clear();
+    GK_TRY(store.put(l));
+    trace::mark("mark lease releasing");
+    return {};
+}
+
+// When the veth an attachment is to get still exists and a releasing lease names it (an earlier
+// DEL of the same container and interface whose deleter is not done), deletes it (by index),
+// outside the lease store's lock: 50 such ADDs at once then overlap their deletions' RCU waits
+// instead of queueing behind the lock, as 50 DELs do. (attach() checks again under the lock.)
+Status await_earlier_teardown(const std::string& root, const NetworkConfig& cfg, const Netlink& host,
+                              const Attachment& a) {
+    std::string veth = veth_name(a.container, a.ifname);
+    int index = GK_TRY(host.ifindex(veth));
+    if (index == 0) return {};  // the usual case: nothing to wait for, no lock taken
+    {
+        auto store = GK_TRY(LeaseStore::open(root, cfg, /*create=*/false));
+        bool releasing = false;
+        for (const auto& l : GK_TRY(store.leases()))
+            releasing = releasing || (l.releasing && l.veth == veth && l.veth_index == index);
+        if (!releasing) return {};  // someone else's link (attach() names the conflict) or lost state
+    }
+    GK_TRY_CTX(host.delete_link(veth, index),
+               "finish the teardown of container " + q(a.container) + " on network " + q(cfg.name));
+    trace::mark("finish an earlier teardown");
+    return {};
+}
+
 }  // namespace
 
 // The fault points (common/fault_point.hpp; tests/faults/ walks them) follow each step that makes
@@ -146,18 +219,28 @@ Result<Lease> attach(const std::string& root, const NetworkConfig& cfg, const At
         GK_TRY_CTX(GK_TRY(Netlink::connect_in(a.netns_fd)).set_up("lo"), "in the container");
         return Lease{};
     }
-    auto store = GK_TRY(LeaseStore::open(root, cfg, /*create=*/true));
-    trace::mark("lock lease store");
     auto host = GK_TRY(Netlink::connect());
     trace::mark("rtnetlink socket");
+    GK_TRY(await_earlier_teardown(root, cfg, host, a));
+    auto store = GK_TRY(LeaseStore::open(root, cfg, /*create=*/true));
+    trace::mark("lock lease store");
     auto nft = GK_TRY(NftTable::open());
     trace::mark("nftables context");
     auto live = GK_TRY(live_leases(store, host, nft));
     trace::mark("read leases");
-    for (const auto& l : live)
-        if (l.container == a.container && l.ifname == a.ifname)
+    for (const auto& l : live) {
+        if (l.container != a.container || l.ifname != a.ifname) continue;
+        if (!l.releasing)
             return Error("container " + q(a.container) + " already has address " + to_string(l.address) +
                          " on network " + q(cfg.name));
+        // An earlier DEL's deleter is still at work on the veth this one is to be named: finish
+        // that deletion here (whichever of the two deletes it, the other finds it gone). Its
+        // address stays leased until the deleter removes the lease, so this gets another one.
+        GK_TRY_CTX(host.delete_link(l.veth, l.veth_index), "finish the teardown of container " + q(a.container) +
+                                                               " on network " + q(cfg.name) + " (releasing " +
+                                                               to_string(l.address) + ")");
+        trace::mark("finish an earlier teardown");
+    }
     GK_TRY(check_host_ports(a.ports, live,
                             a.ports.empty() ? std::vector<Lease>{} : GK_TRY(store.other_networks_leases())));
 
@@ -211,27 +294,71 @@ Result<Lease> attach(const std::string& root, const NetworkConfig& cfg, const At
     return lease;
 }
 
+// The fault points of DEL (tests/faults/ walks them): with GOCKER_NET_SYNC_DEL=1,
+// net.del.sync.veth (the veth deleted) and net.del.sync.nft (its elements and ports removed,
+// the lease not yet); else net.del.nft (the container's elements and ports removed),
+// net.del.handoff (the deleter started, the lease not yet marked releasing), and in the
+// deleter net.del.async.start and net.del.async.veth (the veth deleted, the lease not yet
+// removed).
 Status detach(const std::string& root, const NetworkConfig& cfg, const std::string& container,
               const std::string& ifname) {
     if (cfg.mode == NetworkMode::none) return {};  // nothing was made outside the container's namespace
     GK_TRY(validate_network(cfg));
     auto host = GK_TRY(Netlink::connect());
     trace::mark("rtnetlink socket");
-    // The veth first, before taking the lease store's lock: deleting a link waits for RCU grace
-    // periods (tens of ms), and other containers' ADDs and DELs need not queue behind that. Its
-    // name comes from the id (a lease names the same one; without a lease, lost state, it is
-    // still known). A crash right after leaves an active lease whose veth is gone: stale, so the
-    // next ADD or gc frees it.
-    GK_TRY(host.delete_link(veth_name(container, ifname)));
-    trace::mark("delete veth");
-    auto store = GK_TRY(LeaseStore::open(root, cfg, /*create=*/false));
-    trace::mark("lock lease store");
-    auto nft = GK_TRY(NftTable::open());
-    for (const auto& l : GK_TRY(store.leases()))
-        if (l.container == container && l.ifname == ifname)
-            GK_TRY_CTX(release(store, host, nft, l, /*veth_gone=*/l.veth == veth_name(container, ifname)),
-                       "release " + to_string(l.address) + " of container " + q(container));
-    trace::mark("release");
+    // The veth's name comes from the id (a lease names the same one; without a lease, lost
+    // state, it is still known).
+    const std::string veth = veth_name(container, ifname);
+    const bool sync = synchronous_del();
+    if (sync) {
+        // Before taking the lease store's lock: deleting a link waits for RCU grace periods
+        // (tens of ms), and other containers' ADDs and DELs need not queue behind that. A
+        // crash right after leaves an active lease whose veth is gone: stale, so the next ADD
+        // or gc frees it.
+        GK_TRY(host.delete_link(veth));
+        trace::mark("delete veth");
+        GK_FAULT_POINT("net.del.sync.veth");
+    }
+    bool veth_left = !sync;  // the veth still to delete here, when no lease hands it over
+    {
+        auto store = GK_TRY(LeaseStore::open(root, cfg, /*create=*/false));
+        trace::mark("lock lease store");
+        auto nft = GK_TRY(NftTable::open());
+        for (auto& l : GK_TRY(store.leases())) {
+            if (l.container != container || l.ifname != ifname) {
+                // As ADD does: the network's stale leases go too, with their ports (so that
+                // `delete --force` of any container reclaims what a crash left).
+                if (GK_TRY(stale(host, l)))
+                    GK_TRY_CTX(release(store, host, nft, l),
+                               "reclaim stale lease " + to_string(l.address) + " of container " + q(l.container));
+                continue;
+            }
+            std::string what = "release " + to_string(l.address) + " of container " + q(container);
+            if (l.releasing) {  // an earlier DEL handed it over
+                if (GK_TRY(stale(host, l))) GK_TRY_CTX(release(store, host, nft, l), what);  // its deleter died
+                veth_left = false;  // else its deleter is at work
+                continue;
+            }
+            if (sync || l.veth != veth) {  // (a lease naming another veth: deleted here too)
+                if (l.veth != veth) GK_TRY_CTX(host.delete_link(l.veth), what);
+                GK_TRY_CTX(nft.remove_container(l.address, l.ports), what);
+                trace::mark("remove nftables elements");
+                GK_FAULT_POINT("net.del.sync.nft");
+                GK_TRY_CTX(store.remove(l.address), what);
+                continue;
+            }
+            // Published ports and masquerade go now: the address must not reach the container
+            // once DEL has returned, and a reclaim of this lease would remove them again anyway.
+            GK_TRY_CTX(nft.remove_container(l.address, l.ports), what);
+            trace::mark("remove nftables elements");
+            GK_FAULT_POINT("net.del.nft");
+            GK_TRY_CTX(hand_over(root, store, host, cfg, l), what);
+            veth_left = false;
+        }
+        trace::mark("release");
+    }
+    // No lease names the veth (lost state): delete it here, the lock released.
+    if (veth_left && GK_TRY(host.delete_link(veth))) trace::mark("delete veth");
     return {};
 }
 
@@ -247,7 +374,8 @@ Result<std::vector<Lease>> reclaim(const std::string& root, const NetworkConfig&
     auto nft = GK_TRY(NftTable::open());
     std::vector<Lease> freed;
     for (auto& l : GK_TRY(store.leases())) {
-        if (!GK_TRY(stale(host, l)) && keep(l)) continue;
+        // A releasing lease's deleter is freeing it already, whatever `keep` says.
+        if (!GK_TRY(stale(host, l)) && (l.releasing || keep(l))) continue;
         GK_TRY_CTX(release(store, host, nft, l), "release " + to_string(l.address) + " of container " + q(l.container));
         freed.push_back(std::move(l));
     }

@@ -118,7 +118,7 @@ Status validate_network(const NetworkConfig& cfg) {
 std::optional<uint64_t> process_start_time(int pid) {
     if (pid <= 0) return std::nullopt;
     auto st = read_proc_stat(pid);
-    if (!st) return std::nullopt;
+    if (!st || st->state == 'Z' || st->state == 'X') return std::nullopt;  // dead, not yet reaped: gone
     return st->start_time;
 }
 

@@ -41,7 +41,7 @@ struct NetworkConfig {
 // The network name becomes a directory name, the bridge a link name: both are checked here.
 Status validate_network(const NetworkConfig& cfg);
 
-// The start time of a live process, or nullopt when it does not exist.
+// The start time of a live process, or nullopt when it does not exist or is a zombie.
 std::optional<uint64_t> process_start_time(int pid);
 
 // The lowest address of the subnet that is neither the gateway nor leased; an error naming the

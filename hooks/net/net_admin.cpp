@@ -84,7 +84,7 @@ Status admin_ls(const std::string& root, std::string& out) {
         }
         out += row("CONTAINER", "IFNAME", "ADDRESS", "STATE", "VETH", "PORTS");
         for (const auto& l : leases) {
-            std::string state = l.active ? "active" : "pending";
+            std::string state = l.releasing ? "releasing" : l.active ? "active" : "pending";
             if (GK_TRY(lease_is_stale(l))) state = "stale";
             out += row(l.container, l.ifname, to_string(l.address), state, l.veth, ports_text(l.ports));
         }
@@ -97,7 +97,10 @@ Status admin_gc(const std::string& root, std::string& out) {
         auto freed = GK_TRY_CTX(reclaim(root, net, [](const Lease&) { return true; }), "gc network " + net.name);
         for (const auto& l : freed)
             out += "freed " + to_string(l.address) + " of container " + l.container + " (" + l.ifname + ", " +
-                   (l.active ? "veth gone" : "writer dead") + ") on network " + net.name + "\n";
+                   (l.releasing ? "deleter dead"
+                    : l.active  ? "veth gone"
+                                : "writer dead") +
+                   ") on network " + net.name + "\n";
     }
     return {};
 }
@@ -147,7 +150,7 @@ Result<int> admin_check(const std::string& root, std::string& out) {
                 warn(who + ": stale lease (run gocker-net gc)");
                 continue;
             }
-            if (!l.active) continue;  // being set up right now
+            if (!l.active) continue;  // being set up or torn down right now
             any_active = true;
             auto veth = GK_TRY(host.link_info(l.veth));
             if (net.mode == NetworkMode::bridge && bridge.ifindex != 0 && veth.master != bridge.ifindex)

@@ -233,6 +233,17 @@ Result<bool> Netlink::delete_link(const std::string& name) const {
     return true;
 }
 
+Result<bool> Netlink::delete_link(const std::string& name, int ifindex) const {
+    std::string what = "delete link " + q(name) + " (index " + std::to_string(ifindex) + ")";
+    Link link(rtnl_link_alloc());
+    if (!link.p) return Error(what, ENOMEM);
+    rtnl_link_set_ifindex(link.p, ifindex);
+    int err = rtnl_link_delete(sock_.get(), link.p);
+    if (err == -NLE_OBJ_NOTFOUND || err == -NLE_NODEV) return false;
+    if (err < 0) return nl_error(what, err);
+    return true;
+}
+
 Status Netlink::add_peer_address(const std::string& name, Ipv4 local, Ipv4 peer) const {
     std::string what = "add address " + to_string(local) + " peer " + to_string(peer) + " to " + q(name);
     int idx = GK_TRY_CTX(require_ifindex(name), what);

@@ -38,6 +38,9 @@ public:
     Status add_default_route(const std::string& name, Ipv4 gateway) const;
     // Deletes the link; a missing one is fine (returns false).
     Result<bool> delete_link(const std::string& name) const;
+    // Deletes the link of that index (`name` only for the error): not whatever holds the name by
+    // then. Indexes are not reused until the 31-bit counter wraps.
+    Result<bool> delete_link(const std::string& name, int ifindex) const;
 
     // A point-to-point address: `local` on the link, `peer` reached through it (a /32 route).
     Status add_peer_address(const std::string& name, Ipv4 local, Ipv4 peer) const;

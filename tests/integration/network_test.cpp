@@ -4,12 +4,15 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <unistd.h>
 
 #include <cstring>
 #include <filesystem>
 
+#include "common/file_io.hpp"
 #include "integration/bundle_fixture.hpp"
 #include "net/private_netns.hpp"
+#include "spec/config_io.hpp"
 
 namespace gocker::test {
 namespace {
@@ -63,9 +66,51 @@ TEST_F(Network, ContainerGetsItsAddressFromTheHookAndPoststopFreesEverything) {
     std::string net = read_text(out + "/net.txt");
     EXPECT_NE(net.find("eth0\t00000000\t0100000A"), std::string::npos) << net;  // default via 10.0.0.1
     EXPECT_NE(net.find("|-- 10.0.0.2\n"), std::string::npos) << net;
-    // The poststop hook gave everything back; the bridge stays for the next container.
+    // The poststop hook gave everything back (the veth and the lease once the deleter it hands
+    // them to is done); the bridge stays for the next container.
+    for (int i = 0; i < 1000 && run_cmd({"ls", netroot + "/gocker"}).out != "network.json\n"; ++i) ::usleep(10000);
     EXPECT_EQ(host_links(), " lo\n gocker0\n");
     EXPECT_EQ(run_cmd({"ls", netroot + "/gocker"}).out, "network.json\n");
+}
+
+// issue #13: stale leases are reclaimed "on every ADD, by gc, by CNI GC and by delete --force". A
+// container that died without its poststop (a process in a namespace of its own, attached by the
+// hook with a published port, then killed: its namespace and veth go, its lease stays) after
+// another was created: `delete --force` of that other one frees the stale lease and its port.
+TEST_F(Network, DeleteForceReclaimsTheNetworksStaleLeasesWithTheirPorts) {
+    ASSERT_TRUE(netns_.ok());
+    std::string netroot = tmp() + "/net";
+    add_net_hooks(netroot);
+    program("sleep 100");
+    ASSERT_EQ(create("n3").exit_code, 0);  // its createRuntime would have reclaimed a stale lease: made after it
+
+    std::string ghost_bundle = tmp() + "/ghost";
+    fs::create_directories(ghost_bundle);
+    ASSERT_TRUE(write_file_atomic(ghost_bundle + "/config.json", spec::config_to_json(spec::default_config())));
+    auto ghost = std::make_unique<NetnsProcess>();
+    ASSERT_GT(ghost->pid(), 0);
+    std::string state = R"({"ociVersion":"1.3.0","id":"ghost","status":"creating","pid":)" +
+                        std::to_string(ghost->pid()) + R"(,"bundle":)" + json_str(ghost_bundle) +
+                        R"(,"annotations":{"gocker.net.ports":"8080:80"}})";
+    RunResult r = run_cmd({GOCKER_NET_BINARY, "--root", netroot, "createRuntime"}, state);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    ghost.reset();  // SIGKILL: no poststop
+    std::string ls;
+    for (int i = 0; i < 1000; ++i, ::usleep(10000)) {
+        ls = run_cmd({GOCKER_NET_BINARY, "--root", netroot, "ls"}).out;
+        if (ls.find("stale") != std::string::npos) break;
+    }
+    ASSERT_NE(ls.find("stale"), std::string::npos) << ls;
+    EXPECT_NE(ls.find("10.0.0.3"), std::string::npos) << ls;
+    EXPECT_NE(ls.find("8080:80/tcp"), std::string::npos) << ls;
+
+    ASSERT_EQ(del("n3", true).exit_code, 0);
+    for (int i = 0; i < 1000 && run_cmd({"ls", netroot + "/gocker"}).out != "network.json\n"; ++i) ::usleep(10000);
+    EXPECT_EQ(run_cmd({"ls", netroot + "/gocker"}).out, "network.json\n");
+    // check also sees nftables elements and port mappings that no lease names: none is left.
+    r = run_cmd({GOCKER_NET_BINARY, "--root", netroot, "check"});
+    EXPECT_EQ(r.out, "ok\n") << r.err;
+    EXPECT_EQ(host_links(), " lo\n gocker0\n");
 }
 
 TEST_F(Network, ContainerWithoutItsOwnNetnsIsLeftAlone) {

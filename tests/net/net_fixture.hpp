@@ -9,6 +9,8 @@
 #include <gtest/gtest.h>
 #include <nftables/libnftables.h>
 
+#include <unistd.h>
+
 #include <cctype>
 #include <filesystem>
 #include <map>
@@ -19,6 +21,8 @@
 
 #include "common/file_io.hpp"
 #include "integration/run_util.hpp"
+#include "linux/proc_info.hpp"
+#include "net/lease.hpp"
 #include "net/private_netns.hpp"
 #include "spec/config_io.hpp"
 #include "support/temp_dir.hpp"
@@ -114,6 +118,34 @@ protected:
             n += e.path().filename() != "network.json";
         return n;
     }
+    // The leases under the test's root that a live detached deleter is releasing (DEL marks the
+    // lease "releasing", hands the veth and the lease to that process and returns).
+    std::vector<net::Lease> releasing() {
+        std::vector<net::Lease> out;
+        std::error_code ec;
+        for (auto& net : fs::directory_iterator(root_, ec)) {
+            std::error_code ec2;
+            for (auto& f : fs::directory_iterator(net.path(), ec2)) {
+                auto address = net::parse_ipv4(f.path().filename().string());
+                auto text = read_whole_file(f.path().string());
+                if (!address || !text) continue;
+                auto l = net::parse_lease(*text, *address, f.path().string());
+                if (!l || !l->releasing) continue;
+                auto st = read_proc_stat(l->owner_pid);
+                if (st && st->state != 'Z' && st->start_time == l->owner_start) out.push_back(*l);
+            }
+        }
+        return out;
+    }
+    // Waits (up to 10 s) until no DEL's deleter is at work any more.
+    void settle() {
+        for (int i = 0; i < 1000 && !releasing().empty(); ++i) ::usleep(10000);
+        EXPECT_TRUE(releasing().empty()) << "a DEL's detached deleter did not finish within 10 s";
+    }
+    // Whether the helpers below settle() after each DEL/poststop (the checks that follow see
+    // what DEL leaves once its deleter is done).
+    bool settle_after_del_ = true;
+
     // `gocker-net --root <root> COMMAND` (ls, gc, check).
     RunResult admin(const std::string& command, const std::string& binary = GOCKER_NET_BINARY) {
         return run_cmd({binary, "--root", root_, command});
@@ -150,7 +182,9 @@ protected:
                             (phase == "createRuntime" ? "creating" : "stopped") + R"(","pid":)" + std::to_string(pid) +
                             R"(,"bundle":")" + (bundle.empty() ? tmp_ + "/bundle" : bundle) + R"(","annotations":)" +
                             annotations + "}";
-        return run_cmd({GOCKER_NET_BINARY, "--root", root_, phase}, state, 20000);
+        RunResult r = run_cmd({GOCKER_NET_BINARY, "--root", root_, phase}, state, 20000);
+        if (phase == "poststop" && settle_after_del_) settle();
+        return r;
     }
 };
 
@@ -175,7 +209,9 @@ protected:
         else if (!netns.empty()) argv.push_back("CNI_NETNS=" + netns);
         for (const auto& e : more_env) argv.push_back(e);
         argv.push_back(binary);
-        return run_cmd(argv, cfg, 20000);
+        RunResult r = run_cmd(argv, cfg, 20000);
+        if (command == "DEL" && settle_after_del_) settle();
+        return r;
     }
     size_t lease_count(const std::string& network = "cnitest") { return NetTest::lease_count(network); }
 };

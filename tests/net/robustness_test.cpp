@@ -71,6 +71,8 @@ TEST_F(CniTest, FiftyConcurrentAddsGetDistinctAddressesAndFiftyDelsLeaveNothing)
 
     r = run_cmd({"sh", "-c", dels + "wait"}, "", 120000);
     EXPECT_FALSE(contains(r.out, "FAIL")) << r.out << r.err;
+    EXPECT_EQ(nft_containers(), "");  // gone before DEL returns; the veths and leases, once the deleters are done
+    settle();
     EXPECT_EQ(lease_count(), 0u);
     EXPECT_EQ(gk_links(), "");
     EXPECT_EQ(nft_containers(), "");

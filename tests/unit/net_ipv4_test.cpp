@@ -52,6 +52,7 @@ TEST(NetLease, RoundTripsAndRefusesForeignFiles) {
     Lease l{Ipv4{0x0a000002},
             "c\"1",
             true,
+            false,
             42,
             777,
             "gk0123456789",
@@ -71,6 +72,18 @@ TEST(NetLease, RoundTripsAndRefusesForeignFiles) {
             .error()
             .message(),
         "read lease /run/x: not a gocker-net lease");
+    Lease r = l;  // DEL handed the veth and the lease to a detached deleter
+    r.active = false;
+    r.releasing = true;
+    r.veth_index = 12;
+    back = parse_lease(lease_to_json(r), r.address, "x");
+    ASSERT_TRUE(back);
+    EXPECT_TRUE(back->releasing);
+    EXPECT_FALSE(back->active);
+    EXPECT_EQ(back->veth_index, 12);
+    EXPECT_EQ(l.veth_index, 0);
+    EXPECT_EQ(lease_to_json(l).find("vethIndex"), std::string::npos);
+    EXPECT_NE(lease_to_json(r).find("\"state\":\"releasing\""), std::string::npos);
 }
 
 TEST(NetLease, PicksTheLowestFreeAddressAndNamesAnExhaustedPool) {
@@ -82,7 +95,7 @@ TEST(NetLease, PicksTheLowestFreeAddressAndNamesAnExhaustedPool) {
     auto a = pick_free_address(cfg, leases);
     ASSERT_TRUE(a);
     EXPECT_EQ(to_string(*a), "10.1.0.2");
-    leases.push_back(Lease{*a, "c1", true, 0, 0, "v", "eth0", {}});
+    leases.push_back(Lease{*a, "c1", true, false, 0, 0, "v", "eth0", {}});
     EXPECT_EQ(pick_free_address(cfg, leases).error().message(),
               "no free address in subnet 10.1.0.0/30 of network \"small\" (1 leased, 1 gateway)");
 }
