@@ -1,14 +1,17 @@
 // The state store's guarantees about who can see and change a container's state: a new
 // directory is locked before it is visible, the root and files are private, and a root someone
 // else owns or can write is refused.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/time.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 
 #include "container/state_store.hpp"
@@ -92,6 +95,39 @@ TEST_F(StateStoreTest, TemporaryDirectoriesOfDeadCreatesAreRemoved) {
     ASSERT_TRUE(store.create_dir("e"));
     EXPECT_FALSE(std::filesystem::exists(held));
     EXPECT_TRUE(std::filesystem::exists(live));
+}
+
+// A lock with a time limit (kill's) gives up, saying why, when another command keeps the lock;
+// it leaves the caller's SIGALRM handler and timer as they were, and takes a free lock at once.
+TEST_F(StateStoreTest, LockWithTimeLimitGivesUpOnAHeldLock) {
+    StateStore store(tmp_ + "/state");
+    auto first = store.create_dir("c1");
+    ASSERT_TRUE(first) << first.error().message();
+    struct sigaction mine = {}, before;
+    mine.sa_handler = SIG_IGN;
+    ASSERT_EQ(::sigaction(SIGALRM, &mine, &before), 0);
+    struct itimerval timer = {{0, 0}, {100, 0}}, left;
+    ASSERT_EQ(::setitimer(ITIMER_REAL, &timer, nullptr), 0);
+    auto t0 = std::chrono::steady_clock::now();
+    auto second = store.lock("c1", 1);
+    auto waited = std::chrono::steady_clock::now() - t0;
+    ASSERT_FALSE(second);
+    EXPECT_EQ(second.error().message(),
+              "another command on container \"c1\" has held its lock for 1 s (a create, start or delete still under "
+              "way?)");
+    EXPECT_GE(waited, std::chrono::milliseconds(900));
+    EXPECT_LT(waited, std::chrono::seconds(4));
+    struct sigaction now;
+    ASSERT_EQ(::sigaction(SIGALRM, nullptr, &now), 0);
+    EXPECT_EQ(now.sa_handler, SIG_IGN);
+    ASSERT_EQ(::getitimer(ITIMER_REAL, &left), 0);
+    EXPECT_GT(left.it_value.tv_sec, 90);  // the caller's timer still runs
+    timer = {};
+    ::setitimer(ITIMER_REAL, &timer, nullptr);
+    ::sigaction(SIGALRM, &before, nullptr);
+    *first = ContainerLock();
+    auto third = store.lock("c1", 1);
+    EXPECT_TRUE(third) << third.error().message();
 }
 
 TEST_F(StateStoreTest, RootWritableByOthersIsRefused) {
