@@ -134,22 +134,23 @@ namespace {
 
 constexpr std::string_view kNewPrefix = ".new-";
 
-// `name` in the root is ".new-<id>-<pid>", the directory a create makes, locks and renames to
-// <id>: left behind when that create was killed in between. It is removed once its pid is gone
-// and nobody holds its lock; it is always empty (renamed before anything is written in it), so
-// rmdir is enough and never removes more.
+// `name` in the root is ".new-<id>-<pid>", the directory a create makes, locks
+// at once and renames to <id>: left behind when that create was killed in
+// between. It is removed when nobody holds its lock and it was made (its mtime:
+// it is always empty) more than kStaleNewDirSeconds ago: a create holds the
+// lock from a moment after the mkdir until the rename, so only that moment is
+// unlocked. The pid in the name is not looked at: a create in another PID
+// namespace that shares the root has a pid that means nothing here. rmdir is
+// enough and never removes more. (A create stopped for that long between its
+// mkdir and its flock then fails: its directory is gone.)
+constexpr time_t kStaleNewDirSeconds = 10;
+
 void remove_if_stale(int root_fd, const char* name) {
-    std::string_view n(name);
-    size_t dash = n.rfind('-');
-    if (!n.starts_with(kNewPrefix) || dash < kNewPrefix.size() || dash + 1 >= n.size()) return;
-    pid_t pid = 0;
-    for (char c : n.substr(dash + 1)) {
-        if (c < '0' || c > '9' || pid > 100000000) return;
-        pid = pid * 10 + (c - '0');
-    }
-    if (pid <= 0 || pid == ::getpid() || ::kill(pid, 0) == 0 || errno != ESRCH) return;
+    if (!std::string_view(name).starts_with(kNewPrefix)) return;
     UniqueFd fd(::openat(root_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
     if (!fd || ::flock(fd.get(), LOCK_EX | LOCK_NB) < 0) return;
+    struct stat st;
+    if (::fstat(fd.get(), &st) < 0 || ::time(nullptr) - st.st_mtime <= kStaleNewDirSeconds) return;
     ::unlinkat(root_fd, name, AT_REMOVEDIR);
 }
 

@@ -56,45 +56,45 @@ TEST_F(StateStoreTest, NewDirectoryIsLockedOnceVisibleAndPrivate) {
 }
 
 // A create killed between making its ".new-<id>-<pid>" directory and renaming it leaves that
-// directory: the next create or list removes it once the pid is gone, never one whose creator
-// lives or that someone holds locked.
+// directory: the next create or list removes it once nobody holds it locked and it is older than
+// a few seconds, whatever the pid in its name (one from another PID namespace means nothing here:
+// a dead pid does not make a fresh directory stale, a live one does not keep an old one).
 TEST_F(StateStoreTest, TemporaryDirectoriesOfDeadCreatesAreRemoved) {
     StateStore store(tmp_ + "/state");
     ASSERT_EQ(::mkdir(store.root().c_str(), 0700), 0);
     pid_t dead = ::fork();
     if (dead == 0) _exit(0);
     ASSERT_EQ(::waitpid(dead, nullptr, 0), dead);
-    pid_t alive = ::fork();
-    if (alive == 0) {
-        ::pause();
-        _exit(0);
-    }
-    struct Reap {
-        pid_t pid;
-        ~Reap() {
-            ::kill(pid, SIGKILL);
-            ::waitpid(pid, nullptr, 0);
-        }
-    } reap{alive};
-    auto tmpdir = [&](const std::string& id, pid_t pid) {
+    const pid_t alive = ::getpid();
+    auto tmpdir = [&](const std::string& id, pid_t pid, time_t age) {
         std::string p = store.root() + "/.new-" + id + "-" + std::to_string(pid);
         EXPECT_EQ(::mkdir(p.c_str(), 0700), 0) << p;
+        struct timespec t[2];
+        ::clock_gettime(CLOCK_REALTIME, &t[0]);
+        t[0].tv_sec -= age;
+        t[1] = t[0];
+        EXPECT_EQ(::utimensat(AT_FDCWD, p.c_str(), t, 0), 0) << p;
         return p;
     };
-    std::string gone = tmpdir("a-b", dead), live = tmpdir("c", alive), held = tmpdir("d", dead);
+    // Made just now by a create (maybe in another PID namespace) that has not locked it yet.
+    std::string fresh = tmpdir("a", dead, 0);
+    // Left a minute ago, by a create whose pid number is taken by a live process now.
+    std::string old_live = tmpdir("b-c", alive, 60), old_dead = tmpdir("d", dead, 60);
+    std::string held = tmpdir("e", dead, 60);
     int holder = ::open(held.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     ASSERT_EQ(::flock(holder, LOCK_EX), 0);
     auto ids = store.list();
     ASSERT_TRUE(ids) << ids.error().message();
     EXPECT_TRUE(ids->empty());
-    EXPECT_FALSE(std::filesystem::exists(gone));
-    EXPECT_TRUE(std::filesystem::exists(live));
+    EXPECT_TRUE(std::filesystem::exists(fresh));
+    EXPECT_FALSE(std::filesystem::exists(old_live));
+    EXPECT_FALSE(std::filesystem::exists(old_dead));
     EXPECT_TRUE(std::filesystem::exists(held));
     // create does the same, once the lock is let go.
     ::close(holder);
-    ASSERT_TRUE(store.create_dir("e"));
+    ASSERT_TRUE(store.create_dir("f"));
     EXPECT_FALSE(std::filesystem::exists(held));
-    EXPECT_TRUE(std::filesystem::exists(live));
+    EXPECT_TRUE(std::filesystem::exists(fresh));
 }
 
 // A lock with a time limit (kill's) gives up, saying why, when another command keeps the lock;
