@@ -23,6 +23,8 @@ set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
+# shellcheck source=tests/faults/script_common.sh
+source "$here/script_common.sh"
 runtime="" containers=50 rounds=3 race_rounds=5 racers=20
 rootfs=${GOCKER_ROOTFS:-$top/rootfs/out/busybox}
 while (( $# )); do
@@ -33,15 +35,12 @@ while (( $# )); do
         --race-rounds) race_rounds=$2; shift ;;
         --racers) racers=$2; shift ;;
         --rootfs) rootfs=$2; shift ;;
-        -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+        -h|--help) usage; exit 0 ;;
         *) echo "concurrency: unknown argument $1" >&2; exit 2 ;;
     esac
     shift
 done
-[[ -n $runtime ]] || runtime=$top/build/gocker-runtime
-runtime=$(readlink -f "$runtime")
-(( EUID == 0 )) || { echo "concurrency: SKIP: needs root" >&2; exit 77; }
-[[ -x $rootfs/bin/sh ]] || { echo "concurrency: no rootfs at $rootfs (make rootfs)" >&2; exit 2; }
+check_prerequisites concurrency "$rootfs" "$top/build/gocker-runtime"
 
 work=$(mktemp -d /tmp/gocker-conc.XXXXXX)
 root=$work/root
@@ -49,8 +48,6 @@ mark="GOCKER_CONC_RUN=$$"
 cgparent=gocker-conc-$$
 failures=0
 fail() { echo "FAILED: $*"; failures=$((failures + 1)); }
-# shellcheck source=tests/faults/script_common.sh
-source "$here/script_common.sh"
 
 finish() {
     [[ -n ${lister:-} ]] && kill "$lister" 2>/dev/null && wait "$lister" 2>/dev/null

@@ -21,6 +21,8 @@ set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
+# shellcheck source=tests/faults/script_common.sh
+source "$here/script_common.sh"
 runtime="" keep=0
 rootfs=${GOCKER_ROOTFS:-$top/rootfs/out/busybox}
 while (( $# )); do
@@ -28,15 +30,12 @@ while (( $# )); do
         --runtime) runtime=$2; shift ;;
         --rootfs) rootfs=$2; shift ;;
         --keep) keep=1 ;;
-        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+        -h|--help) usage; exit 0 ;;
         *) echo "fault-checks: unknown argument $1" >&2; exit 2 ;;
     esac
     shift
 done
-[[ -n $runtime ]] || { echo "fault-checks: --runtime BIN is required (a -DGOCKER_FAULT_POINTS=ON build)" >&2; exit 2; }
-runtime=$(readlink -f "$runtime")
-(( EUID == 0 )) || { echo "fault-checks: SKIP: needs root" >&2; exit 77; }
-[[ -x $rootfs/bin/sh ]] || { echo "fault-checks: no rootfs at $rootfs (make rootfs)" >&2; exit 2; }
+check_prerequisites fault-checks "$rootfs"
 "$runtime" --list-fault-points | grep -qx run.created ||
     { echo "fault-checks: $runtime has no fault point run.created: build it with -DGOCKER_FAULT_POINTS=ON" >&2; exit 2; }
 
@@ -47,8 +46,6 @@ cgparent=gocker-fchk-$$
 failures=0
 pass() { echo "ok: $*"; }
 fail() { echo "FAILED: $*"; failures=$((failures + 1)); }
-# shellcheck source=tests/faults/script_common.sh
-source "$here/script_common.sh"
 finish() {
     end_marked_and_cgroups
     (( keep )) || rm -rf "$work"
