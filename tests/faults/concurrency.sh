@@ -137,6 +137,10 @@ racer() {  # N ID [RUN-OUTPUT]: with RUN-OUTPUT, a round that racer 0 runs the c
         echo "ok $name"
     elif (( rc == 124 )); then
         echo "HUNG $name"
+    elif [[ $name == exec && $rc == 137 && -z $out ]]; then
+        # exec exits with its process's status: `true` was SIGKILLed with the container by a kill
+        # or a delete --force that came while it ran.
+        echo "ok exec (its process killed with the container)"
     elif [[ $(wc -l <<< "$out") -eq 1 && $out =~ ^$name\ $id:\ .+ ]]; then
         echo "refused $name: ${out#"$name $id: "}"
     else
