@@ -1,15 +1,9 @@
 // Config -> config.json with the spec's field names. Absent optionals, empty strings/arrays/maps
 // and false flags are omitted, so parse_config(config_to_json(c)) == c.
-#include "common/json_writer.hpp"
 #include "spec/config_io.hpp"
+#include "spec/json_write.hpp"
 
 namespace gocker::spec {
-
-using json::key;
-using json::member;
-using json::member_if_set;
-using json::write;
-
 namespace {
 
 using W = json::Pretty;
@@ -371,23 +365,20 @@ void write(W& w, const Linux& l) {
 }
 
 std::string config_to_json(const Config& cfg) {
-    rapidjson::StringBuffer buf;
-    W w(buf);
-    w.SetIndent('\t', 1);  // the layout `runc spec` writes
-    w.StartObject();
-    member(w, "ociVersion", cfg.oci_version);
-    member_if_set(w, "process", cfg.process);
-    member_if_set(w, "root", cfg.root);
-    member_if_set(w, "hostname", cfg.hostname);
-    member_if_set(w, "domainname", cfg.domainname);
-    member_if_set(w, "mounts", cfg.mounts);
-    member_if_set(w, "hooks", cfg.hooks);
-    member_if_set(w, "annotations", cfg.annotations);
-    member_if_set(w, "linux", cfg.linux);
-    w.EndObject();
-    std::string out(buf.GetString(), buf.GetSize());
-    out += '\n';
-    return out;
+    auto body = [&](W& w) {
+        w.StartObject();
+        member(w, "ociVersion", cfg.oci_version);
+        member_if_set(w, "process", cfg.process);
+        member_if_set(w, "root", cfg.root);
+        member_if_set(w, "hostname", cfg.hostname);
+        member_if_set(w, "domainname", cfg.domainname);
+        member_if_set(w, "mounts", cfg.mounts);
+        member_if_set(w, "hooks", cfg.hooks);
+        member_if_set(w, "annotations", cfg.annotations);
+        member_if_set(w, "linux", cfg.linux);
+        w.EndObject();
+    };
+    return json::pretty(body, '\t', 1) + '\n';  // the layout `runc spec` writes
 }
 
 }  // namespace gocker::spec

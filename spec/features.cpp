@@ -1,17 +1,11 @@
 // The features document (features.md, features-linux.md).
 #include "spec/features.hpp"
 
-#include "common/json_writer.hpp"
 #include "spec/json_reader.hpp"
+#include "spec/json_write.hpp"
 #include "spec/oci_names.hpp"
 
 namespace gocker::spec {
-
-using json::key;
-using json::member;
-using json::member_if_set;
-using json::write;
-
 namespace {
 
 constexpr std::string_view kOrigin = "features.json";
@@ -96,41 +90,39 @@ void write(W& w, const Features::Seccomp& s) {
 }
 
 std::string features_to_json(const Features& f) {
-    rapidjson::StringBuffer buf;
-    W w(buf);
-    w.SetIndent(' ', 4);
-    w.StartObject();
-    member(w, "ociVersionMin", f.oci_version_min);
-    member(w, "ociVersionMax", f.oci_version_max);
-    member_if_set(w, "hooks", f.hooks);
-    member_if_set(w, "mountOptions", f.mount_options);
-    bool has_linux = !f.namespaces.empty() || !f.capabilities.empty() || f.cgroup || f.seccomp || f.apparmor_enabled ||
-                     f.selinux_enabled || f.intel_rdt_enabled || f.mount_extensions_idmap || f.net_devices_enabled;
-    if (has_linux) {
-        key(w, "linux");
+    auto body = [&](W& w) {
         w.StartObject();
-        member_if_set(w, "namespaces", f.namespaces);
-        member_if_set(w, "capabilities", f.capabilities);
-        member_if_set(w, "cgroup", f.cgroup);
-        member_if_set(w, "seccomp", f.seccomp);
-        write_enabled(w, "apparmor", f.apparmor_enabled);
-        write_enabled(w, "selinux", f.selinux_enabled);
-        write_enabled(w, "intelRdt", f.intel_rdt_enabled);
-        if (f.mount_extensions_idmap) {
-            key(w, "mountExtensions");
+        member(w, "ociVersionMin", f.oci_version_min);
+        member(w, "ociVersionMax", f.oci_version_max);
+        member_if_set(w, "hooks", f.hooks);
+        member_if_set(w, "mountOptions", f.mount_options);
+        bool has_linux = !f.namespaces.empty() || !f.capabilities.empty() || f.cgroup || f.seccomp ||
+                         f.apparmor_enabled || f.selinux_enabled || f.intel_rdt_enabled || f.mount_extensions_idmap ||
+                         f.net_devices_enabled;
+        if (has_linux) {
+            key(w, "linux");
             w.StartObject();
-            write_enabled(w, "idmap", f.mount_extensions_idmap);
+            member_if_set(w, "namespaces", f.namespaces);
+            member_if_set(w, "capabilities", f.capabilities);
+            member_if_set(w, "cgroup", f.cgroup);
+            member_if_set(w, "seccomp", f.seccomp);
+            write_enabled(w, "apparmor", f.apparmor_enabled);
+            write_enabled(w, "selinux", f.selinux_enabled);
+            write_enabled(w, "intelRdt", f.intel_rdt_enabled);
+            if (f.mount_extensions_idmap) {
+                key(w, "mountExtensions");
+                w.StartObject();
+                write_enabled(w, "idmap", f.mount_extensions_idmap);
+                w.EndObject();
+            }
+            write_enabled(w, "netDevices", f.net_devices_enabled);
             w.EndObject();
         }
-        write_enabled(w, "netDevices", f.net_devices_enabled);
+        member_if_set(w, "annotations", f.annotations);
+        member_if_set(w, "potentiallyUnsafeConfigAnnotations", f.potentially_unsafe_config_annotations);
         w.EndObject();
-    }
-    member_if_set(w, "annotations", f.annotations);
-    member_if_set(w, "potentiallyUnsafeConfigAnnotations", f.potentially_unsafe_config_annotations);
-    w.EndObject();
-    std::string out(buf.GetString(), buf.GetSize());
-    out += '\n';
-    return out;
+    };
+    return json::pretty(body, ' ', 4) + '\n';
 }
 
 Result<Features> parse_features(std::string_view json) {

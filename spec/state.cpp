@@ -1,16 +1,10 @@
 // The state document (runtime.md, State): what `state` prints and hooks read on stdin.
 #include "spec/state.hpp"
 
-#include "common/json_writer.hpp"
 #include "spec/json_reader.hpp"
+#include "spec/json_write.hpp"
 
 namespace gocker::spec {
-
-using json::key;
-using json::member;
-using json::member_if_set;
-using json::write;
-
 namespace {
 
 constexpr std::string_view kOrigin = "state.json";

@@ -175,6 +175,13 @@ static Status signal_container(const StateStore& store, const ContainerRecord& r
 
 Status kill_container(const StateStore& store, std::string_view id, int sig, bool all) {
     std::string what = "kill " + std::string(id);
+    // Under the container's lock, as every command that acts on it: not between `run`'s create
+    // and start, nor on a container a delete is removing, nor (--all) in the cgroup of another
+    // container made with the same id since the record was read. No command holds the lock for
+    // longer than one step of the container's life (`run` lets it go once the container has
+    // started), but a kill is what one reaches for when something hangs: it waits a bounded time.
+    auto lock = store.lock(id, kKillLockWaitSeconds);
+    if (!lock) return std::move(lock).error().wrap(what);
     auto info = load_container(store, id);
     if (!info) return std::move(info).error().wrap(what);
     if (info->status == spec::ContainerStatus::stopped) {
@@ -231,7 +238,10 @@ Status delete_container(const StateStore& store, std::string_view id, bool force
     std::string what = "delete " + std::string(id);
     if (force && validate_container_id(id) && !store.exists(id)) return {};
     auto lock = store.lock(id);
-    if (!lock) return std::move(lock).error().wrap(what);
+    if (!lock) {
+        if (force && !store.exists(id)) return {};  // deleted by the command that held the lock
+        return std::move(lock).error().wrap(what);
+    }
     // A state directory that cannot be removed (a read-only --root) must not cost the container
     // its processes: refused before anything is killed.
     struct statvfs fs;

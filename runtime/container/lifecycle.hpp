@@ -1,5 +1,6 @@
 // The operations on an existing container (runtime.md "Operations"): state, start, kill,
-// delete, list. Each takes the container's lock for its duration.
+// delete, list. start, kill and delete take the container's lock for their duration; state and
+// list only read (a record is written whole, by rename).
 #pragma once
 
 #include <string>
@@ -34,7 +35,9 @@ Status start_container(const StateStore& store, std::string_view id);
 Status start_locked(const StateStore& store, const ContainerLock& lock, const ContainerRecord& rec,
                     const spec::Config& cfg, int pidfd);
 
-// sig: a signal number. all: every process of the container.
+// sig: a signal number. all: every process of the container. Takes the container's lock, but
+// gives up (one line saying so) when another command has held it for kKillLockWaitSeconds.
+inline constexpr unsigned kKillLockWaitSeconds = 10;
 Status kill_container(const StateStore& store, std::string_view id, int sig, bool all);
 
 // force: kill a running container first; a missing container is then not an error.

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -133,22 +134,23 @@ namespace {
 
 constexpr std::string_view kNewPrefix = ".new-";
 
-// `name` in the root is ".new-<id>-<pid>", the directory a create makes, locks and renames to
-// <id>: left behind when that create was killed in between. It is removed once its pid is gone
-// and nobody holds its lock; it is always empty (renamed before anything is written in it), so
-// rmdir is enough and never removes more.
+// `name` in the root is ".new-<id>-<pid>", the directory a create makes, locks
+// at once and renames to <id>: left behind when that create was killed in
+// between. It is removed when nobody holds its lock and it was made (its mtime:
+// it is always empty) more than kStaleNewDirSeconds ago: a create holds the
+// lock from a moment after the mkdir until the rename, so only that moment is
+// unlocked. The pid in the name is not looked at: a create in another PID
+// namespace that shares the root has a pid that means nothing here. rmdir is
+// enough and never removes more. (A create stopped for that long between its
+// mkdir and its flock then fails: its directory is gone.)
+constexpr time_t kStaleNewDirSeconds = 10;
+
 void remove_if_stale(int root_fd, const char* name) {
-    std::string_view n(name);
-    size_t dash = n.rfind('-');
-    if (!n.starts_with(kNewPrefix) || dash < kNewPrefix.size() || dash + 1 >= n.size()) return;
-    pid_t pid = 0;
-    for (char c : n.substr(dash + 1)) {
-        if (c < '0' || c > '9' || pid > 100000000) return;
-        pid = pid * 10 + (c - '0');
-    }
-    if (pid <= 0 || pid == ::getpid() || ::kill(pid, 0) == 0 || errno != ESRCH) return;
+    if (!std::string_view(name).starts_with(kNewPrefix)) return;
     UniqueFd fd(::openat(root_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
     if (!fd || ::flock(fd.get(), LOCK_EX | LOCK_NB) < 0) return;
+    struct stat st;
+    if (::fstat(fd.get(), &st) < 0 || ::time(nullptr) - st.st_mtime <= kStaleNewDirSeconds) return;
     ::unlinkat(root_fd, name, AT_REMOVEDIR);
 }
 
@@ -185,7 +187,44 @@ Result<ContainerLock> StateStore::create_dir(std::string_view id) const {
     return Error("create state directory " + d, err);
 }
 
-Result<ContainerLock> StateStore::lock(std::string_view id) const {
+namespace {
+
+void on_alarm(int) {}
+
+// flock(LOCK_EX) that gives up after `seconds` (-1, EWOULDBLOCK). The wait is broken once a
+// second by SIGALRM (a handler that does nothing, installed without SA_RESTART) to look at the
+// clock: a repeating timer, so an alarm that fires before the call is not lost. The uncontended
+// case is one call, as without a limit. The caller's SIGALRM handler and timer are restored.
+int flock_within(int fd, unsigned seconds) {
+    if (::flock(fd, LOCK_EX | LOCK_NB) == 0) return 0;
+    if (errno != EWOULDBLOCK) return -1;
+    struct sigaction quiet = {}, caller_action;
+    quiet.sa_handler = on_alarm;
+    sigemptyset(&quiet.sa_mask);
+    if (::sigaction(SIGALRM, &quiet, &caller_action) < 0) return -1;
+    struct itimerval tick = {{1, 0}, {1, 0}}, caller_timer;
+    ::setitimer(ITIMER_REAL, &tick, &caller_timer);
+    struct timespec start, now;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    int rc;
+    while ((rc = ::flock(fd, LOCK_EX)) < 0 && errno == EINTR) {
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        long long waited_ms = (now.tv_sec - start.tv_sec) * 1000LL + (now.tv_nsec - start.tv_nsec) / 1000000;
+        if (waited_ms >= seconds * 1000LL) {
+            errno = EWOULDBLOCK;
+            break;
+        }
+    }
+    int err = errno;
+    ::setitimer(ITIMER_REAL, &caller_timer, nullptr);
+    ::sigaction(SIGALRM, &caller_action, nullptr);
+    errno = err;
+    return rc;
+}
+
+}  // namespace
+
+Result<ContainerLock> StateStore::lock(std::string_view id, unsigned wait_seconds) const {
     GK_TRY(validate_container_id(id));
     GK_TRY(check_root());
     std::string d = dir(id);
@@ -194,8 +233,17 @@ Result<ContainerLock> StateStore::lock(std::string_view id) const {
         if (errno == ENOENT) return Error("container \"" + std::string(id) + "\" does not exist");
         return sys_error([&] { return "open " + d; });
     }
-    while (::flock(fd.get(), LOCK_EX) < 0)
-        if (errno != EINTR) return sys_error([&] { return "lock " + d; });
+    if (wait_seconds > 0) {
+        if (flock_within(fd.get(), wait_seconds) < 0) {
+            if (errno == EWOULDBLOCK)
+                return Error("another command on container \"" + std::string(id) + "\" has held its lock for " +
+                             std::to_string(wait_seconds) + " s (a create, start or delete still under way?)");
+            return sys_error([&] { return "lock " + d; });
+        }
+    } else {
+        while (::flock(fd.get(), LOCK_EX) < 0)
+            if (errno != EINTR) return sys_error([&] { return "lock " + d; });
+    }
     // The directory may have been removed by a delete that held the lock before us.
     struct stat st;
     if (::fstat(fd.get(), &st) < 0 || st.st_nlink == 0)

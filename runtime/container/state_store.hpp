@@ -69,7 +69,9 @@ public:
     // Makes <root>/<id> (refusing an existing id) and locks it.
     Result<ContainerLock> create_dir(std::string_view id) const;
     // Locks an existing container; error "container "<id>" does not exist" (ENOENT) otherwise.
-    Result<ContainerLock> lock(std::string_view id) const;
+    // wait_seconds > 0: gives up (EWOULDBLOCK, saying that another command holds the lock) when
+    // the lock is not ours within that time; 0 waits as long as it takes.
+    Result<ContainerLock> lock(std::string_view id, unsigned wait_seconds = 0) const;
     bool exists(std::string_view id) const;
 
     Status write_record(const ContainerLock& lock, const ContainerRecord& r) const;

@@ -10,7 +10,11 @@
 #    once on ONE created container, several rounds: each succeeds, or fails with one line that
 #    says which command on which container failed and why ("<command> <id>: <reason>"); after
 #    them the container is in one consistent state (gone, or its state, its process and its
-#    cgroup agree), and `delete --force` leaves nothing.
+#    cgroup agree), and `delete --force` leaves nothing. Every other round there is no container
+#    at first: one racer is `run --detach`, and the kills repeat until they reach the container
+#    (so they come as soon as its record exists, while `run` still holds its lock between the
+#    create and the start); `run` must succeed: no other command may act on the container
+#    before it has started.
 # 3. Meanwhile `list` and `list --format json` run in a loop; every output is parsed and must
 #    hold only whole records.
 # Root only. State under its own temporary --root, cgroups under /gocker-conc-PID/, processes
@@ -19,6 +23,8 @@ set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
+# shellcheck source=tests/faults/script_common.sh
+source "$here/script_common.sh"
 runtime="" containers=50 rounds=3 race_rounds=5 racers=20
 rootfs=${GOCKER_ROOTFS:-$top/rootfs/out/busybox}
 while (( $# )); do
@@ -29,15 +35,12 @@ while (( $# )); do
         --race-rounds) race_rounds=$2; shift ;;
         --racers) racers=$2; shift ;;
         --rootfs) rootfs=$2; shift ;;
-        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+        -h|--help) usage; exit 0 ;;
         *) echo "concurrency: unknown argument $1" >&2; exit 2 ;;
     esac
     shift
 done
-[[ -n $runtime ]] || runtime=$top/build/gocker-runtime
-runtime=$(readlink -f "$runtime")
-(( EUID == 0 )) || { echo "concurrency: SKIP: needs root" >&2; exit 77; }
-[[ -x $rootfs/bin/sh ]] || { echo "concurrency: no rootfs at $rootfs (make rootfs)" >&2; exit 2; }
+check_prerequisites concurrency "$rootfs" "$top/build/gocker-runtime"
 
 work=$(mktemp -d /tmp/gocker-conc.XXXXXX)
 root=$work/root
@@ -45,8 +48,6 @@ mark="GOCKER_CONC_RUN=$$"
 cgparent=gocker-conc-$$
 failures=0
 fail() { echo "FAILED: $*"; failures=$((failures + 1)); }
-# shellcheck source=tests/faults/script_common.sh
-source "$here/script_common.sh"
 
 finish() {
     [[ -n ${lister:-} ]] && kill "$lister" 2>/dev/null && wait "$lister" 2>/dev/null
@@ -111,7 +112,7 @@ done
 
 # --- 2. many commands on one container at once ------------------------------------------------
 # A failure is one line "<command> <id>: <reason>" (no usage text, no second line).
-racer() {  # N ID
+racer() {  # N ID [RUN-OUTPUT]: with RUN-OUTPUT, a round that racer 0 runs the container in
     local n=$1 id=$2 cmd out rc
     case $(( n % 7 )) in
         0) cmd=(start "$id") ;;
@@ -122,13 +123,24 @@ racer() {  # N ID
         5) cmd=(exec "$id" true) ;;
         6) cmd=(resume "$id") ;;
     esac
+    [[ -n ${3:-} ]] && (( n == 0 )) && cmd=(run --detach --bundle "$work/b/$id" "$id")
     out=$(rt "${cmd[@]}" 2>&1 < /dev/null)
     rc=$?
+    # In a run round a kill tries again until it gets through or `run` has returned (its racer's
+    # output is written): the first one that finds the record comes while `run` holds the lock.
+    while [[ -n ${3:-} && ${cmd[0]} == kill && ! -s ${3:-} ]] && (( rc != 0 )); do
+        out=$(rt "${cmd[@]}" 2>&1 < /dev/null)
+        rc=$?
+    done
     local name=${cmd[0]}
     if (( rc == 0 )); then
         echo "ok $name"
     elif (( rc == 124 )); then
         echo "HUNG $name"
+    elif [[ $name == exec && $rc == 137 && -z $out ]]; then
+        # exec exits with its process's status: `true` was SIGKILLed with the container by a kill
+        # or a delete --force that came while it ran.
+        echo "ok exec (its process killed with the container)"
     elif [[ $(wc -l <<< "$out") -eq 1 && $out =~ ^$name\ $id:\ .+ ]]; then
         echo "refused $name: ${out#"$name $id: "}"
     else
@@ -161,8 +173,13 @@ declare -A tally=()
 for r in $(seq 1 "$race_rounds"); do
     id=race-$r
     b=$(bundle_for "$id")
-    out=$(rt create --bundle "$b" "$id" 2>&1) || { fail "race $r: create: $out"; continue; }
-    for n in $(seq 0 $((racers - 1))); do racer "$n" "$id" > "$work/race-$r-$n" & done
+    run_out=""
+    if (( r % 2 == 0 )); then
+        run_out=$work/race-$r-0
+    else
+        out=$(rt create --bundle "$b" "$id" 2>&1) || { fail "race $r: create: $out"; continue; }
+    fi
+    for n in $(seq 0 $((racers - 1))); do racer "$n" "$id" "$run_out" > "$work/race-$r-$n" & done
     wait_all=$(jobs -p | grep -vx "$lister")
     # shellcheck disable=SC2086
     wait $wait_all
@@ -171,6 +188,8 @@ for r in $(seq 1 "$race_rounds"); do
         tally[$key]=$(( ${tally[$key]:-0} + 1 ))
         [[ $verdict == ok || $verdict == refused ]] || fail "race $r: $verdict $rest"
     done < <(cat "$work"/race-"$r"-*)
+    [[ -z $run_out ]] || grep -qx 'ok run' "$run_out" ||
+        fail "race $r: run did not get its container started: $(cat "$work/race-$r-0")"
     why=$(consistent "$id") || fail "race $r: inconsistent end state: $why"
     out=$(rt delete --force "$id" 2>&1) || fail "race $r: delete --force: $out"
     why=$(consistent "$id") || fail "race $r: after delete --force: $why"

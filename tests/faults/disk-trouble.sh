@@ -12,21 +12,20 @@ set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
+# shellcheck source=tests/faults/script_common.sh
+source "$here/script_common.sh"
 runtime="" rootfs=${GOCKER_ROOTFS:-$top/rootfs/out/busybox}
 while (( $# )); do
     case $1 in
         --runtime) runtime=$2; shift ;;
         --rootfs) rootfs=$2; shift ;;
         --in-namespace) in_ns=1 ;;
-        -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+        -h|--help) usage; exit 0 ;;
         *) echo "disk-trouble: unknown argument $1" >&2; exit 2 ;;
     esac
     shift
 done
-[[ -n $runtime ]] || runtime=$top/build/gocker-runtime
-runtime=$(readlink -f "$runtime")
-(( EUID == 0 )) || { echo "disk-trouble: SKIP: needs root" >&2; exit 77; }
-[[ -x $rootfs/bin/sh ]] || { echo "disk-trouble: no rootfs at $rootfs (make rootfs)" >&2; exit 2; }
+check_prerequisites disk-trouble "$rootfs" "$top/build/gocker-runtime"
 if [[ -z ${in_ns:-} ]]; then
     # Everything below mounts only in this private mount namespace.
     exec unshare -m --propagation private "$0" --runtime "$runtime" --rootfs "$rootfs" --in-namespace
@@ -38,8 +37,6 @@ mark="GOCKER_DISK_RUN=$$"
 cgparent=gocker-disk-$$
 failures=0 checks=0
 fail() { echo "FAILED: $*"; failures=$((failures + 1)); }
-# shellcheck source=tests/faults/script_common.sh
-source "$here/script_common.sh"
 
 finish() {
     end_marked_and_cgroups

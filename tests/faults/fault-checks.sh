@@ -6,10 +6,11 @@
 #
 # 1. `run` holds the container's lock from its create through its start. `run --detach` is
 #    stopped at run.created (fault mode `stop`); the container directory's flock must be held by
-#    it, and a `delete --force` and a `start` of the same id must wait for that lock (they show
-#    as waiters in /proc/locks) instead of acting on the half-run container. Once `run` goes on,
-#    it must have started the container, `start` must fail with one line, and `delete --force`
-#    must leave nothing.
+#    it, and a `delete --force`, a `start` and a `kill` of the same id must wait for that lock
+#    (they show as waiters in /proc/locks) instead of acting on the half-run container. Once
+#    `run` goes on, it must have started the container, `start` must fail with one line, `kill`
+#    must succeed or (when the delete came first) fail with one line, and `delete --force` must
+#    leave nothing.
 # 2. `exec` whose helper dies before its execve (kill-init at exec.helper.process kills the
 #    helper itself) fails, --detach or not, with a non-zero status and one line saying that the
 #    process did not start; `exec` of a program that exits at once, or is killed right after
@@ -20,6 +21,8 @@ set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
+# shellcheck source=tests/faults/script_common.sh
+source "$here/script_common.sh"
 runtime="" keep=0
 rootfs=${GOCKER_ROOTFS:-$top/rootfs/out/busybox}
 while (( $# )); do
@@ -27,15 +30,12 @@ while (( $# )); do
         --runtime) runtime=$2; shift ;;
         --rootfs) rootfs=$2; shift ;;
         --keep) keep=1 ;;
-        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+        -h|--help) usage; exit 0 ;;
         *) echo "fault-checks: unknown argument $1" >&2; exit 2 ;;
     esac
     shift
 done
-[[ -n $runtime ]] || { echo "fault-checks: --runtime BIN is required (a -DGOCKER_FAULT_POINTS=ON build)" >&2; exit 2; }
-runtime=$(readlink -f "$runtime")
-(( EUID == 0 )) || { echo "fault-checks: SKIP: needs root" >&2; exit 77; }
-[[ -x $rootfs/bin/sh ]] || { echo "fault-checks: no rootfs at $rootfs (make rootfs)" >&2; exit 2; }
+check_prerequisites fault-checks "$rootfs"
 "$runtime" --list-fault-points | grep -qx run.created ||
     { echo "fault-checks: $runtime has no fault point run.created: build it with -DGOCKER_FAULT_POINTS=ON" >&2; exit 2; }
 
@@ -46,8 +46,6 @@ cgparent=gocker-fchk-$$
 failures=0
 pass() { echo "ok: $*"; }
 fail() { echo "FAILED: $*"; failures=$((failures + 1)); }
-# shellcheck source=tests/faults/script_common.sh
-source "$here/script_common.sh"
 finish() {
     end_marked_and_cgroups
     (( keep )) || rm -rf "$work"
@@ -108,7 +106,9 @@ else
     delpid=$!
     rt_bg "$work/start.out" start $id
     startpid=$!
-    for cmd in delete:$delpid start:$startpid; do
+    rt_bg "$work/kill.out" kill $id KILL
+    killpid=$!
+    for cmd in delete:$delpid start:$startpid kill:$killpid; do
         name=${cmd%%:*} pid=${cmd#*:}
         if wait_for "lock_waiters $ino | grep -qx $pid" 100; then
             pass "$name waits for run's lock"
@@ -123,7 +123,8 @@ else
     rc=$?
     if (( rc == 0 )); then pass "run started $id after the others waited"
     else fail "run exited $rc: $(said "$work/run.out")"; fi
-    wait_for "! alive $delpid && ! alive $startpid" 300 || fail "delete or start still running 30 s after run"
+    wait_for "! alive $delpid && ! alive $startpid && ! alive $killpid" 300 ||
+        fail "delete, start or kill still running 30 s after run"
     wait $delpid
     rc=$?
     (( rc == 0 )) && pass "delete --force succeeded after run" || fail "delete --force exited $rc: $(said "$work/delete.out")"
@@ -134,6 +135,15 @@ else
         pass "start of the container run started fails with one line: $(said "$work/start.out")"
     else
         fail "start after run: exit $rc, output: $(said "$work/start.out")"
+    fi
+    wait $killpid
+    rc=$?
+    if (( rc == 0 )); then
+        pass "kill after run succeeded"
+    elif [[ $(said "$work/kill.out") == "kill $id: container \"$id\" does not exist" ]]; then
+        pass "kill after run and delete fails with one line: $(said "$work/kill.out")"
+    else
+        fail "kill after run: exit $rc, output: $(said "$work/kill.out")"
     fi
     if why=$(nothing_left $id); then pass "nothing left of $id"; else fail "left of $id: $why"; fi
 fi

@@ -18,6 +18,8 @@ set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
+# shellcheck source=tests/faults/script_common.sh
+source "$here/script_common.sh"
 
 if [[ ${1:-} == --one ]]; then
     shift
@@ -38,15 +40,12 @@ while (( $# )); do
         --only) only=$2; shift ;;
         --rootfs) rootfs_src=$2; shift ;;
         --keep) keep=1 ;;
-        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+        -h|--help) usage; exit 0 ;;
         *) echo "fault-walk: unknown argument $1" >&2; exit 2 ;;
     esac
     shift
 done
-[[ -n $runtime ]] || { echo "fault-walk: --runtime BIN is required (a -DGOCKER_FAULT_POINTS=ON build)" >&2; exit 2; }
-runtime=$(readlink -f "$runtime")
-(( EUID == 0 )) || { echo "fault-walk: SKIP: needs root" >&2; exit 77; }
-[[ -x $rootfs_src/bin/sh ]] || { echo "fault-walk: no rootfs at $rootfs_src (make rootfs)" >&2; exit 2; }
+check_prerequisites fault-walk "$rootfs_src"
 mapfile -t points < <("$runtime" --list-fault-points)
 (( ${#points[@]} > 0 )) || { echo "fault-walk: $runtime lists no fault points: build it with -DGOCKER_FAULT_POINTS=ON" >&2; exit 2; }
 

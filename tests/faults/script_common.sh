@@ -1,8 +1,24 @@
 # shellcheck shell=bash disable=SC2154
-# What concurrency.sh and disk-trouble.sh share. Each script sets, before sourcing: work (its
-# temporary directory), root (the runtime's --root), runtime, rootfs, mark (NAME=VALUE put in the
-# environment of everything it starts) and cgparent (the cgroup parent of its containers);
-# (SC2154 is off here: these names come from the sourcing script.)
+# What the scripts of tests/faults share. usage and check_prerequisites serve all four; the rest
+# serves concurrency.sh, disk-trouble.sh and fault-checks.sh, which set, before calling it: work
+# (their temporary directory), root (the runtime's --root), runtime, rootfs, mark (NAME=VALUE put
+# in the environment of everything they start) and cgparent (the cgroup parent of their
+# containers). (SC2154 is off here: these names come from the sourcing script.)
+
+# For -h: the script's header comment, from its second line up to `set -uo pipefail`.
+usage() { sed -n '2,/^set -uo pipefail$/p' "$0" | sed '$d'; }
+
+# What every script checks once its arguments are read: NAME ROOTFS [DEFAULT-RUNTIME]. $runtime
+# must be given (else DEFAULT-RUNTIME, when there is one) and is made absolute; the script must run
+# as root (else it exits 77: skipped) and ROOTFS must hold /bin/sh. NAME starts the messages.
+check_prerequisites() {
+    local name=$1 rootfs_dir=$2
+    [[ -n $runtime ]] || runtime=${3:-}
+    [[ -n $runtime ]] || { echo "$name: --runtime BIN is required (a -DGOCKER_FAULT_POINTS=ON build)" >&2; exit 2; }
+    runtime=$(readlink -f "$runtime")
+    (( EUID == 0 )) || { echo "$name: SKIP: needs root" >&2; exit 77; }
+    [[ -x $rootfs_dir/bin/sh ]] || { echo "$name: no rootfs at $rootfs_dir (make rootfs)" >&2; exit 2; }
+}
 
 # The runtime with the marker and a time limit. Output through a file: a created container's
 # init keeps the create's stdout and stderr open.

@@ -24,8 +24,7 @@
 #include <thread>
 #include <vector>
 
-#include "security/host_cgroups.hpp"
-#include "support/temp_dir.hpp"
+#include "gocker/gocker_fixture.hpp"
 
 namespace {
 
@@ -121,20 +120,12 @@ public:
 };
 const auto* const kEnv = ::testing::AddGlobalTestEnvironment(new PrivateNamespaces);
 
-class Gocker : public ::testing::Test {
+class Gocker : public gocker::test::GockerEnvTest {
 protected:
+    Gocker() : GockerEnvTest("cli-it") {}
     void SetUp() override {
-        if (::geteuid() != 0) GTEST_SKIP() << "needs root";
-        if (::access((std::string(GOCKER_ROOTFS) + "/bin/sh").c_str(), X_OK) != 0)
-            GTEST_SKIP() << "no busybox rootfs at " << GOCKER_ROOTFS << " (make rootfs)";
-        ASSERT_TRUE(tmp_dir_.ok()) << "mkdtemp in /tmp failed";
-        tmp_ = tmp_dir_.path();
-        ::chmod(tmp_.c_str(), 0711);  // the container's root (host uid 1000) walks down to its rootfs
-        root_ = tmp_ + "/state";
-        parent_ = gocker::test::unique_cgroup_parent("cli-it");
-        ::setenv("GOCKER_ROOT", root_.c_str(), 1);
-        ::setenv("GOCKER_RUNTIME_ROOT", (tmp_ + "/runtime").c_str(), 1);
-        ::setenv("GOCKER_CGROUP_PARENT", parent_.c_str(), 1);
+        GockerEnvTest::SetUp();
+        if (IsSkipped() || HasFatalFailure()) return;
         ::unsetenv("GOCKER_RUNTIME");
     }
     void TearDown() override {
@@ -142,7 +133,7 @@ protected:
         Out ids = g({"ps", "-aq"});
         std::istringstream each(ids.out);
         for (std::string id; each >> id;) g({"rm", "-f", id});
-        for (const auto& m : gocker::test::cgroup_mounts()) gocker::test::rmdir_cgroup_tree(m + parent_);
+        remove_cgroup_parent();
     }
 
     Out g(std::vector<std::string> args, const std::string& input = "", bool want_stdin = false) {
@@ -159,16 +150,6 @@ protected:
     std::string cgroup_file(const std::string& controller, const std::string& id, const std::string& file) {
         return "/sys/fs/cgroup/" + controller + parent_ + "/" + id + "/" + file;
     }
-    size_t containers_on_disk() {
-        size_t n = 0;
-        if (fs::exists(root_ + "/containers"))
-            for (auto& e : fs::directory_iterator(root_ + "/containers")) n += e.is_directory() ? 1 : 0;
-        return n;
-    }
-
-    gocker::test::TempDir tmp_dir_{"gocker-cli-it"};
-    std::string tmp_, root_, parent_;
-    const std::string rootfs_ = GOCKER_ROOTFS;
 };
 
 TEST_F(Gocker, ForegroundStreamsOutputAndExitsWithTheContainersCode) {

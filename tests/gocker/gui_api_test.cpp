@@ -17,8 +17,7 @@
 #include <string>
 #include <thread>
 
-#include "security/host_cgroups.hpp"
-#include "support/temp_dir.hpp"
+#include "gocker/gocker_fixture.hpp"
 
 namespace {
 
@@ -31,19 +30,12 @@ std::string read_text(const std::string& path) {
     return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-class GuiApi : public ::testing::Test {
+class GuiApi : public gocker::test::GockerEnvTest {
 protected:
+    GuiApi() : GockerEnvTest("gui-it") {}
     void SetUp() override {
-        if (::geteuid() != 0) GTEST_SKIP() << "needs root";
-        if (::access((rootfs_ + "/bin/sh").c_str(), X_OK) != 0)
-            GTEST_SKIP() << "no busybox rootfs at " << rootfs_ << " (make rootfs)";
-        ASSERT_TRUE(tmp_dir_.ok()) << "mkdtemp in /tmp failed";
-        tmp_ = tmp_dir_.path();
-        ::chmod(tmp_.c_str(), 0711);  // the container's root (host uid 1000) walks down to its rootfs
-        parent_ = gocker::test::unique_cgroup_parent("gui-it");
-        ::setenv("GOCKER_ROOT", (tmp_ + "/state").c_str(), 1);
-        ::setenv("GOCKER_RUNTIME_ROOT", (tmp_ + "/runtime").c_str(), 1);
-        ::setenv("GOCKER_CGROUP_PARENT", parent_.c_str(), 1);
+        GockerEnvTest::SetUp();
+        if (IsSkipped() || HasFatalFailure()) return;
         ::setenv("GOCKER_RUNTIME", GOCKER_BINARY, 1);
         start_gui();
     }
@@ -59,7 +51,7 @@ protected:
             ::waitpid(gui_pid_, &st, 0);
             EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << "gocker gui stops cleanly on SIGTERM";
         }
-        for (const auto& m : gocker::test::cgroup_mounts()) gocker::test::rmdir_cgroup_tree(m + parent_);
+        remove_cgroup_parent();
     }
 
     // Starts `gocker gui --listen 127.0.0.1:0` and reads the URL it prints.
@@ -100,18 +92,9 @@ protected:
         return c;
     }
     httplib::Result create(const std::string& json) { return api().Post("/api/containers", json, "application/json"); }
-    size_t containers_on_disk() {
-        size_t n = 0;
-        if (fs::exists(tmp_ + "/state/containers"))
-            for (auto& e : fs::directory_iterator(tmp_ + "/state/containers")) n += e.is_directory() ? 1 : 0;
-        return n;
-    }
-
-    gocker::test::TempDir tmp_dir_{"gocker-gui-it"};
-    std::string tmp_, parent_, token_;
+    std::string token_;
     pid_t gui_pid_ = -1;
     int port_ = 0;
-    const std::string rootfs_ = GOCKER_ROOTFS;
 };
 
 TEST_F(GuiApi, EveryRequestNeedsTheToken) {

@@ -4,6 +4,7 @@
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -14,6 +15,7 @@
 #include <thread>
 
 #include "common/file_io.hpp"
+#include "linux/terminal.hpp"
 #include "security/host_cgroups.hpp"
 #include "spec/config_io.hpp"
 
@@ -90,6 +92,13 @@ size_t host_mount_count() {
     size_t n = 0;
     for (char c : s) n += c == '\n';
     return n;
+}
+
+Result<UniqueFd> receive_console_master(int listen_fd) {
+    UniqueFd listener(listen_fd);
+    UniqueFd conn(::accept4(listener.get(), nullptr, nullptr, SOCK_CLOEXEC));
+    if (!conn) return sys_error("accept on the console socket");
+    return recv_fd(conn.get());
 }
 
 bool process_exists(int pid) {

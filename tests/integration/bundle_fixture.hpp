@@ -28,6 +28,8 @@
 #include <string>
 #include <vector>
 
+#include "common/fd.hpp"
+#include "common/result.hpp"
 #include "integration/run_util.hpp"
 #include "spec/config.hpp"
 #include "support/temp_dir.hpp"
@@ -66,6 +68,9 @@ size_t host_mount_count();
 bool process_exists(int pid);
 // A JSON string literal for `s`.
 std::string json_str(const std::string& s);
+// The pty master a runtime sends to the --console-socket listening on `listen_fd` (listen_unix):
+// one connection accepted, the descriptor received; `listen_fd` is closed.
+Result<UniqueFd> receive_console_master(int listen_fd);
 
 class BundleTest : public ::testing::Test {
 protected:

@@ -2,8 +2,6 @@
 // status, signals, every flag, the --process file, the refusals, and the namespaces and cgroups
 // the process ends up in (a new pid namespace, a user namespace, namespaces joined by path).
 #include <signal.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -13,7 +11,6 @@
 #include <thread>
 
 #include "integration/bundle_fixture.hpp"
-#include "linux/terminal.hpp"
 
 namespace gocker::test {
 namespace {
@@ -327,11 +324,7 @@ TEST_F(Exec, ConsoleSocketReceivesThePtyMaster) {
                         "test -t 1 && echo is-a-tty; sleep 1"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_GT(pid_in(pidfile), 0);
-    int conn = ::accept4(ls, nullptr, nullptr, SOCK_CLOEXEC);
-    ::close(ls);
-    ASSERT_GE(conn, 0);
-    auto master = recv_fd(conn);
-    ::close(conn);
+    auto master = receive_console_master(ls);
     ASSERT_TRUE(master) << master.error().message();
     std::string out;
     char buf[256];

@@ -4,8 +4,6 @@
 #include <poll.h>
 #include <rapidjson/document.h>
 #include <signal.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,7 +15,6 @@
 #include <thread>
 
 #include "integration/bundle_fixture.hpp"
-#include "linux/terminal.hpp"
 
 namespace gocker::test {
 namespace {
@@ -441,11 +438,7 @@ TEST_F(Lifecycle, ConsoleSocketReceivesPtyMaster) {
     config().set("/process/terminal", "true");
     RunResult r = create("tty", {"--console-socket", sock_path});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    int conn = ::accept4(ls, nullptr, nullptr, SOCK_CLOEXEC);
-    ::close(ls);
-    ASSERT_GE(conn, 0);
-    auto master = recv_fd(conn);
-    ::close(conn);
+    auto master = receive_console_master(ls);
     ASSERT_TRUE(master) << master.error().message();
     ASSERT_EQ(start("tty").exit_code, 0);
     std::string out = read_all(master->release(), 5000);

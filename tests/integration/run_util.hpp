@@ -143,10 +143,6 @@ inline RunResult run_cmd(std::vector<std::string> argv, std::string stdin_data =
     return res;
 }
 
-// A command line run in a UTS and network namespace of the test's own (`unshare --uts --net`),
-// which then reports what it sees there after the command: so that a runtime that failed to
-// give a container its own namespaces changes the test's namespace, never the host's, and the
-// test checks the namespace the runtime ran in. Prepend to argv; see split_ns_view().
 // A listening unix socket at `path` (what --console-socket connects to), or -1.
 inline int listen_unix(const std::string& path) {
     int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -161,6 +157,10 @@ inline int listen_unix(const std::string& path) {
     return fd;
 }
 
+// A command line run in a UTS and network namespace of the test's own (`unshare --uts --net`),
+// which then reports what it sees there after the command: so that a runtime that failed to
+// give a container its own namespaces changes the test's namespace, never the host's, and the
+// test checks the namespace the runtime ran in. Prepend to argv; see split_ns_view().
 inline std::vector<std::string> in_own_uts_and_net(std::vector<std::string> argv) {
     std::vector<std::string> out{"unshare",
                                  "--uts",

@@ -6,17 +6,12 @@
 #include <string>
 #include <vector>
 
+#include "support/spec_mount.hpp"
+
 namespace gocker {
 namespace {
 
-spec::Mount mnt(std::string dest, std::string type, std::string source, std::vector<std::string> options) {
-    spec::Mount m;
-    m.destination = std::move(dest);
-    m.type = std::move(type);
-    m.source = std::move(source);
-    m.options = std::move(options);
-    return m;
-}
+using test::mnt;
 
 PlanContext ctx(bool userns = false, bool netns = false) {
     PlanContext c;

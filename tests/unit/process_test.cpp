@@ -24,6 +24,7 @@
 #include "linux/cpu_list.hpp"
 #include "linux/process.hpp"
 #include "linux/process_names.hpp"
+#include "spec/oci_names.hpp"
 #include "support/temp_dir.hpp"
 
 namespace gocker {
@@ -118,6 +119,21 @@ TEST(ProcessNames, RlimitNamesMapToKernelResources) {
     EXPECT_EQ(rlimit_resource("RLIMIT_AS"), RLIMIT_AS);
     EXPECT_FALSE(rlimit_resource("RLIMIT_BOGUS"));
     EXPECT_FALSE(rlimit_resource("nofile"));  // names are exact, as in config.json
+}
+
+// Every name validate_config accepts (spec/oci_names) has its kernel value here: a name added to
+// the spec's list and not to process_names fails here, not in a container.
+TEST(ProcessNames, EveryNameTheSpecAcceptsHasAKernelValue) {
+    auto each = [](spec::names::List names, auto lookup, const char* what) {
+        for (std::string_view n : names) EXPECT_TRUE(lookup(n)) << what << " " << n;
+    };
+    each(spec::names::rlimits, rlimit_resource, "rlimit");
+    each(spec::names::scheduler_policies, sched_policy, "scheduler policy");
+    each(spec::names::scheduler_flags, sched_flag, "scheduler flag");
+    each(spec::names::io_priority_classes, ioprio_class, "I/O priority class");
+    each(spec::names::memory_policy_modes, mempolicy_mode, "memory policy mode");
+    each(spec::names::memory_policy_flags, mempolicy_flag, "memory policy flag");
+    each(spec::names::personality_domains, personality_domain, "personality domain");
 }
 
 TEST(ProcessNames, SchedulerIoprioMempolicyPersonality) {

@@ -26,6 +26,7 @@
 #include "common/file_io.hpp"
 #include "linux/safe_path.hpp"
 #include "linux/sysctl.hpp"
+#include "support/spec_mount.hpp"
 #include "support/temp_dir.hpp"
 
 namespace gocker {
@@ -33,6 +34,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
+using test::mnt;
 using test::TempDir;
 
 void write_file(const std::string& path, const std::string& content) { std::ofstream(path) << content; }
@@ -88,15 +90,6 @@ std::vector<std::string> run_in_child(int unshare_flags, const std::function<voi
     if (!WIFEXITED(status) || (WEXITSTATUS(status) != 0 && failures.empty()))
         failures.push_back("child died with status " + std::to_string(status));
     return failures;
-}
-
-spec::Mount mnt(std::string dest, std::string type, std::string source, std::vector<std::string> options) {
-    spec::Mount m;
-    m.destination = std::move(dest);
-    m.type = std::move(type);
-    m.source = std::move(source);
-    m.options = std::move(options);
-    return m;
 }
 
 bool is_mount_root(const std::string& path) {

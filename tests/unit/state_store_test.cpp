@@ -1,14 +1,17 @@
 // The state store's guarantees about who can see and change a container's state: a new
 // directory is locked before it is visible, the root and files are private, and a root someone
 // else owns or can write is refused.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/time.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 
 #include "container/state_store.hpp"
@@ -53,45 +56,78 @@ TEST_F(StateStoreTest, NewDirectoryIsLockedOnceVisibleAndPrivate) {
 }
 
 // A create killed between making its ".new-<id>-<pid>" directory and renaming it leaves that
-// directory: the next create or list removes it once the pid is gone, never one whose creator
-// lives or that someone holds locked.
+// directory: the next create or list removes it once nobody holds it locked and it is older than
+// a few seconds, whatever the pid in its name (one from another PID namespace means nothing here:
+// a dead pid does not make a fresh directory stale, a live one does not keep an old one).
 TEST_F(StateStoreTest, TemporaryDirectoriesOfDeadCreatesAreRemoved) {
     StateStore store(tmp_ + "/state");
     ASSERT_EQ(::mkdir(store.root().c_str(), 0700), 0);
     pid_t dead = ::fork();
     if (dead == 0) _exit(0);
     ASSERT_EQ(::waitpid(dead, nullptr, 0), dead);
-    pid_t alive = ::fork();
-    if (alive == 0) {
-        ::pause();
-        _exit(0);
-    }
-    struct Reap {
-        pid_t pid;
-        ~Reap() {
-            ::kill(pid, SIGKILL);
-            ::waitpid(pid, nullptr, 0);
-        }
-    } reap{alive};
-    auto tmpdir = [&](const std::string& id, pid_t pid) {
+    const pid_t alive = ::getpid();
+    auto tmpdir = [&](const std::string& id, pid_t pid, time_t age) {
         std::string p = store.root() + "/.new-" + id + "-" + std::to_string(pid);
         EXPECT_EQ(::mkdir(p.c_str(), 0700), 0) << p;
+        struct timespec t[2];
+        ::clock_gettime(CLOCK_REALTIME, &t[0]);
+        t[0].tv_sec -= age;
+        t[1] = t[0];
+        EXPECT_EQ(::utimensat(AT_FDCWD, p.c_str(), t, 0), 0) << p;
         return p;
     };
-    std::string gone = tmpdir("a-b", dead), live = tmpdir("c", alive), held = tmpdir("d", dead);
+    // Made just now by a create (maybe in another PID namespace) that has not locked it yet.
+    std::string fresh = tmpdir("a", dead, 0);
+    // Left a minute ago, by a create whose pid number is taken by a live process now.
+    std::string old_live = tmpdir("b-c", alive, 60), old_dead = tmpdir("d", dead, 60);
+    std::string held = tmpdir("e", dead, 60);
     int holder = ::open(held.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     ASSERT_EQ(::flock(holder, LOCK_EX), 0);
     auto ids = store.list();
     ASSERT_TRUE(ids) << ids.error().message();
     EXPECT_TRUE(ids->empty());
-    EXPECT_FALSE(std::filesystem::exists(gone));
-    EXPECT_TRUE(std::filesystem::exists(live));
+    EXPECT_TRUE(std::filesystem::exists(fresh));
+    EXPECT_FALSE(std::filesystem::exists(old_live));
+    EXPECT_FALSE(std::filesystem::exists(old_dead));
     EXPECT_TRUE(std::filesystem::exists(held));
     // create does the same, once the lock is let go.
     ::close(holder);
-    ASSERT_TRUE(store.create_dir("e"));
+    ASSERT_TRUE(store.create_dir("f"));
     EXPECT_FALSE(std::filesystem::exists(held));
-    EXPECT_TRUE(std::filesystem::exists(live));
+    EXPECT_TRUE(std::filesystem::exists(fresh));
+}
+
+// A lock with a time limit (kill's) gives up, saying why, when another command keeps the lock;
+// it leaves the caller's SIGALRM handler and timer as they were, and takes a free lock at once.
+TEST_F(StateStoreTest, LockWithTimeLimitGivesUpOnAHeldLock) {
+    StateStore store(tmp_ + "/state");
+    auto first = store.create_dir("c1");
+    ASSERT_TRUE(first) << first.error().message();
+    struct sigaction mine = {}, before;
+    mine.sa_handler = SIG_IGN;
+    ASSERT_EQ(::sigaction(SIGALRM, &mine, &before), 0);
+    struct itimerval timer = {{0, 0}, {100, 0}}, left;
+    ASSERT_EQ(::setitimer(ITIMER_REAL, &timer, nullptr), 0);
+    auto t0 = std::chrono::steady_clock::now();
+    auto second = store.lock("c1", 1);
+    auto waited = std::chrono::steady_clock::now() - t0;
+    ASSERT_FALSE(second);
+    EXPECT_EQ(second.error().message(),
+              "another command on container \"c1\" has held its lock for 1 s (a create, start or delete still under "
+              "way?)");
+    EXPECT_GE(waited, std::chrono::milliseconds(900));
+    EXPECT_LT(waited, std::chrono::seconds(4));
+    struct sigaction now;
+    ASSERT_EQ(::sigaction(SIGALRM, nullptr, &now), 0);
+    EXPECT_EQ(now.sa_handler, SIG_IGN);
+    ASSERT_EQ(::getitimer(ITIMER_REAL, &left), 0);
+    EXPECT_GT(left.it_value.tv_sec, 90);  // the caller's timer still runs
+    timer = {};
+    ::setitimer(ITIMER_REAL, &timer, nullptr);
+    ::sigaction(SIGALRM, &before, nullptr);
+    *first = ContainerLock();
+    auto third = store.lock("c1", 1);
+    EXPECT_TRUE(third) << third.error().message();
 }
 
 TEST_F(StateStoreTest, RootWritableByOthersIsRefused) {
