@@ -60,6 +60,11 @@ public:
             Status st = cgroup_->destroy();
             if (!st) log::warning("create " + id_ + ": " + st.error().message());
         }
+        // [hooks] Once prestart/createRuntime hooks have run, a failed create goes on as the
+        // spec's lifecycle says (steps 12-13): the container is destroyed, then the poststop hooks
+        // run, so that what a hook made (a network hook's veth and lease) is undone at once.
+        for (const Error& e : run_all_hooks("poststop", poststop_, poststop_state_))
+            log::warning("create " + id_ + ": " + e.message());
         if (Status gone = store_.remove(id_); !gone) log::warning("create " + id_ + ": " + gone.error().message());
         // Only the pid file this create wrote: a file put there since (or before) stays.
         pid_file_.remove_if_unchanged();
@@ -70,6 +75,12 @@ public:
     // Called once the pid file is written, with what it is (device and inode).
     void set_pid_file(const WrittenFile& f) { pid_file_ = f; }
     void set_cgroup(std::unique_ptr<cgroups::CgroupManager> m) { cgroup_ = std::move(m); }  // [cgroups]
+    // Called when the hooks of the create phase are about to run: a rollback from then on runs
+    // these poststop hooks with this state.
+    void set_poststop(std::vector<spec::Hook> hooks, std::string state) {
+        poststop_ = std::move(hooks);
+        poststop_state_ = std::move(state);
+    }
     cgroups::CgroupManager* cgroup() const { return cgroup_.get(); }
     std::unique_ptr<cgroups::CgroupManager> release_cgroup() { return std::move(cgroup_); }
     UniqueFd release_pidfd() { return child_.release(); }
@@ -82,6 +93,8 @@ private:
     OwnedChild child_;
     WrittenFile pid_file_;
     std::unique_ptr<cgroups::CgroupManager> cgroup_;
+    std::vector<spec::Hook> poststop_;
+    std::string poststop_state_;
     bool committed_ = false;
 };
 
@@ -113,7 +126,9 @@ Error init_gone(const SyncSocket& sync, int pidfd, Error fallback) {
 }
 
 // The parent's side of the conversation with the init, until it reports "ready".
-Status drive_init(const SyncSocket& sync, pid_t pid, int pidfd, const spec::Config& cfg, ContainerRecord& rec) {
+Status drive_init(const SyncSocket& sync, pid_t pid, CreateRollback& rollback, const spec::Config& cfg,
+                  ContainerRecord& rec) {
+    const int pidfd = rollback.pidfd();
     for (;;) {
         auto msg = sync.recv();
         if (!msg) return init_gone(sync, pidfd, std::move(msg).error());
@@ -131,6 +146,8 @@ Status drive_init(const SyncSocket& sync, pid_t pid, int pidfd, const spec::Conf
                 std::string state = hook_state_json(rec, "creating");
                 GK_FAULT_POINT("create.mounts-done");
                 if (cfg.hooks) {
+                    if (!cfg.hooks->poststop.empty())
+                        rollback.set_poststop(cfg.hooks->poststop, hook_state_json(rec, "stopped"));
                     GK_TRY(run_hooks("prestart", cfg.hooks->prestart, state));
                     GK_FAULT_POINT("create.prestart-hooks");
                     GK_TRY(run_hooks("createRuntime", cfg.hooks->create_runtime, state));
@@ -309,7 +326,7 @@ static Result<CreatedContainer> create_impl(const StateStore& store, const Creat
     trace::mark("clone3");
 
     // 4. Id maps, hooks and the init's own set-up, until it waits on the exec FIFO.
-    GK_TRY(drive_init(parent_end, pid, rollback.pidfd(), cfg, rec));
+    GK_TRY(drive_init(parent_end, pid, rollback, cfg, rec));
 
     // 5. Record the container, write the pid file, and let the init go on without us.
     GK_TRY(store.write_record(lock, rec));

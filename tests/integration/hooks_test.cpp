@@ -74,6 +74,38 @@ TEST_F(Hooks, FailingPrestartHookFailsCreateAndNamesIt) {
     EXPECT_FALSE(fs::exists(root() + "/h2"));
 }
 
+// The spec's lifecycle: a failed prestart/createRuntime/createContainer hook stops the container
+// and goes on at steps 12-13, destroy then poststop, so what an earlier hook made (a network
+// hook's veth and lease) is undone by the create that failed. A create failing before its hooks
+// runs none.
+TEST_F(Hooks, FailingCreateRuntimeHookRunsThePoststopHooks) {
+    std::string dir = tmp() + "/hk";
+    fs::create_directories(dir);
+    write_text(dir + "/hook.sh", kHook, 0755);
+    write_text(dir + "/bad-hook", "#!/bin/sh\nexit 3\n", 0755);
+    auto hook = [&](const char* phase) {
+        return R"({"path":)" + json_str(dir + "/hook.sh") + R"(,"args":["hook.sh",)" + json_str(phase) + "," +
+               json_str(dir + "/log") + "]}";
+    };
+    config().append("/hooks/createRuntime", hook("createRuntime"));
+    config().append("/hooks/createRuntime", R"({"path":)" + json_str(dir + "/bad-hook") + "}");
+    config().append("/hooks/poststop", hook("poststop"));
+    program("true");
+    RunResult r = create("h4");
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_EQ(r.err, "create h4: createRuntime hook " + dir + "/bad-hook: exit status 3\n");
+    EXPECT_EQ(read_text(dir + "/log"), "createRuntime\npoststop\n");
+    EXPECT_NE(read_text(dir + "/log.poststop.json").find(R"("status":"stopped")"), std::string::npos);
+    EXPECT_FALSE(fs::exists(root() + "/h4"));
+
+    // Refused before anything is made (no root filesystem): no hook runs.
+    fs::remove(dir + "/log");
+    config().set("/root/path", json_str(tmp() + "/no-such-rootfs"));
+    EXPECT_EQ(create("h5").exit_code, 1);
+    EXPECT_FALSE(fs::exists(dir + "/log"));
+    EXPECT_FALSE(fs::exists(root() + "/h5"));
+}
+
 TEST_F(Hooks, HookTimeoutKillsIt) {
     std::string script = tmp() + "/slow-hook";
     write_text(script, "#!/bin/sh\nexec sleep 30\n", 0755);
