@@ -34,7 +34,9 @@ marked_pids() {
     grep -lsxz -- "GOCKER_FAULT_RUN=$1" /proc/[0-9]*/environ | sed 's|^/proc/||; s|/environ$||'
 }
 
-# What run $1 (state root $2, container $3, cgroup $4) left behind, as words; nothing when clean.
+# What run $1 (state root $2, container $3, cgroup $4, bundle $5) left behind, as words (a state
+# directory or file, a cgroup at any level, a process, a mount, an fd, a new file in the bundle);
+# nothing when clean.
 leftovers() {
     local run=$1 root=$2 id=$3 cg=$4 bundle=$5 h e pids i
     [[ -e $root/$id ]] && echo "state-dir"
@@ -58,6 +60,12 @@ leftovers() {
         for i in $pids; do kill -9 "$i" 2>/dev/null; done
     fi
     grep -q "$FW_WORK" /proc/self/mountinfo && echo "mount"
+    # An open file of the run's (state root, bundle, cgroup) still held by any process.
+    local fds
+    fds=$(find /proc/[0-9]*/fd -maxdepth 1 -type l \( -lname "$root" -o -lname "$root/*" -o -lname "$bundle" \
+        -o -lname "$bundle/*" -o -lname "/sys/fs/cgroup/*/$cg" -o -lname "/sys/fs/cgroup/*/$cg/*" \) 2> /dev/null |
+        cut -d/ -f3 | sort -u | tr '\n' ',' | sed 's/,$//')
+    [[ -n $fds ]] && echo "fd:$fds"
     diff -q "$bundle.before" <(listing "$bundle") > /dev/null || echo "bundle-file"
 }
 
