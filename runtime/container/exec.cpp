@@ -223,10 +223,19 @@ Result<ExecedProcess> exec_impl(const StateStore& store, const ExecOptions& opts
     // helper no cgroup to join (the attach fails and the helper is killed), or no pid namespace
     // to be cloned into.
     lock = ContainerLock();
+    GK_FAULT_POINT("exec.unlocked");
     ParentNamespaceSwitch nsswitch;
     GK_TRY(nsswitch.enter(plan.namespaces, nullptr));
     int pidfd = -1;
-    pid_t pid = GK_TRY(clone_with_pidfd(0, &pidfd));
+    auto cloned = clone_with_pidfd(0, &pidfd);
+    if (!cloned) {
+        // The kernel refuses a new member of a pid namespace whose init has exited with ENOMEM:
+        // the container stopped (a kill or delete) after the check above.
+        if (cloned.error().sys_errno() == ENOMEM && !process_alive(rec.pid, rec.start_time))
+            return Error("cannot exec in a stopped container (its init exited while exec started)", 0);
+        return std::move(cloned).error();
+    }
+    pid_t pid = *cloned;
     if (pid == 0) {
         parent_end.close();
         exec_helper(plan, child_end);

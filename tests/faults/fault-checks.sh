@@ -15,6 +15,9 @@
 #    helper itself) fails, --detach or not, with a non-zero status and one line saying that the
 #    process did not start; `exec` of a program that exits at once, or is killed right after
 #    its execve, is not mistaken for that.
+# 3. `exec` stopped once it has let go of the container's lock (exec.unlocked), the container's
+#    init killed meanwhile: the exec fails with one line saying the container stopped (the
+#    kernel's ENOMEM for a new member of a dead pid namespace is not passed on as it is).
 # Root only. State under its own temporary --root, cgroups under /gocker-fchk-PID/, processes
 # found and ended only by their marker (GOCKER_FAULT_CHECKS=PID in their environment).
 set -uo pipefail
@@ -175,6 +178,34 @@ else
     rc=$?
     (( rc == 137 )) && pass "exec of a program killed after its execve exits 137" ||
         fail "exec of a program killed after its execve: exit $rc, output: $out"
+    out=$(rt delete --force $id) || fail "delete --force $id: $out"
+    if why=$(nothing_left $id); then pass "nothing left of $id"; else fail "left of $id: $why"; fi
+fi
+
+# --- 3. exec racing the end of the container ------------------------------------------------------
+id=execlate
+b=$(bundle_for $id)
+if ! out=$(rt run --detach --bundle "$b" $id); then
+    fail "run --detach $id: $out"
+else
+    GOCKER_FAULT=exec.unlocked:stop rt_bg "$work/exec.out" exec $id true
+    execpid=$!
+    if ! wait_for '[[ $(state_of $execpid) == T ]]' 300; then
+        fail "exec did not stop at exec.unlocked: $(said "$work/exec.out")"
+        kill -9 $execpid 2>/dev/null
+    else
+        out=$(rt kill $id KILL) || fail "kill $id while exec waits: $out"
+        wait_for "[[ \$(rt state $id) == *'\"stopped\"'* ]]" 100 || fail "$id did not stop after kill"
+        kill -CONT $execpid
+        wait $execpid
+        rc=$?
+        text=$(said "$work/exec.out")
+        if (( rc != 0 )) && [[ $(wc -l <<< "$text") == 1 && $text == "exec $id: cannot exec in a stopped container"* ]]; then
+            pass "exec whose container stopped while it started fails with one line: $text"
+        else
+            fail "exec whose container stopped while it started: exit $rc, output: $text"
+        fi
+    fi
     out=$(rt delete --force $id) || fail "delete --force $id: $out"
     if why=$(nothing_left $id); then pass "nothing left of $id"; else fail "left of $id: $why"; fi
 fi
