@@ -184,6 +184,16 @@ Status hand_over(const std::string& root, const LeaseStore& store, const Netlink
     return {};
 }
 
+// Deletes, by its index, the veth an earlier DEL of the same container and interface handed to a
+// deleter that is not done yet (whichever of the two deletes it, the other finds it gone).
+Status finish_earlier_teardown(const Netlink& host, const NetworkConfig& cfg, const Attachment& a,
+                               const std::string& veth, int index) {
+    GK_TRY_CTX(host.delete_link(veth, index),
+               "finish the teardown of container " + q(a.container) + " on network " + q(cfg.name));
+    trace::mark("finish an earlier teardown");
+    return {};
+}
+
 // When the veth an attachment is to get still exists and a releasing lease names it (an earlier
 // DEL of the same container and interface whose deleter is not done), deletes it (by index),
 // outside the lease store's lock: 50 such ADDs at once then overlap their deletions' RCU waits
@@ -200,10 +210,7 @@ Status await_earlier_teardown(const std::string& root, const NetworkConfig& cfg,
             releasing = releasing || (l.releasing && l.veth == veth && l.veth_index == index);
         if (!releasing) return {};  // someone else's link (attach() names the conflict) or lost state
     }
-    GK_TRY_CTX(host.delete_link(veth, index),
-               "finish the teardown of container " + q(a.container) + " on network " + q(cfg.name));
-    trace::mark("finish an earlier teardown");
-    return {};
+    return finish_earlier_teardown(host, cfg, a, veth, index);
 }
 
 }  // namespace
@@ -234,12 +241,9 @@ Result<Lease> attach(const std::string& root, const NetworkConfig& cfg, const At
             return Error("container " + q(a.container) + " already has address " + to_string(l.address) +
                          " on network " + q(cfg.name));
         // An earlier DEL's deleter is still at work on the veth this one is to be named: finish
-        // that deletion here (whichever of the two deletes it, the other finds it gone). Its
-        // address stays leased until the deleter removes the lease, so this gets another one.
-        GK_TRY_CTX(host.delete_link(l.veth, l.veth_index), "finish the teardown of container " + q(a.container) +
-                                                               " on network " + q(cfg.name) + " (releasing " +
-                                                               to_string(l.address) + ")");
-        trace::mark("finish an earlier teardown");
+        // that deletion here. Its address stays leased until the deleter removes the lease, so
+        // this gets another one.
+        GK_TRY(finish_earlier_teardown(host, cfg, a, l.veth, l.veth_index));
     }
     GK_TRY(check_host_ports(a.ports, live,
                             a.ports.empty() ? std::vector<Lease>{} : GK_TRY(store.other_networks_leases())));
@@ -325,34 +329,34 @@ Status detach(const std::string& root, const NetworkConfig& cfg, const std::stri
         trace::mark("lock lease store");
         auto nft = GK_TRY(NftTable::open());
         for (auto& l : GK_TRY(store.leases())) {
-            if (l.container != container || l.ifname != ifname) {
-                // As ADD does: the network's stale leases go too, with their ports (so that
-                // `delete --force` of any container reclaims what a crash left).
-                if (GK_TRY(stale(host, l)))
-                    GK_TRY_CTX(release(store, host, nft, l),
-                               "reclaim stale lease " + to_string(l.address) + " of container " + q(l.container));
-                continue;
-            }
-            std::string what = "release " + to_string(l.address) + " of container " + q(container);
-            if (l.releasing) {  // an earlier DEL handed it over
-                if (GK_TRY(stale(host, l))) GK_TRY_CTX(release(store, host, nft, l), what);  // its deleter died
-                veth_left = false;  // else its deleter is at work
+            const bool own = l.container == container && l.ifname == ifname;
+            auto what = [&] {
+                return (own ? "release " : "reclaim stale lease ") + to_string(l.address) + " of container " +
+                       q(l.container);
+            };
+            if (!own || l.releasing) {
+                // As ADD does, the network's stale leases go too, with their ports (so that
+                // `delete --force` of any container reclaims what a crash left); this
+                // container's lease that an earlier DEL handed over is its deleter's, unless
+                // that deleter died.
+                if (GK_TRY(stale(host, l))) GK_TRY_CTX(release(store, host, nft, l), what());
+                if (own) veth_left = false;
                 continue;
             }
             if (sync || l.veth != veth) {  // (a lease naming another veth: deleted here too)
-                if (l.veth != veth) GK_TRY_CTX(host.delete_link(l.veth), what);
-                GK_TRY_CTX(nft.remove_container(l.address, l.ports), what);
+                if (l.veth != veth) GK_TRY_CTX(host.delete_link(l.veth), what());
+                GK_TRY_CTX(nft.remove_container(l.address, l.ports), what());
                 trace::mark("remove nftables elements");
                 GK_FAULT_POINT("net.del.sync.nft");
-                GK_TRY_CTX(store.remove(l.address), what);
+                GK_TRY_CTX(store.remove(l.address), what());
                 continue;
             }
             // Published ports and masquerade go now: the address must not reach the container
             // once DEL has returned, and a reclaim of this lease would remove them again anyway.
-            GK_TRY_CTX(nft.remove_container(l.address, l.ports), what);
+            GK_TRY_CTX(nft.remove_container(l.address, l.ports), what());
             trace::mark("remove nftables elements");
             GK_FAULT_POINT("net.del.nft");
-            GK_TRY_CTX(hand_over(root, store, host, cfg, l), what);
+            GK_TRY_CTX(hand_over(root, store, host, cfg, l), what());
             veth_left = false;
         }
         trace::mark("release");

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <functional>
 #include <cerrno>
 
 namespace gocker::net {
@@ -154,9 +155,18 @@ Result<int> NfNetlink::answers(uint32_t first, uint32_t last, uint32_t acked_fir
     return t.error;
 }
 
-Result<int> NfNetlink::request(const std::vector<uint8_t>& msg, uint32_t seq, const std::string& what) const {
-    GK_TRY(send(msg, what));
-    return answers(seq, seq, seq, seq, what);
+Result<bool> NfNetlink::lookup(uint16_t type, const std::function<void(nlmsghdr*)>& payload,
+                               const std::string& what) const {
+    std::vector<uint8_t> buf(MNL_SOCKET_BUFFER_SIZE);
+    const uint32_t seq = seq_++;
+    nlmsghdr* h = nftnl_nlmsg_build_hdr(reinterpret_cast<char*>(buf.data()), type, NFPROTO_IPV4, NLM_F_ACK, seq);
+    payload(h);
+    buf.resize(h->nlmsg_len);
+    GK_TRY(send(buf, what));
+    int code = GK_TRY(answers(seq, seq, seq, seq, what));
+    if (code == -ENOENT) return false;
+    if (code < 0) return Error(what, -code);
+    return true;
 }
 
 Result<bool> NfNetlink::chain_exists(const std::string& table, const std::string& chain) const {
@@ -165,31 +175,15 @@ Result<bool> NfNetlink::chain_exists(const std::string& table, const std::string
     if (!c || nftnl_chain_set_str(c.get(), NFTNL_CHAIN_TABLE, table.c_str()) < 0 ||
         nftnl_chain_set_str(c.get(), NFTNL_CHAIN_NAME, chain.c_str()) < 0)
         return Error(what, ENOMEM);
-    std::vector<uint8_t> buf(MNL_SOCKET_BUFFER_SIZE);
-    uint32_t seq = seq_++;
-    nlmsghdr* h =
-        nftnl_nlmsg_build_hdr(reinterpret_cast<char*>(buf.data()), NFT_MSG_GETCHAIN, NFPROTO_IPV4, NLM_F_ACK, seq);
-    nftnl_chain_nlmsg_build_payload(h, c.get());
-    buf.resize(h->nlmsg_len);
-    int code = GK_TRY(request(buf, seq, what));
-    if (code == -ENOENT) return false;
-    if (code < 0) return Error(what, -code);
-    return true;
+    return lookup(
+        NFT_MSG_GETCHAIN, [&](nlmsghdr* h) { nftnl_chain_nlmsg_build_payload(h, c.get()); }, what);
 }
 
 Result<bool> NfNetlink::element_exists(const std::string& table, const NftElement& e) const {
     const std::string what = "look up an element of nftables set ip " + table + " " + e.set;
     SetPtr set = GK_TRY(nftnl_elements(table, &e, 1, /*key_only=*/true));
-    std::vector<uint8_t> buf(MNL_SOCKET_BUFFER_SIZE);
-    uint32_t seq = seq_++;
-    nlmsghdr* h =
-        nftnl_nlmsg_build_hdr(reinterpret_cast<char*>(buf.data()), NFT_MSG_GETSETELEM, NFPROTO_IPV4, NLM_F_ACK, seq);
-    nftnl_set_elems_nlmsg_build_payload(h, set.get());
-    buf.resize(h->nlmsg_len);
-    int code = GK_TRY(request(buf, seq, what));
-    if (code == -ENOENT) return false;
-    if (code < 0) return Error(what, -code);
-    return true;
+    return lookup(
+        NFT_MSG_GETSETELEM, [&](nlmsghdr* h) { nftnl_set_elems_nlmsg_build_payload(h, set.get()); }, what);
 }
 
 Status NfNetlink::commit(const std::string& table, bool add, const std::vector<NftElement>& elements,

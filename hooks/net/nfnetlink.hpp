@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "common/result.hpp"
 
 struct mnl_socket;
+struct nlmsghdr;
 
 namespace gocker::net {
 
@@ -53,8 +55,9 @@ private:
     // or one fails; then drains what is already queued. 0, or the first error as a negative errno.
     Result<int> answers(uint32_t first, uint32_t last, uint32_t acked_first, uint32_t acked_last,
                         const std::string& what) const;
-    // Sends one request (with NLM_F_ACK) and waits for its answer: 0 or a negative errno.
-    Result<int> request(const std::vector<uint8_t>& msg, uint32_t seq, const std::string& what) const;
+    // Sends one request of `type` (with NLM_F_ACK; `payload` fills it in) and waits for its
+    // answer: true, false when the kernel answers ENOENT, an error naming `what` otherwise.
+    Result<bool> lookup(uint16_t type, const std::function<void(nlmsghdr*)>& payload, const std::string& what) const;
     std::unique_ptr<mnl_socket, SocketCloser> sock_;
     uint32_t portid_ = 0;
     mutable uint32_t seq_ = 1;

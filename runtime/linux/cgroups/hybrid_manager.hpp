@@ -12,13 +12,24 @@ class HybridManager : public CgroupManager {
 public:
     HybridManager(std::vector<Hierarchy> v1, Hierarchy v2, const std::string& path);
 
-    GK_CGROUP_MANAGER_OPERATIONS;
+    int version_of(const std::string& controller) const override;
+    std::string dir_of(const std::string& controller) const override;
+    ControllerSet controllers() const override;
+    Status create() override;
     void set_journal(int fd) override {
         v1_.set_journal(fd);
         v2_.set_journal(fd);
     }
+    Status apply(const std::vector<CgroupWrite>& writes) override;
     Status apply_device_rules(const std::vector<spec::DeviceCgroupRule>& rules) override;
     int clone_into_fd() const override { return v2_.clone_into_fd(); }
+    Status attach(pid_t pid, bool cloned_into_v2) override;
+    Result<std::vector<pid_t>> procs() const override;
+    Status freeze(bool frozen) override;
+    Result<bool> frozen() const override;
+    Result<uint64_t> oom_kills() const override;
+    Status destroy() override;
+    std::vector<std::string> leaf_dirs() const override;
 
 private:
     V1Manager v1_;

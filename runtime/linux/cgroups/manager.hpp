@@ -90,22 +90,6 @@ protected:
     int journal_fd_ = -1;
 };
 
-// The operations every manager implements in its own way, declared once for the three of them
-// (V1Manager, V2Manager, HybridManager declare only what else they have).
-#define GK_CGROUP_MANAGER_OPERATIONS                                  \
-    int version_of(const std::string& controller) const override;     \
-    std::string dir_of(const std::string& controller) const override; \
-    ControllerSet controllers() const override;                       \
-    Status create() override;                                         \
-    Status apply(const std::vector<CgroupWrite>& writes) override;    \
-    Status attach(pid_t pid, bool cloned_into_v2) override;           \
-    Result<std::vector<pid_t>> procs() const override;                \
-    Status freeze(bool frozen) override;                              \
-    Result<bool> frozen() const override;                             \
-    Result<uint64_t> oom_kills() const override;                      \
-    Status destroy() override;                                        \
-    std::vector<std::string> leaf_dirs() const override
-
 // The write loop shared by the managers: in order, refused writes retried once at the end.
 Status apply_writes(const CgroupManager& m, const std::vector<CgroupWrite>& writes);
 
