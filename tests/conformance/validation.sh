@@ -124,7 +124,8 @@ chmod +x "$work/runtime"
 
 # The cgroup directories the tests name, in every v1 hierarchy and the unified one: absolute
 # /cgrouptest, and the relative testdir/cgrouptest/container under wherever a runtime puts
-# relative paths (the hierarchy's root, its /gocker, or the caller's own cgroup).
+# relative paths (the hierarchy's root, its /gocker, or the caller's own cgroup), and gocker-runtime's
+# default parent /gocker itself, which the runtime keeps once made (removed here when a test made it).
 cgroup_candidates() {
     local line hier path
     while IFS=: read -r _ hier path; do
@@ -134,7 +135,7 @@ cgroup_candidates() {
             [[ -e /sys/fs/cgroup/cgroup.controllers ]] && dir=/sys/fs/cgroup  # pure v2
         fi
         [[ -d $dir ]] || continue
-        printf '%s\n' "$dir/cgrouptest" "$dir/testdir" "$dir/gocker/testdir" "$dir/gocker/cgrouptest"
+        printf '%s\n' "$dir/cgrouptest" "$dir/testdir" "$dir/gocker" "$dir/gocker/testdir" "$dir/gocker/cgrouptest"
         [[ $path != / ]] && printf '%s\n' "$dir$path/testdir"
     done </proc/self/cgroup | sort -u
 }

@@ -191,7 +191,10 @@ void BundleTest::write_config_for(const std::string& id) {
 
 void BundleTest::use_own_cgroup(const std::string& id) {
     // A cgroupsPath the test chose (even "", the runtime's default) stays; ours follows the id.
-    if (config_.has("/linux/cgroupsPath") && config_.get_string("/linux/cgroupsPath") != auto_cgroup_) return;
+    // (auto_cgroup_ is empty until the first one is set: a chosen "" must not look like ours.)
+    if (config_.has("/linux/cgroupsPath") &&
+        (auto_cgroup_.empty() || config_.get_string("/linux/cgroupsPath") != auto_cgroup_))
+        return;
     auto_cgroup_ = cgroup_parent_ + "/" + id;
     config_.set("/linux/cgroupsPath", json_str(auto_cgroup_));
 }

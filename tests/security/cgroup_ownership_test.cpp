@@ -135,5 +135,41 @@ TEST_F(CgroupOwnership, DefaultParentMadeBySomeoneElseIsKept) {
     }
 }
 
+// The default parent /gocker is shared by every container that has no cgroupsPath: the first
+// one makes it and no container removes it (as runc and crun leave parents), while each
+// container's own cgroup under it goes with the container, on success and on failure. Run only
+// when /gocker does not exist yet; the test removes what its containers left.
+TEST_F(CgroupOwnership, DefaultParentIsMadeOnceAndKept) {
+    for (const auto& m : mounts_)
+        if (test::is_dir(m + "/gocker")) GTEST_SKIP() << m << "/gocker exists (someone else's): not touched";
+    struct Remove {
+        const std::vector<std::string>& mounts;
+        ~Remove() {
+            for (const auto& m : mounts) ::rmdir((m + "/gocker").c_str());
+        }
+    } remove{mounts_};
+    std::string id = "kept-" + std::to_string(::getpid());
+    cfg().linux->cgroups_path = "";  // the default: /gocker/<id>
+    ASSERT_EQ(create(id).exit_code, 0);
+    std::vector<std::string> used;  // the hierarchies the runtime uses (not a name=systemd one)
+    for (const auto& m : mounts_)
+        if (test::is_dir(m + "/gocker/" + id)) used.push_back(m);
+    ASSERT_FALSE(used.empty()) << "the container's cgroup is not under /gocker";
+    RunResult d = gocker({"delete", "--force", id});
+    ASSERT_EQ(d.exit_code, 0) << d.err;
+    for (const auto& m : used) {
+        EXPECT_TRUE(test::is_dir(m + "/gocker")) << m << "/gocker was removed with its last container";
+        EXPECT_FALSE(test::is_dir(m + "/gocker/" + id)) << m << "/gocker/" << id << " was left behind";
+    }
+    // A create that fails after its cgroup exists removes that cgroup, not the parent.
+    cfg().process->args = {"/no/such/program"};
+    RunResult f = create(id + "-f");
+    ASSERT_NE(f.exit_code, 0);
+    for (const auto& m : used) {
+        EXPECT_TRUE(test::is_dir(m + "/gocker")) << m << "/gocker was removed by a failed create";
+        EXPECT_FALSE(test::is_dir(m + "/gocker/" + id + "-f")) << m << "/gocker/" << id << "-f was left behind";
+    }
+}
+
 }  // namespace
 }  // namespace gocker

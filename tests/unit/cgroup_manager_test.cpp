@@ -136,6 +136,36 @@ TEST_F(ScratchCgroups, V1OneDirectoryPerHierarchyAndDestroyKeepsParentsItDidNotM
     EXPECT_FALSE(fs::exists(root_ + "/cpu,cpuacct/shared"));  // made by us and empty: removed
 }
 
+// The shared parent (the default /gocker) is made when missing but not counted as made: the
+// container's own directory goes at destroy, the parent stays for the next container. Hybrid,
+// so that both the v1 and the v2 side are covered; a path equal to the parent is not affected.
+TEST_F(ScratchCgroups, SharedParentIsMadeButNeverRemoved) {
+    std::vector<Hierarchy> v1{{1, root_ + "/memory", {"memory"}}};
+    Hierarchy v2{2, root_ + "/unified", {"hugetlb"}};
+    for (auto d : {"/memory", "/unified"}) fs::create_directories(root_ + d);
+    touch(root_ + "/unified/cgroup.subtree_control");
+    CgroupLayout layout{CgroupMode::hybrid, {v1[0], v2}};
+    auto m = make_manager(layout, "/gocker/c1");
+    ASSERT_TRUE(m);
+    (*m)->keep_shared_parent("/gocker");
+    ASSERT_TRUE((*m)->create());
+    EXPECT_EQ((*m)->created_dirs(),
+              (std::vector<std::string>{root_ + "/memory/gocker/c1", root_ + "/unified/gocker/c1"}));
+    auto again = load_manager(layout, manager_state_json(**m));
+    ASSERT_TRUE(again);
+    ASSERT_TRUE((*again)->destroy());
+    for (auto d : {"/memory", "/unified"}) {
+        EXPECT_FALSE(fs::exists(root_ + d + "/gocker/c1")) << d;
+        EXPECT_TRUE(fs::exists(root_ + d + "/gocker")) << d;
+    }
+    fs::remove_all(root_ + "/memory/gocker");
+    auto same = make_manager(CgroupLayout{CgroupMode::v1, v1}, "/gocker");
+    ASSERT_TRUE(same);
+    (*same)->keep_shared_parent("/gocker");  // the container's own directory: still its own
+    ASSERT_TRUE((*same)->create());
+    EXPECT_EQ((*same)->created_dirs(), (std::vector<std::string>{root_ + "/memory/gocker"}));
+}
+
 TEST_F(ScratchCgroups, HybridRoutesEachControllerWhereItLives) {
     std::vector<Hierarchy> v1{{1, root_ + "/memory", {"memory"}}, {1, root_ + "/freezer", {"freezer"}}};
     Hierarchy v2{2, root_ + "/unified", {"hugetlb"}};

@@ -36,7 +36,7 @@ Result<std::string> read_cgroup_file(const std::string& path) { return read_whol
 bool path_exists(const std::string& path) { return ::access(path.c_str(), F_OK) == 0; }
 
 Status make_cgroup_dirs(const std::string& root, const std::string& rel, std::vector<std::string>& created,
-                        int journal_fd) {
+                        int journal_fd, size_t kept_len) {
     std::string dir = root;
     size_t i = 0;
     while (i < rel.size()) {
@@ -44,7 +44,9 @@ Status make_cgroup_dirs(const std::string& root, const std::string& rel, std::ve
         if (j == std::string::npos) j = rel.size();
         if (j > i) {
             dir += "/" + rel.substr(i, j - i);
-            if (::mkdir(dir.c_str(), 0755) == 0) {
+            if (::mkdir(dir.c_str(), 0755) < 0) {
+                if (errno != EEXIST) return sys_error([&] { return "create cgroup " + dir; });
+            } else if (j > kept_len) {  // the shared parent's levels are made once and kept
                 created.push_back(dir);
                 std::string line = dir + "\n";
                 if (journal_fd >= 0 &&
@@ -54,8 +56,6 @@ Status make_cgroup_dirs(const std::string& root, const std::string& rel, std::ve
                     created.pop_back();
                     return Error("record the cgroup " + dir + " in the container's state", err);
                 }
-            } else if (errno != EEXIST) {
-                return sys_error([&] { return "create cgroup " + dir; });
             }
             GK_FAULT_POINT("create.cgroup-mkdir");  // each level of each hierarchy: the walk picks the Nth
         }

@@ -20,9 +20,11 @@ bool path_exists(const std::string& path);
 
 // mkdir -p of `root` + `rel`; appends each directory it made to `created` (outermost first) and,
 // when `journal_fd` >= 0, writes it there as a line at once: a create killed halfway leaves in
-// its state directory the list of the cgroups it made (remove_journaled_cgroups).
+// its state directory the list of the cgroups it made (remove_journaled_cgroups). The first
+// `kept_len` characters of `rel` name a shared parent (the default /gocker): its levels are made
+// when missing but neither recorded nor journaled, so no container's delete removes them.
 Status make_cgroup_dirs(const std::string& root, const std::string& rel, std::vector<std::string>& created,
-                        int journal_fd = -1);
+                        int journal_fd = -1, size_t kept_len = 0);
 // Removes, deepest first, the empty cgroups listed in the journal file `path`; a missing file is
 // nothing to do.
 void remove_journaled_cgroups(const std::string& path);

@@ -28,9 +28,11 @@ static Status refuse_foreign_cgroup(const CgroupManager& m) {
 }
 
 Result<std::unique_ptr<CgroupManager>> create_cgroup_at(const CgroupLayout& layout, const std::string& path,
-                                                        spec::Resources res, bool device_rules, int journal_fd) {
+                                                        spec::Resources res, bool device_rules, int journal_fd,
+                                                        std::string_view shared_parent) {
     auto m = GK_TRY(make_manager(layout, path));
     m->set_journal(journal_fd);
+    if (!shared_parent.empty()) m->keep_shared_parent(shared_parent);
     // Plan before touching anything: a config this host cannot honour leaves nothing behind.
     std::vector<CgroupWrite> writes = GK_TRY(plan_resources(res, m->controllers()));
     auto made = [&]() -> Status {
@@ -64,7 +66,7 @@ Result<std::unique_ptr<CgroupManager>> create_container_cgroup(const spec::Confi
     if (path == "/") return Error("/linux/cgroupsPath: the root cgroup cannot hold a container", EINVAL);
     spec::Resources res = lnx && lnx->resources ? *lnx->resources : spec::Resources{};
     res.devices = effective_device_rules(lnx);
-    return create_cgroup_at(layout, path, std::move(res), true, journal_fd);
+    return create_cgroup_at(layout, path, std::move(res), true, journal_fd, kDefaultParent);
 }
 
 Result<std::unique_ptr<CgroupManager>> open_container_cgroup(const std::string& state_dir) {

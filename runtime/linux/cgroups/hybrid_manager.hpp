@@ -20,6 +20,10 @@ public:
         v1_.set_journal(fd);
         v2_.set_journal(fd);
     }
+    void keep_shared_parent(std::string_view parent) override {
+        v1_.keep_shared_parent(parent);
+        v2_.keep_shared_parent(parent);
+    }
     Status apply(const std::vector<CgroupWrite>& writes) override;
     Status apply_device_rules(const std::vector<spec::DeviceCgroupRule>& rules) override;
     int clone_into_fd() const override { return v2_.clone_into_fd(); }

@@ -6,7 +6,8 @@
 // (cgroup_path.hpp). What create() made is remembered (and saved in the container's state as
 // cgroup.json) so that destroy() removes what it created, and only that: the container's own
 // directory (with the cgroups below it) where create() made it, and the parents it made when
-// they are empty. A cgroup that already existed is joined, never removed.
+// they are empty, but never a shared parent (keep_shared_parent: the default /gocker). A cgroup
+// that already existed is joined, never removed.
 #pragma once
 
 #include <sys/types.h>
@@ -14,6 +15,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/result.hpp"
@@ -64,6 +66,15 @@ public:
     // journal descriptor, when one was set).
     virtual Status create() = 0;
     virtual void set_journal(int fd) { journal_fd_ = fd; }
+    // A parent shared by many containers (the default /gocker): when the path lies below it,
+    // create() makes it if missing but does not count it as made, so destroy() never removes it
+    // (runc and crun leave parents too; making and removing it around every container costs a
+    // mkdir and an rmdir per hierarchy).
+    virtual void keep_shared_parent(std::string_view parent) {
+        if (path_.size() > parent.size() + 1 && path_.compare(0, parent.size(), parent) == 0 &&
+            path_[parent.size()] == '/')
+            kept_len_ = parent.size();
+    }
     // Writes in order; a write the kernel refuses is retried once after the others (some values
     // depend on each other, e.g. memory and memory+swap limits), then reported with its file.
     virtual Status apply(const std::vector<CgroupWrite>& writes) = 0;
@@ -88,6 +99,7 @@ protected:
     std::string path_;
     std::vector<std::string> created_;
     int journal_fd_ = -1;
+    size_t kept_len_ = 0;  // the length of path_'s shared parent (keep_shared_parent), or 0
 };
 
 // The write loop shared by the managers: in order, refused writes retried once at the end.

@@ -61,7 +61,7 @@ static Status init_cpuset(const std::string& dir, std::array<std::optional<std::
 
 Status V1Manager::create() {
     for (const auto& h : hierarchies_) {
-        GK_TRY(make_cgroup_dirs(h.mount_point, path_, created_, journal_fd_));
+        GK_TRY(make_cgroup_dirs(h.mount_point, path_, created_, journal_fd_, kept_len_));
         if (h.controllers.count("cpuset")) {
             // Every level, not only the ones we made: a parent such as /gocker made by a
             // concurrent create may not have its cpus/mems yet. Writes only fill empty files,

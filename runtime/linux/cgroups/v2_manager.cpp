@@ -32,7 +32,7 @@ ControllerSet V2Manager::controllers() const {
 }
 
 Status V2Manager::create() {
-    GK_TRY(make_cgroup_dirs(hierarchy_.mount_point, path_, created_, journal_fd_));
+    GK_TRY(make_cgroup_dirs(hierarchy_.mount_point, path_, created_, journal_fd_, kept_len_));
     return open_dir();
 }
 
