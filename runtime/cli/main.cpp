@@ -7,6 +7,7 @@
 #include <exception>
 #include <iostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cli/commands.hpp"
@@ -15,6 +16,7 @@
 #include "common/fault_point.hpp"
 #include "common/fd.hpp"
 #include "common/log.hpp"
+#include "linux/hygiene.hpp"
 #include "linux/rootless.hpp"
 #include "spec/config.hpp"
 #include "gocker_commit.h"  // generated at build time: GOCKER_COMMIT (cmake/GitCommit.cmake)
@@ -69,6 +71,31 @@ bool takes_value(std::string_view flag) {
 // The commands that never read or write the state directory.
 bool uses_state_root(std::string_view cmd) {
     return cmd != "spec" && cmd != "features" && cmd != "check" && cmd != "help";
+}
+
+// [hygiene] `create`, `run` and `exec` must run from a protected image of the binary
+// (hygiene.hpp). Done here, in the first constructor, the first image does nothing else: no
+// static initialiser (iostream, locale), no option parsing, no exit. With --debug the
+// re-execution is left to the command (reexec_from_protected_binary), which logs how it is made;
+// the same when the read-only view cannot be made (the sealed memfd fallback).
+__attribute__((constructor(101))) void reexec_before_static_init(int argc, char** argv, char**) {
+    int i = 1;
+    bool trace = false;
+    for (; i < argc && argv[i][0] == '-' && argv[i][1] != '\0'; ++i) {
+        std::string_view flag = argv[i];
+        if (flag == "--") {
+            ++i;
+            break;
+        }
+        if (flag == "--debug") return;
+        if (flag == "--trace") trace = true;
+        if (takes_value(flag)) ++i;
+    }
+    if (i >= argc) return;
+    std::string_view cmd = argv[i];
+    if (cmd != "create" && cmd != "run" && cmd != "exec") return;
+    const char* trace_env = std::getenv("GOCKER_TRACE");
+    reexec_early_from_read_only_view(argv, trace || (trace_env && std::string_view(trace_env) == "1"));
 }
 
 // Global flags end at the first word that is not a flag: that word is the command.

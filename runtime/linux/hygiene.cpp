@@ -8,7 +8,9 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
+#include <time.h>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -105,6 +107,22 @@ Status reexec(UniqueFd image, const char* how) {
 }
 
 }  // namespace
+
+void reexec_early_from_read_only_view(char** argv, bool trace) {
+    if (::getenv(kReexecMarker) || running_runtime_binary() != RuntimeBinary::writable) return;
+    auto view = read_only_view_of("/proc/self/exe");
+    if (!view) return;
+    if (::setenv(kReexecMarker, "read-only view", 1) < 0) return;
+    if (trace) {
+        struct timespec ts {};
+        ::clock_gettime(CLOCK_MONOTONIC, &ts);
+        uint64_t ns = static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
+        (void)::setenv(trace::kStartVariable, std::to_string(ns).c_str(), 1);
+    }
+    ::execveat(view->get(), "", argv, environ, AT_EMPTY_PATH);
+    ::unsetenv(kReexecMarker);  // not executed: main goes on, and the late re-exec tries again
+    ::unsetenv(trace::kStartVariable);
+}
 
 Status reexec_from_protected_binary() {
     const char* marker = ::getenv(kReexecMarker);

@@ -44,6 +44,14 @@ Result<UniqueFd> sealed_memfd_copy_of(const char* path);
 // close-on-exec (which is how --preserve-fds descriptors survive).
 Status reexec_from_protected_binary();
 
+// The same re-execution done as early as possible: called by gocker-runtime's first
+// constructor (before any other static initialiser, before main parses the command line) for
+// `create`, `run` and `exec`, it re-executes with `argv` from the read-only view only, silently.
+// When that view cannot be made (or the binary is protected already) it returns and
+// reexec_from_protected_binary() later does the whole job, with its debug lines and its memfd
+// fallback. `trace`: carry the start time into the new image (trace.hpp).
+void reexec_early_from_read_only_view(char** argv, bool trace);
+
 // PR_SET_DUMPABLE 0 for the calling process (reset by the kernel at execve).
 Status make_non_dumpable();
 
