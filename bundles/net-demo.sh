@@ -54,4 +54,7 @@ step "from the host side: wget http://127.0.0.1:8080/ and http://192.0.2.1:8080/
 "$bb" wget -qO- http://192.0.2.1:8080/
 step "gocker-runtime delete --force web: the poststop hook takes the address and the port back"
 "$runtime" --root "$work/state" delete --force web
-echo "leases left: $(find "$work/net/gocker" -mindepth 1 -maxdepth 1 ! -name network.json | wc -l)"
+# DEL hands the veth's deletion to a detached process; its lease goes when that one is done.
+leases() { find "$work/net/gocker" -mindepth 1 -maxdepth 1 ! -name network.json | wc -l; }
+for _ in $(seq 50); do (( $(leases) == 0 )) && break; sleep 0.1; done
+echo "leases left: $(leases)"
