@@ -33,16 +33,13 @@ cat "$bundle/config.json"
 ctr_bundle="$repo/bundles/out/demo-isolation"
 volume=""
 state_root=""
-# The runtime keeps its default cgroup parent /gocker once made (docs/cgroups.md): the demo removes
-# it at the end when the demo made it and it is empty.
-parent_before=$(ls -d /sys/fs/cgroup/*/gocker /sys/fs/cgroup/gocker 2>/dev/null || true)
+# shellcheck source=scripts/kept-cgroup-parent.sh
+source "$repo/scripts/kept-cgroup-parent.sh"
+parent_before=$(kept_parents)
 cleanup() {
     [[ -z $state_root ]] || "$runtime" --root "$state_root" delete --force demo >/dev/null 2>&1 || true
     rm -rf -- ${volume:+"$volume"} ${state_root:+"$state_root"}
-    local d
-    for d in /sys/fs/cgroup/*/gocker /sys/fs/cgroup/gocker; do
-        if [[ -d $d ]] && ! grep -qxF "$d" <<<"$parent_before"; then rmdir "$d" 2>/dev/null || true; fi
-    done
+    remove_kept_parents_made "$parent_before"
 }
 volume=$(mktemp -d)
 trap cleanup EXIT  # set before anything else can fail, so no temp dir is left behind

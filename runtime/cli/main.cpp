@@ -7,6 +7,7 @@
 #include <exception>
 #include <iostream>
 #include <string>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -73,40 +74,38 @@ bool uses_state_root(std::string_view cmd) {
     return cmd != "spec" && cmd != "features" && cmd != "check" && cmd != "help";
 }
 
+// Global flags end at the first word that is not a flag: that word is the command. `words` is
+// main's vector or the raw argv (for the constructor below).
+template <class Words>
+size_t command_index(const Words& words) {
+    size_t i = 1;
+    while (i < words.size() && std::string_view(words[i]).size() > 1 && words[i][0] == '-') {
+        if (std::string_view(words[i]) == "--") return i + 1;
+        if (takes_value(words[i])) ++i;
+        ++i;
+    }
+    return i;
+}
+
 // [hygiene] `create`, `run` and `exec` must run from a protected image of the binary
 // (hygiene.hpp). Done here, in the first constructor, the first image does nothing else: no
 // static initialiser (iostream, locale), no option parsing, no exit. With --debug the
 // re-execution is left to the command (reexec_from_protected_binary), which logs how it is made;
 // the same when the read-only view cannot be made (the sealed memfd fallback).
 __attribute__((constructor(101))) void reexec_before_static_init(int argc, char** argv, char**) {
-    int i = 1;
-    bool trace = false;
-    for (; i < argc && argv[i][0] == '-' && argv[i][1] != '\0'; ++i) {
-        std::string_view flag = argv[i];
-        if (flag == "--") {
-            ++i;
-            break;
-        }
-        if (flag == "--debug") return;
-        if (flag == "--trace") trace = true;
-        if (takes_value(flag)) ++i;
-    }
-    if (i >= argc) return;
-    std::string_view cmd = argv[i];
+    const std::span<char*> words(argv, static_cast<size_t>(argc));
+    const size_t at = command_index(words);
+    if (at >= words.size()) return;
+    const std::string_view cmd = words[at];
     if (cmd != "create" && cmd != "run" && cmd != "exec") return;
     const char* trace_env = std::getenv("GOCKER_TRACE");
-    reexec_early_from_read_only_view(argv, trace || (trace_env && std::string_view(trace_env) == "1"));
-}
-
-// Global flags end at the first word that is not a flag: that word is the command.
-size_t command_index(const std::vector<std::string>& words) {
-    size_t i = 1;
-    while (i < words.size() && words[i].size() > 1 && words[i][0] == '-') {
-        if (words[i] == "--") return i + 1;
-        if (takes_value(words[i])) ++i;
-        ++i;
+    bool trace = trace_env && std::string_view(trace_env) == "1";
+    for (size_t i = 1; i < at; ++i) {
+        const std::string_view flag = words[i];
+        if (flag == "--debug") return;
+        trace = trace || flag == "--trace";
     }
-    return i;
+    reexec_early_from_read_only_view(argv, trace);
 }
 
 int run_command(const Command& cmd, std::vector<std::string> args, const GlobalOptions& g) {

@@ -25,13 +25,13 @@ std::vector<Mark>& marks() {
     return m;
 }
 
+}  // namespace
+
 uint64_t now_ns() {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
 }
-
-}  // namespace
 
 void enable() {
     g_enabled = true;

@@ -21,6 +21,8 @@ inline bool enabled() { return g_enabled; }
 // (CLOCK_MONOTONIC ns), and that start.
 inline constexpr const char* kStartVariable = "_GOCKER_TRACE_START";
 uint64_t start_ns();
+// The timeline's clock (CLOCK_MONOTONIC, ns), also for a start taken before enable().
+uint64_t now_ns();
 
 void mark_slow(const char* step, char who);
 // `who`: 'r' the runtime, 'i' the container init.

@@ -8,7 +8,6 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
-#include <time.h>
 
 #include <cstdint>
 #include <string>
@@ -92,36 +91,35 @@ namespace {
 // on which the new image still looks writable cannot make the runtime re-execute forever.
 constexpr const char* kReexecMarker = "_GOCKER_REEXECUTED_FROM";
 
+// Executes `image` with `argv` and the environment plus the marker (`how`) and, when
+// `trace_start_ns` is not 0, the timeline's start. Returns only when execveat failed: its errno,
+// with both variables removed again.
+int exec_marked(int image, char** argv, const char* how, uint64_t trace_start_ns) {
+    if (::setenv(kReexecMarker, how, 1) < 0) return errno;
+    if (trace_start_ns) (void)::setenv(trace::kStartVariable, std::to_string(trace_start_ns).c_str(), 1);
+    ::execveat(image, "", argv, environ, AT_EMPTY_PATH);
+    int err = errno;
+    ::unsetenv(kReexecMarker);
+    ::unsetenv(trace::kStartVariable);
+    return err;
+}
+
 Status reexec(UniqueFd image, const char* how) {
     auto args = GK_TRY(own_cmdline());
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
-    if (::setenv(kReexecMarker, how, 1) < 0) return sys_error("setenv");
-    if (trace::enabled()) (void)::setenv(trace::kStartVariable, std::to_string(trace::start_ns()).c_str(), 1);
-    ::execveat(image.get(), "", argv.data(), environ, AT_EMPTY_PATH);
-    Error e = sys_error([&] { return std::string("execute the runtime from a ") + how; });
-    ::unsetenv(kReexecMarker);
-    ::unsetenv(trace::kStartVariable);
-    return e;
+    errno = exec_marked(image.get(), argv.data(), how, trace::enabled() ? trace::start_ns() : 0);
+    return sys_error([&] { return std::string("execute the runtime from a ") + how; });
 }
 
 }  // namespace
 
 void reexec_early_from_read_only_view(char** argv, bool trace) {
     if (::getenv(kReexecMarker) || running_runtime_binary() != RuntimeBinary::writable) return;
-    auto view = read_only_view_of("/proc/self/exe");
-    if (!view) return;
-    if (::setenv(kReexecMarker, "read-only view", 1) < 0) return;
-    if (trace) {
-        struct timespec ts {};
-        ::clock_gettime(CLOCK_MONOTONIC, &ts);
-        uint64_t ns = static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
-        (void)::setenv(trace::kStartVariable, std::to_string(ns).c_str(), 1);
-    }
-    ::execveat(view->get(), "", argv, environ, AT_EMPTY_PATH);
-    ::unsetenv(kReexecMarker);  // not executed: main goes on, and the late re-exec tries again
-    ::unsetenv(trace::kStartVariable);
+    if (auto view = read_only_view_of("/proc/self/exe"))
+        (void)exec_marked(view->get(), argv, "read-only view", trace ? trace::now_ns() : 0);
+    // Still here: main goes on, and reexec_from_protected_binary() does it with its messages.
 }
 
 Status reexec_from_protected_binary() {

@@ -20,8 +20,8 @@ inline constexpr std::string_view kJournalFile = "cgroup.made";
 // Resolves linux.cgroupsPath, creates the directories, writes every limit and the device rules.
 // Null (and no error) when the host has no cgroup filesystem and the config sets no resources.
 // On failure nothing is left behind but the shared default parent /gocker, which is made once
-// and kept (CgroupManager::keep_shared_parent). `journal_fd` (or -1): each directory made is written there at once
-// (make_cgroup_dirs).
+// and kept (CgroupManager::keep_shared_parent).
+// `journal_fd` (or -1): each directory made is written there at once (make_cgroup_dirs).
 Result<std::unique_ptr<CgroupManager>> create_container_cgroup(const spec::Config& cfg, std::string_view id,
                                                                int journal_fd = -1);
 
